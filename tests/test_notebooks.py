@@ -1,0 +1,75 @@
+"""The chapter sources: committed clean, each with a papermill parameters cell that the profiles match."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from superpos import build as bm
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = bm.chapters(ROOT)
+
+
+def _cells(chapter):
+    return json.loads((ROOT / chapter.source).read_text())["cells"]
+
+
+def _parameter_names(chapter) -> set[str]:
+    cells = [c for c in _cells(chapter) if "parameters" in c["metadata"].get("tags", [])]
+    assert len(cells) == 1, f"{chapter.source} must have exactly one cell tagged 'parameters', has {len(cells)}"
+    tree = ast.parse("".join(cells[0]["source"]))
+    return {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)}
+
+
+def test_every_chapter_is_listed():
+    assert {c.name for c in CHAPTERS} == {p.stem for p in (ROOT / "book").glob("*.ipynb")}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.name)
+def test_committed_without_outputs(chapter):
+    for index, cell in enumerate(_cells(chapter)):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"{chapter.source} cell {index + 1} has outputs"
+            assert cell.get("execution_count") is None, f"{chapter.source} cell {index + 1} has an execution count"
+        assert "papermill" not in cell["metadata"], f"{chapter.source} cell {index + 1} holds papermill metadata"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.name)
+def test_profiles_match_the_parameters_cell(chapter):
+    names = _parameter_names(chapter)
+    assert "seed" in names, f"{chapter.source} must take a seed in its parameters cell"
+    profiles = yaml.safe_load((ROOT / "book" / "profiles.yml").read_text())
+    for profile in bm.PROFILES:
+        given = set(profiles[profile].get(chapter.name) or {})
+        assert given, f"book/profiles.yml ({profile}) has no parameters for {chapter.name}"
+        assert given <= names, f"{profile} profile sets {sorted(given - names)}, not in {chapter.source}'s parameters"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.name)
+def test_one_title_per_chapter(chapter):
+    titles = [line for c in _cells(chapter) if c["cell_type"] == "markdown"
+              for line in "".join(c["source"]).splitlines() if line.startswith("# ")]
+    assert len(titles) == 1, f"{chapter.source} must have one '# ' title, has {titles}"
+
+
+def test_papermill_reruns_a_chapter_at_another_size(tmp_path):
+    """A reader's command: `papermill book/<chapter>.ipynb out.ipynb -p NAME VALUE`."""
+    chapter = min(CHAPTERS, key=lambda c: len(json.dumps(_cells(c))))  # the cheapest check is enough
+    out = tmp_path / "out.ipynb"
+    result = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / chapter.source), str(out),
+                             "-p", "seed", "7", "--cwd", str(ROOT / "book")], capture_output=True, text=True,
+                            env={**__import__("os").environ, "SUPERPOS_FIGURES_DIR": str(tmp_path / "figures"),
+                                 "MPLBACKEND": "agg"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    cells = json.loads(out.read_text())["cells"]
+    injected = [c for c in cells if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert injected and "seed = 7" in "".join(injected[0]["source"])
