@@ -1,0 +1,117 @@
+"""The offline extension: MathJax served from the built site, no CDN address in any page."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sphinx.errors import ExtensionError
+
+from superpos import sphinxext
+
+#: ``src``/``href`` of every <script> and <link> element of a page.
+ASSET = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=\"([^\"]*)\"", re.IGNORECASE)
+
+
+def remote_assets(html: str) -> list[str]:
+    """Addresses of scripts and stylesheets a page would fetch from the network."""
+    return [url for url in ASSET.findall(html) if re.match(r"(https?:)?//", url)]
+
+
+def test_remote_assets_finds_cdn_scripts_and_links():
+    page = ('<script defer src="https://cdn.example/mathjax.js"></script>'
+            '<link rel="stylesheet" href="//fonts.example/css">'
+            '<script src="_static/local.js"></script><a href="https://arxiv.org/abs/1">paper</a>')
+    assert remote_assets(page) == ["https://cdn.example/mathjax.js", "//fonts.example/css"]
+
+
+def _build(tmp_path: Path, extensions: list[str]) -> Path:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text(f"extensions = {extensions!r}\nthebe_config = {{}}\n")
+    (source / "index.rst").write_text("Maths\n=====\n\nInline :math:`\\sqrt{m' \\log m'}` and\n\n"
+                                      ".. math::\n\n   \\boldsymbol{v} = \\sum_{i \\in A} e_i\n")
+    out = tmp_path / "html"
+    result = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", str(source), str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory) -> Path:
+    """A one-page Sphinx site with maths and sphinx-thebe, built with the extension."""
+    return _build(tmp_path_factory.mktemp("site"), ["sphinx_thebe", "superpos.sphinxext"])
+
+
+def test_page_loads_mathjax_from_the_site(small_site):
+    page = (small_site / "index.html").read_text()
+    scripts = re.findall(r"<script\b[^>]*\bsrc=\"([^\"]*mathjax[^\"]*)\"", page, re.IGNORECASE)
+    assert scripts and all(s.startswith(f"_static/mathjax/{sphinxext.MATHJAX_COMPONENT}") for s in scripts), scripts
+    assert (small_site / "_static" / "mathjax" / sphinxext.MATHJAX_COMPONENT).is_file()
+
+
+def test_fonts_extensions_and_licence_are_copied(small_site):
+    mathjax = small_site / "_static" / "mathjax"
+    assert (mathjax / "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff").stat().st_size > 0
+    # \boldsymbol is autoloaded from this extension on first use.
+    assert (mathjax / "input/tex/extensions/boldsymbol.js").is_file()
+    assert "Apache License" in (mathjax / "LICENSE").read_text()
+
+
+def test_only_the_needed_component_is_copied(small_site):
+    mathjax = small_site / "_static" / "mathjax"
+    components = sorted(p.name for p in mathjax.glob("*.js"))
+    assert components == [sphinxext.MATHJAX_COMPONENT]
+    assert not (mathjax / "output" / "svg").exists()
+
+
+def test_no_page_fetches_from_the_network(small_site):
+    for page in small_site.rglob("*.html"):
+        html = page.read_text()
+        assert remote_assets(html) == [], page
+        assert "THEBE_JS_URL" not in html and "x-thebe-config" not in html, page
+
+
+def test_without_the_extension_sphinx_would_use_a_cdn(tmp_path):
+    """The check above can fail: the same page built without the extension loads a CDN."""
+    site = _build(tmp_path, ["sphinx_thebe", "sphinx.ext.mathjax"])
+    assert remote_assets((site / "index.html").read_text())
+
+
+def test_copy_is_incremental(tmp_path):
+    source = sphinxext.mathjax_source()
+    target = tmp_path / "mathjax"
+    first = sphinxext.copy_mathjax(source, target)
+    assert first == len(sphinxext.mathjax_files(source)) + 1  # the licence too
+    assert sphinxext.copy_mathjax(source, target) == 0
+    (target / sphinxext.MATHJAX_COMPONENT).write_text("stale")
+    assert sphinxext.copy_mathjax(source, target) == 1
+    assert (target / sphinxext.MATHJAX_COMPONENT).stat().st_size > 100_000
+
+
+def test_missing_package_is_reported(monkeypatch):
+    monkeypatch.setattr(sphinxext.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ExtensionError, match="pip install django-static-mathjax"):
+        sphinxext.mathjax_source()
+
+
+def test_missing_part_is_reported(tmp_path):
+    (tmp_path / sphinxext.MATHJAX_COMPONENT).write_text("x")
+    with pytest.raises(ExtensionError, match="has no 'input/tex/extensions'"):
+        sphinxext.mathjax_files(tmp_path)
+
+
+@pytest.mark.book
+def test_built_book_needs_no_network(built_book):
+    html = built_book / "_build" / "html"
+    pages = sorted(html.rglob("*.html"))
+    assert pages
+    offenders = {str(p.relative_to(html)): remote_assets(p.read_text()) for p in pages}
+    assert {k: v for k, v in offenders.items() if v} == {}
+    math_pages = [p for p in pages if 'class="math' in p.read_text()]
+    for page in math_pages:
+        assert "_static/mathjax/" + sphinxext.MATHJAX_COMPONENT in page.read_text(), page
