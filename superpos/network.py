@@ -1,0 +1,357 @@
+"""A network that computes in superposition, held as raw sparse arrays.
+
+A network maps an input set A (k-sparse, out of m features) to a set of
+outputs (out of m') in three steps:
+
+1. encode: layer 0 is h⁰ = Σ_{i∈A} row i of ``input_codes`` (an m × n₀ 0/1
+   matrix, so input i lights its code neurons);
+2. compute: for each layer (W, b), h ← ReLU(W h + b), with W sparse;
+3. decode: output ℓ is present iff every neuron of its code ``output_codes[ℓ]``
+   (t indices of the last layer) has activation ≥ ``threshold``.
+
+Counting: the neurons are the widths of all layers, the input layer included;
+the parameters are the nonzero weights and biases of the layers (the input and
+output codes are fixed by (m, m', n, k, seed) and are not counted); the bits
+are parameters × ⌈log₂(number of distinct nonzero parameter values)⌉.
+
+Evaluation keeps everything sparse. Activations of a batch are csr matrices
+(batch × width): the product H Wᵀ only touches the columns of W read by active
+neurons, which is cheap because codes are sparse. Decoding never forms the
+batch × m' output matrix: each output is indexed by the first neuron of its
+code, so only outputs whose first code neuron fires are candidates, and a
+candidate survives only if its other t − 1 neurons fire too.
+
+Replaying a saved network needs nothing but numpy and scipy::
+
+    z = np.load("net.npz")
+    csr = lambda p: scipy.sparse.csr_matrix((z[p + "_data"], z[p + "_indices"], z[p + "_indptr"]),
+                                            shape=z[p + "_shape"])
+    h = x @ csr("input_codes").toarray()                 # x: (batch, m) 0/1
+    for i in range(int(z["n_layers"])):
+        h = np.maximum(h @ csr(f"layer{i}_W").T + z[f"layer{i}_b"], 0)
+    present = (h[:, z["output_codes"]] >= z["threshold"]).all(axis=2)
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
+from math import ceil, log2
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+
+from superpos.families import as_input_matrix
+
+
+def _canonical_csr(matrix, name: str) -> sp.csr_matrix:
+    if not (sp.issparse(matrix) or isinstance(matrix, np.ndarray)):
+        raise TypeError(f"{name} must be a scipy.sparse matrix or a numpy array, got {type(matrix).__name__}")
+    if matrix.ndim != 2:
+        raise ValueError(f"{name} must be 2-D, got {matrix.ndim} dimensions")
+    out = sp.csr_matrix(matrix, copy=True)
+    if not (np.issubdtype(out.dtype, np.number) or out.dtype == bool):
+        raise ValueError(f"{name} must hold numbers, got dtype {out.dtype}")
+    if out.dtype == bool or np.issubdtype(out.dtype, np.integer):
+        out = out.astype(np.float64)
+    out.sum_duplicates()
+    out.eliminate_zeros()
+    if not np.all(np.isfinite(out.data)):
+        raise ValueError(f"{name} holds a non-finite value (nan or inf)")
+    return out
+
+
+@dataclass(eq=False, repr=False)
+class Network:
+    """A ReLU network computing m' outputs in superposition from m inputs.
+
+    Parameters
+    ----------
+    input_codes : scipy.sparse matrix (m, n₀) of 0/1
+        Row i is the code of input i: the layer-0 neurons it turns on.
+    layers : list of (W, b)
+        W sparse of shape (n_out, n_in), b of shape (n_out,); each layer maps
+        h to ReLU(W h + b). May be empty (the network then only represents).
+    output_codes : int array (m', t)
+        Row ℓ lists the t neurons of the last layer that make up output ℓ.
+    threshold : float > 0
+        Output ℓ is present iff all its code neurons are ≥ threshold.
+    name : str
+        Free text, shown in ``repr``.
+
+    The object is treated as immutable: counts and evaluation caches are
+    computed once.
+    """
+
+    input_codes: sp.csr_matrix
+    layers: list
+    output_codes: np.ndarray
+    threshold: float
+    name: str = ""
+
+    def __post_init__(self):
+        codes = _canonical_csr(self.input_codes, "input_codes")
+        if codes.nnz and not np.all(codes.data == 1):
+            raise ValueError("input_codes must be a 0/1 matrix, found entry "
+                             f"{codes.data[codes.data != 1][0]!r}")
+        if codes.shape[0] < 1 or codes.shape[1] < 1:
+            raise ValueError(f"input_codes must have at least one row and one column, got shape {codes.shape}")
+        self.input_codes = codes
+        if not isinstance(self.layers, (list, tuple)):
+            raise TypeError(f"layers must be a list of (W, b) pairs, got {type(self.layers).__name__}")
+        width = codes.shape[1]
+        checked = []
+        for position, layer in enumerate(self.layers):
+            if not (isinstance(layer, (list, tuple)) and len(layer) == 2):
+                raise ValueError(f"layers[{position}] must be a pair (W, b)")
+            weights = _canonical_csr(layer[0], f"layers[{position}] W")
+            if weights.shape[1] != width:
+                raise ValueError(f"layers[{position}] W has {weights.shape[1]} columns but the previous layer has "
+                                 f"{width} neurons; W must have shape (n_out, {width})")
+            bias = np.asarray(layer[1], dtype=np.float64)
+            if bias.shape != (weights.shape[0],):
+                raise ValueError(f"layers[{position}] b has shape {bias.shape}; it must have shape "
+                                 f"({weights.shape[0]},), one bias per row of W")
+            if not np.all(np.isfinite(bias)):
+                raise ValueError(f"layers[{position}] b holds a non-finite value (nan or inf)")
+            checked.append((weights, bias))
+            width = weights.shape[0]
+        self.layers = checked
+        out = np.asarray(self.output_codes)
+        if out.ndim != 2 or out.shape[0] < 1 or out.shape[1] < 1:
+            raise ValueError(f"output_codes must have shape (n_outputs, t) with both >= 1, got shape {out.shape}")
+        if not np.issubdtype(out.dtype, np.integer):
+            raise ValueError(f"output_codes must hold integer neuron indices, got dtype {out.dtype}")
+        if out.min() < 0 or out.max() >= width:
+            raise ValueError(f"output_codes must index the last layer's {width} neurons, found index "
+                             f"{out.min() if out.min() < 0 else out.max()}")
+        self.output_codes = out.astype(np.int64)
+        if isinstance(self.threshold, (bool, np.bool_)) or not isinstance(self.threshold, Real):
+            raise TypeError(f"threshold must be a real number, got {type(self.threshold).__name__}")
+        if not (np.isfinite(self.threshold) and self.threshold > 0):
+            raise ValueError(f"threshold must be finite and > 0 (a zero activation never fires), got {self.threshold}")
+        self.threshold = float(self.threshold)
+        self.name = str(self.name)
+
+    def __repr__(self) -> str:
+        label = f"{self.name!r}, " if self.name else ""
+        return (f"Network({label}m={self.n_inputs}, m'={self.n_outputs}, widths={self.widths}, "
+                f"t={self.output_codes.shape[1]}, threshold={self.threshold:g}, n_params={self.n_params})")
+
+    # ------------------------------------------------------------------ counts
+    @property
+    def n_inputs(self) -> int:
+        """m, the number of input features."""
+        return self.input_codes.shape[0]
+
+    @property
+    def n_outputs(self) -> int:
+        """m', the number of output features."""
+        return self.output_codes.shape[0]
+
+    @property
+    def widths(self) -> list[int]:
+        """Widths n₀, n₁, …, n_L of every layer, the input layer first."""
+        return [self.input_codes.shape[1]] + [weights.shape[0] for weights, _ in self.layers]
+
+    @property
+    def n_neurons(self) -> int:
+        """Total neurons, the input layer included."""
+        return int(sum(self.widths))
+
+    @cached_property
+    def n_params(self) -> int:
+        """Nonzero weights plus nonzero biases over all layers."""
+        return int(sum(weights.nnz + np.count_nonzero(bias) for weights, bias in self.layers))
+
+    @cached_property
+    def bits_per_param(self) -> int:
+        """⌈log₂ of the number of distinct nonzero parameter values⌉, at least 1."""
+        values = [np.unique(bias[bias != 0]) for _, bias in self.layers]
+        for weights, _ in self.layers:
+            # Sorting 10⁸ weights is slow; most take few values, so find them on a
+            # prefix and sort only what is left over.
+            seen = np.unique(weights.data[:100_000])
+            rest = weights.data[~np.isin(weights.data, seen)]
+            values += [seen, np.unique(rest)]
+        distinct = np.unique(np.concatenate(values)) if values else np.empty(0)
+        return max(1, ceil(log2(distinct.size))) if distinct.size > 1 else 1
+
+    @property
+    def n_bits(self) -> int:
+        """Description length: n_params × bits_per_param."""
+        return self.n_params * self.bits_per_param
+
+    # -------------------------------------------------------------- evaluation
+    @cached_property
+    def _float32_layers(self) -> tuple:
+        """Wᵀ as float32 csr (so H Wᵀ is a csr × csr product) and the biases split by sign."""
+        prepared = []
+        for weights, bias in self.layers:
+            transposed = weights.T.tocsr().astype(np.float32)
+            transposed.sort_indices()
+            positive = np.flatnonzero(bias > 0)
+            prepared.append((transposed, np.minimum(bias, 0).astype(np.float32), positive,
+                             bias[positive].astype(np.float32)))
+        return self.input_codes.astype(np.float32), prepared
+
+    def _propagate(self, batch: sp.csr_matrix, keep_all: bool) -> list[sp.csr_matrix]:
+        """Activations (csr float32) of every layer, or of the last only."""
+        codes, prepared = self._float32_layers
+        activation = batch.astype(np.float32) @ codes
+        history = [activation] if keep_all else []
+        n_rows = batch.shape[0]
+        for transposed, negative_bias, positive, positive_bias in prepared:
+            pre = activation @ transposed
+            if positive.size:
+                # A neuron with a positive bias is on even with no input: add its
+                # bias to every row explicitly.
+                filled = sp.csr_matrix((np.tile(positive_bias, n_rows), np.tile(positive, n_rows),
+                                        np.arange(0, (n_rows + 1) * positive.size, positive.size)),
+                                       shape=pre.shape)
+                pre = (pre + filled).tocsr()
+            # Neurons with no input and a bias <= 0 stay at ReLU(b) = 0, so only
+            # the stored entries need their (nonpositive) bias.
+            pre.data += negative_bias[pre.indices]
+            np.maximum(pre.data, 0, out=pre.data)
+            pre.eliminate_zeros()
+            activation = pre
+            if keep_all:
+                history.append(activation)
+        return history if keep_all else [activation]
+
+    def forward(self, inputs, batch_size: int = 4096, sparse: bool = False) -> list:
+        """Activations of every layer (layer 0 first) for one moderate batch.
+
+        Parameters
+        ----------
+        inputs : anything ``families.as_input_matrix`` accepts
+        batch_size : int
+            Rows evaluated at a time; the results are stacked.
+        sparse : bool
+            Return csr float32 matrices instead of dense float32 arrays.
+
+        Returns
+        -------
+        list of arrays (batch, n_j), one per layer j = 0..L.
+        """
+        batch_size = _check_batch_size(batch_size)
+        matrix = as_input_matrix(inputs, self.n_inputs)
+        chunks = [self._propagate(matrix[start:start + batch_size], keep_all=True)
+                  for start in range(0, max(matrix.shape[0], 1), batch_size)]
+        stacked = [sp.vstack([chunk[j] for chunk in chunks], format="csr") for j in range(len(self.layers) + 1)]
+        if sparse:
+            for activation in stacked:
+                activation.sort_indices()
+            return stacked
+        return [activation.toarray() for activation in stacked]
+
+    @cached_property
+    def _output_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """Inverted index: outputs sorted by the first neuron of their code, and where each neuron's run starts."""
+        lead = self.output_codes[:, 0]
+        order = np.argsort(lead, kind="stable")
+        starts = np.zeros(self.widths[-1] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(lead, minlength=self.widths[-1]), out=starts[1:])
+        return order, starts
+
+    def _decode(self, last: sp.csr_matrix) -> sp.csr_matrix:
+        """Outputs whose every code neuron is >= threshold, as csr bool (batch, m')."""
+        n_rows, width = last.shape
+        rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(last.indptr))
+        firing = last.data >= np.float32(self.threshold)
+        fire_rows, fire_cols = rows[firing], last.indices[firing].astype(np.int64)
+        fired_keys = np.sort(fire_rows * width + fire_cols)
+        order, starts = self._output_index
+        counts = starts[fire_cols + 1] - starts[fire_cols]
+        total = int(counts.sum())
+        run_start = np.repeat(starts[fire_cols] - (np.cumsum(counts) - counts), counts)
+        candidates = order[np.arange(total, dtype=np.int64) + run_start]
+        candidate_rows = np.repeat(fire_rows, counts)
+        for column in range(1, self.output_codes.shape[1]):
+            if candidates.size == 0 or fired_keys.size == 0:
+                break
+            probe = candidate_rows * width + self.output_codes[candidates, column]
+            where = np.minimum(np.searchsorted(fired_keys, probe), fired_keys.size - 1)
+            keep = fired_keys[where] == probe
+            candidates, candidate_rows = candidates[keep], candidate_rows[keep]
+        order_rc = np.lexsort((candidates, candidate_rows))
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(candidate_rows, minlength=n_rows), out=indptr[1:])
+        return sp.csr_matrix((np.ones(candidates.size, dtype=bool), candidates[order_rc], indptr),
+                             shape=(n_rows, self.n_outputs))
+
+    def compute(self, inputs, batch_size: int = 4096, progress: bool = False, n_jobs: int = 1) -> sp.csr_matrix:
+        """Decoded outputs of a batch of inputs, as csr bool (batch, m').
+
+        Parameters
+        ----------
+        inputs : anything ``families.as_input_matrix`` accepts
+        batch_size : int
+            Rows per sparse product; memory grows with it.
+        progress : bool
+            Show a tqdm bar over batches.
+        n_jobs : int
+            Threads evaluating batches at once (scipy's sparse products release
+            the GIL, so two threads use two cores).
+        """
+        batch_size = _check_batch_size(batch_size)
+        if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, Integral) or n_jobs < 1:
+            raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
+        matrix = as_input_matrix(inputs, self.n_inputs)
+        self._float32_layers, self._output_index  # build the caches once, outside the threads
+        starts = range(0, matrix.shape[0], batch_size)
+
+        def one_batch(start: int) -> sp.csr_matrix:
+            return self._decode(self._propagate(matrix[start:start + batch_size], keep_all=False)[0])
+
+        if n_jobs == 1:
+            results = map(one_batch, starts)
+            pool = None
+        else:
+            pool = ThreadPoolExecutor(max_workers=n_jobs)
+            results = pool.map(one_batch, starts)
+        if progress:
+            from tqdm.auto import tqdm
+            results = tqdm(results, total=len(starts), desc="compute", unit="batch")
+        try:
+            parts = list(results)
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        if not parts:
+            return sp.csr_matrix((0, self.n_outputs), dtype=bool)
+        return sp.vstack(parts, format="csr")
+
+    # ---------------------------------------------------------------- storage
+    def save(self, path) -> None:
+        """Write the raw arrays to one uncompressed .npz (see the module docstring to replay it)."""
+        arrays = {"n_layers": np.int64(len(self.layers)), "output_codes": self.output_codes,
+                  "threshold": np.float64(self.threshold), "name": np.str_(self.name)}
+        for prefix, matrix in [("input_codes", self.input_codes)] + \
+                [(f"layer{i}_W", weights) for i, (weights, _) in enumerate(self.layers)]:
+            arrays.update({f"{prefix}_data": matrix.data, f"{prefix}_indices": matrix.indices,
+                           f"{prefix}_indptr": matrix.indptr, f"{prefix}_shape": np.array(matrix.shape)})
+        for i, (_, bias) in enumerate(self.layers):
+            arrays[f"layer{i}_b"] = bias
+        np.savez(path, **arrays)
+
+    @classmethod
+    def load(cls, path) -> "Network":
+        """Read a network written by ``save``."""
+        with np.load(path, allow_pickle=False) as stored:
+            def csr(prefix):
+                return sp.csr_matrix((stored[f"{prefix}_data"], stored[f"{prefix}_indices"], stored[f"{prefix}_indptr"]),
+                                     shape=tuple(stored[f"{prefix}_shape"]))
+
+            layers = [(csr(f"layer{i}_W"), stored[f"layer{i}_b"]) for i in range(int(stored["n_layers"]))]
+            return cls(csr("input_codes"), layers, stored["output_codes"], float(stored["threshold"]),
+                       str(stored["name"]))
+
+
+def _check_batch_size(batch_size) -> int:
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, Integral) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    return int(batch_size)
