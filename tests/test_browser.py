@@ -1,0 +1,205 @@
+"""The built book in a real browser: Debian's Chromium, headless, with no network beyond this machine.
+
+Every page of the table of contents is served from ``_build/html`` on
+127.0.0.1 and checked as a reader would see it: it loads, every image has
+loaded with a non-zero size, MathJax has typeset every formula (from the copy
+inside the site: the browser cannot resolve any other host), and nothing it
+asked the server for was missing. The front page's claims ledger must show
+numbers. Screenshots of the front page and of each chapter's first figure land
+in ``_build/screenshots/`` for inspection.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+
+from superpos import build as bm
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = bm._toc_docnames(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+FRONT_PAGE = PAGES[0]
+INSTALL = "install it with `apt-get install chromium chromium-driver` (Debian; .ci/run does this)"
+#: Seconds to wait for a page, its images or MathJax before the check fails.
+TIMEOUT = 60
+#: What MathJax leaves behind when it did not typeset a formula.
+RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{")
+#: A ledger cell that still shows a placeholder rather than a computed number.
+PLACEHOLDER = re.compile(r"\{glue|glue:|\?\?|\bnan\b|\bTODO\b|\bTBD\b", re.IGNORECASE)
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage", "--window-size=1280,1000", "--hide-scrollbars",
+    # The reader is offline: every host but this machine fails to resolve.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+)
+
+
+def _unavailable(reason: str):
+    """Fail under CI (a missing browser must not pass unnoticed); skip on a developer's machine."""
+    message = f"the browser test needs {reason}; {INSTALL}"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def _executable(name: str) -> str:
+    found = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").is_file() else None)
+    if not found:
+        _unavailable(f"{name}, which is not installed")
+    return found
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves the site and records every request the server could not answer."""
+
+    failures: list
+
+    def log_request(self, code="-", size="-"):
+        # Browsers ask for /favicon.ico on their own; the book has none.
+        if str(code).isdigit() and int(code) >= 400 and self.path != "/favicon.ico":
+            self.failures.append(f"{code} {self.path}")
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    """``(base URL, list of failed requests)`` of ``_build/html`` served on 127.0.0.1 at a free port."""
+    failures: list[str] = []
+    handler = type("Handler", (_QuietHandler,), {"failures": failures})
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(handler, directory=str(built_book / "_build" / "html")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", failures
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by the system chromedriver (never a downloaded one)."""
+    chromium, chromedriver = _executable("chromium"), _executable("chromedriver")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _unavailable("the selenium package (pip install -r requirements.txt), which is not installed")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tempfile.mkdtemp(prefix="superpos-chromium-")
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
+    driver.set_page_load_timeout(TIMEOUT)
+    driver.set_script_timeout(TIMEOUT)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def screenshots(built_book) -> Path:
+    folder = built_book / "_build" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _wait(driver, condition, what: str):
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, TIMEOUT, poll_frequency=0.2).until(condition)
+    except TimeoutException:
+        pytest.fail(f"{driver.current_url}: {what} within {TIMEOUT} s")
+
+
+def _open(driver, site, docname: str) -> None:
+    """Load a page, make lazy images load, and wait for the page and its images."""
+    base, failures = site
+    failures.clear()
+    driver.get(f"{base}{docname}.html")
+    _wait(driver, lambda d: d.execute_script("return document.readyState") == "complete", "the page did not load")
+    assert not failures, f"{docname}: the server could not answer {failures}"
+    assert driver.find_elements("css selector", "article"), f"{docname}: no article in the page (a 404 page?)"
+    driver.execute_script("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; });")
+    _wait(driver, lambda d: d.execute_script("return Array.from(document.images).every(i => i.complete)"),
+          "images did not finish loading")
+
+
+def _typeset(driver) -> str:
+    """Wait for MathJax's first typesetting pass; return 'ok', 'none' (no MathJax) or the error."""
+    return driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) { done('none'); return; }
+        MathJax.startup.promise.then(() => done('ok'), (e) => done('error: ' + e));""")
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_loads_with_images_and_typeset_maths(browser, site, docname):
+    _open(browser, site, docname)
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.currentSrc || i.src, i.naturalWidth, i.naturalHeight]);")
+    broken = [src for src, width, height in images if not (width and height)]
+    assert not broken, f"{docname}: images that did not load: {broken}"
+
+    formulas = browser.find_elements("css selector", ".math")
+    if formulas:
+        outcome = _typeset(browser)
+        assert outcome == "ok", f"{docname}: MathJax did not typeset ({outcome}); is it served from _static/mathjax?"
+        raw = [f.get_attribute("textContent")[:80] for f in formulas
+               if RAW_TEX.search(f.get_attribute("textContent") or "")
+               or not f.find_elements("css selector", "mjx-container")]
+        assert not raw, f"{docname}: {len(raw)} of {len(formulas)} formulas left untypeset, e.g. {raw[:3]}"
+        errors = [e.get_attribute("textContent") for e in browser.find_elements("css selector", "mjx-merror")]
+        assert not errors, f"{docname}: MathJax reports TeX errors: {errors[:5]}"
+
+    base = site[0]
+    fetched = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
+    remote = [url for url in fetched if not url.startswith(base) and not url.startswith("data:")]
+    assert not remote, f"{docname}: the page asked the network for {remote}"
+    assert not site[1], f"{docname}: the server could not answer {site[1]}"
+
+
+def test_claims_ledger_shows_numbers(browser, site):
+    _open(browser, site, FRONT_PAGE)
+    tables = browser.find_elements("css selector", "table#intro-claims-ledger, #intro-claims-ledger table")
+    assert tables, f"{FRONT_PAGE}: no table with id intro-claims-ledger"
+    rows = tables[0].find_elements("css selector", "tbody tr")
+    claims = [row.find_elements("css selector", "td") for row in rows]
+    assert [cells[0].text.strip() for cells in claims] == [f"C{i}" for i in range(1, 8)]
+    for cells in claims:
+        number = cells[-1].text.strip()
+        assert re.search(r"\d", number) and not PLACEHOLDER.search(number), \
+            f"claims ledger row {cells[0].text}: key number shows {number!r}, not a computed number"
+
+
+def test_screenshots_of_front_page_and_first_figures(browser, site, screenshots):
+    _open(browser, site, FRONT_PAGE)
+    _typeset(browser)
+    front = screenshots / "front-page.png"
+    assert browser.save_screenshot(str(front)) and front.stat().st_size > 0
+    for chapter in bm.chapters(ROOT):
+        _open(browser, site, chapter.docname)
+        figures = browser.find_elements("css selector", "article figure img, article img")
+        if not figures:
+            continue
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", figures[0])
+        shot = screenshots / f"{chapter.name}-first-figure.png"
+        figures[0].screenshot(str(shot))
+        assert shot.stat().st_size > 0, shot
