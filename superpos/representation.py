@@ -1,0 +1,973 @@
+r"""Representing sparse Boolean features in superposition.
+
+An input is a set :math:`A` of at most :math:`k` active features out of
+:math:`m`. A *representation in superposition* stores it in the activations of
+:math:`n < m` neurons so that every feature can be read back. This module
+builds the two codes of the book and measures how few neurons they need.
+
+Dense (Johnson--Lindenstrauss) codes
+    Feature :math:`i` has a random vector :math:`e_i \in \{\pm 1/\sqrt n\}^n`;
+    the activation is :math:`v = \sum_{i \in A} e_i`; feature :math:`i` is read
+    as :math:`r_i = \langle e_i, v\rangle` and decoded present iff
+    :math:`r_i \ge 1/2`. With coherence
+    :math:`\mu = \max_{i \ne j} |\langle e_i, e_j\rangle| < 1/(2k)` every
+    :math:`k`-sparse set decodes exactly, since an absent feature reads at most
+    :math:`k\mu < 1/2` and a present one at least :math:`1 - (k-1)\mu > 1/2`.
+
+Sparse binary codes
+    Feature :math:`i` owns a random set :math:`S_i` of :math:`s` distinct
+    neurons; the activation counts how many active codes cover each neuron,
+    :math:`v = \sum_{i \in A} 1_{S_i}`; feature :math:`i` is decoded present iff
+    :math:`\min_{u \in S_i} v_u \ge \theta` (one ReLU can compute it:
+    :math:`\mathrm{ReLU}(\sum_{u\in S_i} \min(v_u, 1) - s + 1)` for
+    :math:`\theta = 1`). With :math:`\theta = 1` a present feature is never
+    missed and an absent one fires iff the other codes cover :math:`S_i`.
+
+Inputs are a batch of sets, given as an ``(n_samples, k)`` integer array, a
+list of index lists, or a ``scipy.sparse`` 0/1 matrix of shape
+``(n_samples, m)``; :func:`as_sparse_sets` validates and converts them.
+Randomness always comes from a ``seed`` (an int or a
+:class:`numpy.random.Generator`). Code books are *nested*: the code of
+:math:`m` features in :math:`n` neurons is the top-left corner of any wider or
+longer code book drawn from the same seed, so a search over :math:`n` or
+:math:`m` draws its widest code book once and reuses it.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy import stats
+
+__all__ = [
+    "DecodingErrors",
+    "DenseCode",
+    "MinNeurons",
+    "SparseCode",
+    "all_sparse_sets",
+    "as_sparse_sets",
+    "best_sparse_size",
+    "coherence",
+    "decode",
+    "decodes_every_set",
+    "decoding_errors",
+    "dense_code",
+    "dense_read_error_probabilities",
+    "encode",
+    "expected_errors_per_input",
+    "fit_log_slope",
+    "jl_neurons_bound",
+    "min_neurons",
+    "min_neurons_curve",
+    "predicted_min_neurons",
+    "reads",
+    "random_sparse_sets",
+    "sparse_code",
+    "sparse_false_positive_probability",
+]
+
+#: Features per block of a code book; the unit of nesting in ``m``.
+FEATURE_BLOCK = 1 << 12
+#: Neurons per column chunk of a dense code book; the unit of nesting in ``n``.
+NEURON_CHUNK = 64
+#: Largest number of sets :func:`all_sparse_sets` enumerates.
+MAX_ENUMERATED_SETS = 5_000_000
+#: Entries of the (features x inputs) block a decoder holds at once.
+BLOCK_ENTRIES = 1 << 23
+
+
+# --------------------------------------------------------------------------- #
+# Validation helpers
+# --------------------------------------------------------------------------- #
+
+
+def _check_int(value, name: str, low: int = 1, high: int | None = None) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    value = int(value)
+    if value < low or (high is not None and value > high):
+        allowed = f">= {low}" if high is None else f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be {allowed}, got {value}")
+    return value
+
+
+def _check_k(k, m: int) -> int:
+    k = _check_int(k, "k", 1)
+    if k > m:
+        raise ValueError(f"k must be in [1, m] = [1, {m}] (at most all features active), got k={k}")
+    return k
+
+
+def _seed_sequence(seed) -> np.random.SeedSequence:
+    """One SeedSequence from an int, None or a Generator (whose state advances)."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(seed.integers(0, 2**63, size=4))
+    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
+        return np.random.SeedSequence(seed)
+    raise TypeError(f"seed must be a non-negative int, None, a numpy Generator or SeedSequence, got {seed!r}")
+
+
+def _child_rng(ss: np.random.SeedSequence, *key: int) -> np.random.Generator:
+    """The generator of one labelled piece of a code book (independent of the others)."""
+    return np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + key))
+
+
+# --------------------------------------------------------------------------- #
+# Inputs: batches of k-sparse sets
+# --------------------------------------------------------------------------- #
+
+
+def as_sparse_sets(active, m: int, k: int | None = None, name: str = "active") -> sp.csr_matrix:
+    """Validate a batch of sparse sets and return it as a 0/1 CSR matrix.
+
+    Parameters
+    ----------
+    active : array_like of int, list of lists of int, or scipy.sparse matrix
+        The sets. Either an ``(n_samples, width)`` integer array whose row
+        ``r`` lists the active features of input ``r`` (all distinct), a list
+        of index lists (rows may differ in length, including empty rows), or
+        a sparse 0/1 matrix of shape ``(n_samples, m)``.
+    m : int
+        Number of features; indices must lie in ``[0, m)``.
+    k : int, optional
+        Largest allowed number of active features per input.
+    name : str
+        Name of the argument in error messages.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        Shape ``(n_samples, m)``, ``float32`` ones at the active features,
+        sorted indices, no explicit zeros.
+
+    Raises
+    ------
+    ValueError
+        On indices out of range, repeated indices in a row, non-binary
+        entries, a wrong shape, or a row with more than ``k`` active features.
+    TypeError
+        On non-integer indices or an unsupported container.
+    """
+    m = _check_int(m, "m", 1)
+    if k is not None:
+        k = _check_k(k, m)
+    if sp.issparse(active):
+        if active.ndim != 2 or active.shape[1] != m:
+            raise ValueError(f"{name} as a sparse matrix must have shape (n_samples, m={m}), got {active.shape}")
+        matrix = sp.csr_matrix(active, dtype=np.float64, copy=True)
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
+        if matrix.nnz and not np.all(matrix.data == 1):
+            bad = matrix.data[matrix.data != 1][0]
+            raise ValueError(f"{name} must be a 0/1 matrix, found the value {bad}")
+        matrix.sort_indices()
+        indptr, indices = matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64)
+        n_samples = matrix.shape[0]
+    else:
+        if isinstance(active, np.ndarray) or (isinstance(active, (list, tuple)) and all(
+                isinstance(row, (list, tuple, np.ndarray)) for row in active) and len({len(r) for r in active}) <= 1):
+            array = np.asarray(active)
+            if array.size == 0 and array.ndim <= 2:
+                array = array.reshape(len(active) if array.ndim else 0, 0).astype(np.int64)
+            if array.ndim != 2:
+                raise ValueError(f"{name} as an array must be 2-D (n_samples, k), got {array.ndim}-D shape {array.shape}")
+            if array.dtype.kind not in "iu":
+                raise TypeError(f"{name} must hold integer feature indices, got dtype {array.dtype}")
+            rows = array.astype(np.int64)
+            n_samples, width = rows.shape
+            indptr = np.arange(n_samples + 1, dtype=np.int64) * width
+            indices = rows.ravel()
+        elif isinstance(active, (list, tuple)):
+            n_samples = len(active)
+            lengths = []
+            flat = []
+            for r, row in enumerate(active):
+                if not isinstance(row, (list, tuple, np.ndarray)):
+                    raise TypeError(f"{name}[{r}] must be a list of feature indices, got {type(row).__name__}")
+                row = np.asarray(row)
+                if row.size and row.dtype.kind not in "iu":
+                    raise TypeError(f"{name}[{r}] must hold integer feature indices, got dtype {row.dtype}")
+                lengths.append(row.size)
+                flat.append(row.astype(np.int64).ravel())
+            indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+            indices = np.concatenate(flat) if flat else np.zeros(0, np.int64)
+        else:
+            raise TypeError(f"{name} must be an integer array, a list of index lists or a scipy.sparse matrix, "
+                            f"got {type(active).__name__}")
+        if indices.size and (indices.min() < 0 or indices.max() >= m):
+            bad = indices[(indices < 0) | (indices >= m)][0]
+            raise ValueError(f"{name} holds the feature index {bad}, outside the allowed range [0, m) = [0, {m})")
+        # Sort within rows, then equal neighbours inside a row are repeats.
+        row_of = np.repeat(np.arange(n_samples), np.diff(indptr))
+        order = np.lexsort((indices, row_of))
+        indices = indices[order]
+        same = (indices[1:] == indices[:-1]) & (row_of[1:] == row_of[:-1])
+        if same.any():
+            r = row_of[1:][same][0]
+            raise ValueError(f"{name} row {r} repeats the feature {indices[1:][same][0]}; a set lists each feature once")
+    counts = np.diff(indptr)
+    if k is not None and counts.size and counts.max() > k:
+        r = int(np.argmax(counts))
+        raise ValueError(f"{name} row {r} has {counts[r]} active features, more than k={k}")
+    data = np.ones(indices.size, dtype=np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(n_samples, m))
+
+
+def random_sparse_sets(n_samples: int, m: int, k: int, seed=None) -> np.ndarray:
+    """Draw ``n_samples`` independent uniformly random ``k``-subsets of ``m`` features.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_samples, k)``, ``int64``, each row sorted and distinct.
+    """
+    n_samples = _check_int(n_samples, "n_samples", 0)
+    m = _check_int(m, "m", 1)
+    k = _check_k(k, m)
+    rng = np.random.default_rng(_seed_sequence(seed))
+    if k * k > 2 * m:  # rejection would redraw most rows: ranks of random keys instead
+        return np.sort(np.argsort(rng.random((n_samples, m)), axis=1)[:, :k], axis=1).astype(np.int64)
+    return _distinct_sorted_draws(rng, n_samples, m, k)
+
+
+def _distinct_sorted_draws(rng: np.random.Generator, rows: int, n: int, size: int) -> np.ndarray:
+    """``rows`` uniform ``size``-subsets of ``range(n)``, sorted: draw with replacement, redraw rows with a repeat."""
+    draws = np.sort(rng.integers(0, n, size=(rows, size)), axis=1)
+    bad = np.flatnonzero((np.diff(draws, axis=1) == 0).any(axis=1))
+    while bad.size:  # only the redrawn rows are checked again
+        fresh = np.sort(rng.integers(0, n, size=(bad.size, size)), axis=1)
+        draws[bad] = fresh
+        bad = bad[(np.diff(fresh, axis=1) == 0).any(axis=1)]
+    return draws
+
+
+def all_sparse_sets(m: int, k: int) -> sp.csr_matrix:
+    """Every set of at most ``k`` features out of ``m`` (the empty set included), as CSR rows.
+
+    Raises
+    ------
+    ValueError
+        If there are more than ``MAX_ENUMERATED_SETS`` such sets.
+    """
+    m = _check_int(m, "m", 1)
+    k = _check_k(k, m)
+    total = sum(math.comb(m, j) for j in range(k + 1))
+    if total > MAX_ENUMERATED_SETS:
+        raise ValueError(f"m={m}, k={k} gives {total} sets; enumerate at most {MAX_ENUMERATED_SETS} (use smaller m or k)")
+    indices = [np.array(list(itertools.combinations(range(m), j)), dtype=np.int64).reshape(-1) for j in range(k + 1)]
+    lengths = np.concatenate([np.full(math.comb(m, j), j) for j in range(k + 1)])
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    idx = np.concatenate(indices)
+    return sp.csr_matrix((np.ones(idx.size, np.float32), idx, indptr), shape=(total, m))
+
+
+# --------------------------------------------------------------------------- #
+# Code books
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class DenseCode:
+    """A dense Johnson--Lindenstrauss code book.
+
+    Attributes
+    ----------
+    signs : numpy.ndarray
+        ``(m, n)`` ``int8`` array of :math:`\\pm 1`; feature ``i`` has the
+        vector ``signs[i] / sqrt(n)``.
+    """
+
+    signs: np.ndarray
+
+    @property
+    def m(self) -> int:
+        """Number of features."""
+        return self.signs.shape[0]
+
+    @property
+    def n(self) -> int:
+        """Number of neurons."""
+        return self.signs.shape[1]
+
+    def vectors(self) -> np.ndarray:
+        """The ``(m, n)`` code vectors :math:`e_i` as ``float64``."""
+        return self.signs / math.sqrt(self.n)
+
+    def prefix(self, m: int | None = None, n: int | None = None) -> DenseCode:
+        """The code of the first ``m`` features in the first ``n`` neurons (what the same seed draws)."""
+        m = self.m if m is None else _check_int(m, "m", 1, self.m)
+        n = self.n if n is None else _check_int(n, "n", 1, self.n)
+        return DenseCode(self.signs[:m, :n])
+
+
+@dataclass(frozen=True)
+class SparseCode:
+    """A sparse binary code book: feature ``i`` owns the neurons ``neurons[i]``.
+
+    Attributes
+    ----------
+    neurons : numpy.ndarray
+        ``(m, s)`` ``int32`` array; row ``i`` is the sorted, distinct set
+        :math:`S_i` of feature ``i``'s neurons.
+    n : int
+        Number of neurons.
+    """
+
+    neurons: np.ndarray
+    n: int
+
+    @property
+    def m(self) -> int:
+        """Number of features."""
+        return self.neurons.shape[0]
+
+    @property
+    def s(self) -> int:
+        """Neurons per feature."""
+        return self.neurons.shape[1]
+
+    def matrix(self) -> sp.csr_matrix:
+        """The ``(m, n)`` 0/1 incidence matrix of the code book (``float32``)."""
+        indptr = np.arange(self.m + 1, dtype=np.int64) * self.s
+        return sp.csr_matrix((np.ones(self.neurons.size, np.float32), self.neurons.ravel(), indptr),
+                             shape=(self.m, self.n))
+
+
+def dense_code(m: int, n: int, seed=None) -> DenseCode:
+    """Draw a dense code book of ``m`` features in ``n`` neurons.
+
+    The signs come in blocks of ``FEATURE_BLOCK`` features by ``NEURON_CHUNK``
+    neurons, each from its own generator labelled by the block's position, so
+    the code for ``(m, n)`` is the corner of the code for any larger
+    ``(m', n')`` with the same seed. Columns and rows of i.i.d. uniform signs
+    stay i.i.d. uniform when cut, so reusing a corner is statistically the
+    same as drawing afresh.
+    """
+    m = _check_int(m, "m", 1)
+    n = _check_int(n, "n", 1)
+    ss = _seed_sequence(seed)
+    signs = np.empty((m, n), dtype=np.int8)
+    for row in range(0, m, FEATURE_BLOCK):
+        rows = min(FEATURE_BLOCK, m - row)
+        for col in range(0, n, NEURON_CHUNK):
+            cols = min(NEURON_CHUNK, n - col)
+            chunk = _child_rng(ss, row // FEATURE_BLOCK, col // NEURON_CHUNK).integers(
+                0, 2, size=(FEATURE_BLOCK, NEURON_CHUNK), dtype=np.int8)
+            signs[row:row + rows, col:col + cols] = 2 * chunk[:rows, :cols] - 1
+    return DenseCode(signs)
+
+
+def sparse_code(m: int, n: int, s: int, seed=None) -> SparseCode:
+    """Draw a sparse binary code book: each feature owns ``s`` distinct uniformly random neurons of ``n``.
+
+    Blocks of ``FEATURE_BLOCK`` features have their own generator labelled by
+    the block's position and by ``(n, s)``, so the code for ``m`` features is
+    the first rows of the code for more features, while codes of different
+    ``(n, s)`` are independent.
+    """
+    m = _check_int(m, "m", 1)
+    n = _check_int(n, "n", 1)
+    s = _check_int(s, "s", 1, n)
+    ss = _seed_sequence(seed)
+    neurons = np.empty((m, s), dtype=np.int32)
+    for row in range(0, m, FEATURE_BLOCK):
+        rows = min(FEATURE_BLOCK, m - row)
+        rng = _child_rng(ss, row // FEATURE_BLOCK, n, s)
+        if s * s <= 2 * n:  # a row has no repeat with probability about exp(-s^2 / 2n) >= 1/e: reject and redraw
+            chosen = _distinct_sorted_draws(rng, FEATURE_BLOCK, n, s)
+        else:  # the s smallest of n random keys: a uniform s-subset
+            chosen = np.sort(np.argpartition(rng.random((FEATURE_BLOCK, n), dtype=np.float32), s - 1, axis=1)[:, :s],
+                             axis=1)
+        neurons[row:row + rows] = chosen[:rows]
+    return SparseCode(neurons, n)
+
+
+def _check_code(code):
+    if not isinstance(code, (DenseCode, SparseCode)):
+        raise TypeError(f"code must be a DenseCode or a SparseCode, got {type(code).__name__}")
+    return code
+
+
+# --------------------------------------------------------------------------- #
+# Encoding, reading and decoding
+# --------------------------------------------------------------------------- #
+
+
+def encode(code, active, k: int | None = None):
+    """Encode a batch of sparse sets into activations.
+
+    Parameters
+    ----------
+    code : DenseCode or SparseCode
+    active : sets accepted by :func:`as_sparse_sets`
+    k : int, optional
+        Largest allowed set size (checked).
+
+    Returns
+    -------
+    numpy.ndarray or scipy.sparse.csr_matrix
+        Dense code: ``(n_samples, n)`` ``float64`` array
+        :math:`v = \\sum_{i\\in A} e_i`. Sparse code: ``(n_samples, n)`` CSR
+        matrix of integer counts :math:`v_u = |\\{i \\in A : u \\in S_i\\}|`.
+    """
+    code = _check_code(code)
+    sets = as_sparse_sets(active, code.m, k)
+    if isinstance(code, DenseCode):
+        return _dense_sums(code, sets) / math.sqrt(code.n)
+    return (sets @ code.matrix()).astype(np.int32).tocsr()
+
+
+def _dense_sums(code: DenseCode, sets: sp.csr_matrix) -> np.ndarray:
+    """Integer sums of the active sign vectors, ``(n_samples, n)`` ``float32`` (exact).
+
+    Gathers only the active rows of the code book, so the cost is
+    ``O(nnz * n)`` whatever ``m`` is.
+    """
+    gathered = code.signs[sets.indices].astype(np.float32)
+    selector = sp.csr_matrix((np.ones(sets.nnz, np.float32), np.arange(sets.nnz), sets.indptr),
+                             shape=(sets.shape[0], sets.nnz))
+    return np.asarray(selector @ gathered, dtype=np.float32)
+
+
+def reads(code, activations, features=None) -> np.ndarray:
+    """The reads of the given features (all by default) for every input.
+
+    For a dense code the read is :math:`\\langle e_i, v\\rangle`; for a sparse
+    code it is :math:`\\min_{u\\in S_i} v_u`, the smallest count on the
+    feature's neurons. Forms a dense ``(n_samples, len(features))`` array:
+    use it for plots and small ``m``; :func:`decode` scales.
+    """
+    code = _check_code(code)
+    features = np.arange(code.m) if features is None else np.asarray(features, dtype=np.int64)
+    if features.size and (features.min() < 0 or features.max() >= code.m):
+        raise ValueError(f"features must lie in [0, m) = [0, {code.m})")
+    if isinstance(code, DenseCode):
+        v = np.asarray(activations, dtype=np.float64)
+        _check_activation_shape(v, code)
+        return v @ code.vectors()[features].T
+    v = sp.csr_matrix(activations) if sp.issparse(activations) else sp.csr_matrix(np.asarray(activations))
+    _check_activation_shape(v, code)
+    dense_v = v.toarray()
+    return dense_v[:, code.neurons[features]].min(axis=2)
+
+
+def _check_activation_shape(v, code) -> None:
+    if v.ndim != 2 or v.shape[1] != code.n:
+        raise ValueError(f"activations must have shape (n_samples, n={code.n}), got {v.shape}")
+
+
+def _fires_by_block(code, activations, threshold: float, stop=None):
+    """Yield ``(first_feature, rows, features)`` of every read at or above threshold, block by block.
+
+    Never holds more than ``BLOCK_ENTRIES`` reads at once. The products are
+    of small integers in ``float32``, hence exact.
+    """
+    if isinstance(code, DenseCode):
+        # <e_i, v> >= threshold  <=>  signs_i . (sqrt(n) v) >= n * threshold
+        sums_t = np.ascontiguousarray((np.asarray(activations, np.float64) * math.sqrt(code.n)).round().T,
+                                      dtype=np.float32)
+        limit, target = code.n * threshold - 1e-3, None
+    else:
+        v = activations.tocsr() if sp.issparse(activations) else sp.csr_matrix(np.asarray(activations))
+        sums_t = np.ascontiguousarray((v >= threshold).toarray().T, dtype=np.float32)
+        limit, target = None, code.s
+    n_samples = sums_t.shape[1]
+    block = max(64, min(FEATURE_BLOCK, BLOCK_ENTRIES // max(n_samples, 1)))
+    for start in range(0, code.m, block):
+        stop_at = min(code.m, start + block)
+        if isinstance(code, DenseCode):
+            products = code.signs[start:stop_at].astype(np.float32) @ sums_t
+            feat, rows = np.nonzero(products >= limit)
+        else:
+            incidence = np.zeros((stop_at - start, code.n), np.float32)
+            np.put_along_axis(incidence, code.neurons[start:stop_at].astype(np.int64), 1.0, axis=1)
+            products = incidence @ sums_t
+            feat, rows = np.nonzero(products == target)
+        yield start, stop_at, rows, feat + start
+        if stop is not None and stop(start, stop_at, rows, feat + start):
+            return
+
+
+def _default_threshold(code, threshold):
+    if threshold is None:
+        return 0.5 if isinstance(code, DenseCode) else 1
+    if not np.isfinite(threshold) or (isinstance(code, SparseCode) and threshold <= 0):
+        raise ValueError(f"threshold must be finite (and > 0 for a sparse code), got {threshold}")
+    return float(threshold)
+
+
+def decode(code, activations, threshold: float | None = None) -> sp.csr_matrix:
+    """Decode activations into the sets of features read as present.
+
+    Parameters
+    ----------
+    code : DenseCode or SparseCode
+    activations : array or sparse matrix, shape ``(n_samples, n)``
+        As returned by :func:`encode`.
+    threshold : float, optional
+        Dense codes: feature present iff :math:`\\langle e_i, v\\rangle \\ge`
+        threshold (default 1/2). Sparse codes: present iff every neuron of its
+        code has :math:`v_u \\ge` threshold (default 1).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        ``(n_samples, m)`` 0/1 matrix of decoded sets. Features are processed
+        in blocks, so no dense ``n_samples x m`` array is formed.
+    """
+    code = _check_code(code)
+    threshold = _default_threshold(code, threshold)
+    rows, feats = [], []
+    for _, _, r, f in _fires_by_block(code, activations, threshold):
+        rows.append(r)
+        feats.append(f)
+    n_samples = activations.shape[0]
+    r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    f = np.concatenate(feats) if feats else np.zeros(0, np.int64)
+    out = sp.csr_matrix((np.ones(r.size, np.float32), (r, f)), shape=(n_samples, code.m))
+    out.sort_indices()
+    return out
+
+
+@dataclass(frozen=True)
+class DecodingErrors:
+    """Error counts of decoding a batch.
+
+    Attributes
+    ----------
+    n_inputs : int
+        Inputs decoded.
+    wrong_inputs : int
+        Inputs whose decoded set differs from the true one (a lower bound
+        when ``complete`` is False).
+    false_positives : int
+        Absent features decoded as present.
+    false_negatives : int
+        Present features decoded as absent.
+    decisions : int
+        Feature decisions made (``n_inputs * m`` when complete).
+    complete : bool
+        False when the count stopped at the first error.
+    """
+
+    n_inputs: int
+    wrong_inputs: int
+    false_positives: int
+    false_negatives: int
+    decisions: int
+    complete: bool = True
+
+    @property
+    def exact(self) -> bool:
+        """True iff every input decoded exactly."""
+        return self.wrong_inputs == 0
+
+
+def decoding_errors(code, active, threshold: float | None = None, stop_at_first: bool = False,
+                    activations=None) -> DecodingErrors:
+    """Encode ``active``, decode it, and count the mistakes.
+
+    Parameters
+    ----------
+    code : DenseCode or SparseCode
+    active : sets accepted by :func:`as_sparse_sets`
+    threshold : float, optional
+        See :func:`decode`.
+    stop_at_first : bool
+        Stop after the first block of features holding an error (enough to
+        know that decoding is not exact; used by the searches).
+    activations : optional
+        Precomputed ``encode(code, active)``.
+    """
+    code = _check_code(code)
+    threshold = _default_threshold(code, threshold)
+    sets = as_sparse_sets(active, code.m)
+    if activations is None:
+        activations = encode(code, sets)
+    n_samples, m = sets.shape
+    true_rows = np.repeat(np.arange(n_samples, dtype=np.int64), np.diff(sets.indptr))
+    true_feats = sets.indices.astype(np.int64)
+    order = np.argsort(true_feats, kind="stable")
+    true_feats, true_rows = true_feats[order], true_rows[order]
+    true_keys = true_feats * n_samples + true_rows
+    wrong = np.zeros(n_samples, dtype=bool)
+    counts = {"fp": 0, "fn": 0, "decisions": 0, "complete": True}
+
+    def account(start, stop, rows, feats):
+        lo, hi = np.searchsorted(true_feats, [start, stop])
+        expected = true_keys[lo:hi]
+        found = feats.astype(np.int64) * n_samples + rows
+        fp = ~np.isin(found, expected, assume_unique=True)
+        fn = ~np.isin(expected, found, assume_unique=True)
+        counts["fp"] += int(fp.sum())
+        counts["fn"] += int(fn.sum())
+        counts["decisions"] += (stop - start) * n_samples
+        wrong[rows[fp]] = True
+        wrong[true_rows[lo:hi][fn]] = True
+        if stop_at_first and (fp.any() or fn.any()):
+            counts["complete"] = stop == m
+            return True
+        return False
+
+    for _ in _fires_by_block(code, activations, threshold, stop=account):
+        pass
+    return DecodingErrors(n_samples, int(wrong.sum()), counts["fp"], counts["fn"], counts["decisions"],
+                          counts["complete"])
+
+
+# --------------------------------------------------------------------------- #
+# Coherence and every-set decoding
+# --------------------------------------------------------------------------- #
+
+
+def coherence(code: DenseCode) -> float:
+    """Coherence :math:`\\mu = \\max_{i\\ne j} |\\langle e_i, e_j\\rangle|` of a dense code book.
+
+    Computed in blocks of the Gram matrix, exact (integer products in
+    ``float32``); memory ``O(block * m)``.
+    """
+    if not isinstance(code, DenseCode):
+        raise TypeError(f"code must be a DenseCode, got {type(code).__name__}")
+    if code.m < 2:
+        return 0.0
+    signs = code.signs.astype(np.float32)
+    block = max(1, BLOCK_ENTRIES // code.m)
+    worst = 0.0
+    for start in range(0, code.m, block):
+        gram = np.abs(signs[start:start + block] @ signs.T)
+        rows = np.arange(gram.shape[0])
+        gram[rows, rows + start] = 0
+        worst = max(worst, float(gram.max()))
+    return worst / code.n
+
+
+def decodes_every_set(code, k: int, threshold: float | None = None) -> bool:
+    """Whether every set of at most ``k`` features decodes exactly.
+
+    Dense codes are settled without enumerating sets: with
+    :math:`G_{ij} = \\langle e_i, e_j\\rangle`, the largest read of an absent
+    feature ``i`` over all sets is the sum of its ``k`` largest positive
+    :math:`G_{ij}` (:math:`j \\ne i`), and the smallest read of a present one
+    is :math:`1` plus the sum of its ``k - 1`` most negative :math:`G_{ij}`.
+    This costs :math:`O(m^2 n)`. Sparse codes enumerate every set with
+    :func:`all_sparse_sets` (small ``m`` only).
+    """
+    code = _check_code(code)
+    k = _check_k(k, code.m)
+    threshold = _default_threshold(code, threshold)
+    if isinstance(code, SparseCode):
+        return decoding_errors(code, all_sparse_sets(code.m, k), threshold, stop_at_first=True).exact
+    signs = code.signs.astype(np.float32)
+    block = max(1, BLOCK_ENTRIES // code.m)
+    others = min(k, code.m - 1)
+    for start in range(0, code.m, block):
+        gram = signs[start:start + block] @ signs.T / code.n
+        rows = np.arange(gram.shape[0])
+        gram[rows, rows + start] = 0  # the diagonal contributes neither as interference nor as help
+        top = -np.partition(-gram, others - 1, axis=1)[:, :others] if others else np.zeros((gram.shape[0], 0))
+        worst_absent = np.clip(top, 0, None).sum(axis=1)
+        if np.any(worst_absent >= threshold - 1e-9):
+            return False
+        if k >= 2 and others >= 1:
+            low = np.partition(gram, min(k - 1, others) - 1, axis=1)[:, :min(k - 1, others)]
+            worst_present = 1 + np.clip(low, None, 0).sum(axis=1)
+            if np.any(worst_present < threshold - 1e-9):
+                return False
+    return True
+
+
+# --------------------------------------------------------------------------- #
+# Theory
+# --------------------------------------------------------------------------- #
+
+
+def jl_neurons_bound(m, k) -> np.ndarray | float:
+    """The union bound :math:`16 k^2 \\ln m` on neurons for a dense code with coherence below :math:`1/(2k)`.
+
+    Hoeffding gives :math:`P(|\\langle e_i, e_j\\rangle| \\ge \\mu) \\le
+    2 e^{-n\\mu^2/2}` for one pair; over fewer than :math:`m^2/2` pairs the
+    probability that some pair reaches :math:`\\mu = 1/(2k)` is below
+    :math:`m^2 e^{-n/(8k^2)}`, which is below 1 once :math:`n > 16 k^2 \\ln m`.
+    """
+    m_arr, k_arr = np.asarray(m, dtype=float), np.asarray(k, dtype=float)
+    if np.any(m_arr < 2) or np.any(k_arr < 1):
+        raise ValueError(f"m must be >= 2 and k >= 1, got m={m}, k={k}")
+    out = 16 * k_arr**2 * np.log(m_arr)
+    return float(out) if out.ndim == 0 else out
+
+
+def dense_read_error_probabilities(n, k) -> tuple[np.ndarray, np.ndarray]:
+    """Exact probabilities that one read of a dense code errs, for a fixed set of size ``k``.
+
+    For an absent feature, :math:`n r_i = \\sum_c \\epsilon_{ic} W_c` with
+    :math:`W_c` the column sums of the ``k`` active sign vectors; the
+    independent signs :math:`\\epsilon_{ic}` make it distributed as a sum of
+    :math:`nk` independent :math:`\\pm 1`, i.e. :math:`2B - nk` with
+    :math:`B \\sim \\mathrm{Bin}(nk, 1/2)`. It errs iff :math:`r_i \\ge 1/2`.
+    A present feature reads :math:`1 + (2B' - n(k-1))/n` with
+    :math:`B' \\sim \\mathrm{Bin}(n(k-1), 1/2)` and errs iff it is below 1/2.
+
+    Returns
+    -------
+    (p_absent, p_present) : arrays broadcast over ``n`` and ``k``
+    """
+    n = np.asarray(n, dtype=np.int64)
+    k = np.asarray(k, dtype=np.int64)
+    if np.any(n < 1) or np.any(k < 1):
+        raise ValueError(f"n and k must be >= 1, got n={n}, k={k}")
+    # absent: 2B - nk >= n/2  <=>  B >= n(2k+1)/4
+    p_absent = stats.binom.sf(np.ceil(n * (2 * k + 1) / 4) - 1, n * k, 0.5)
+    # present: 2B' - n(k-1) < -n/2  <=>  B' < n(2k-3)/4
+    p_present = np.where(k >= 2, stats.binom.cdf(np.ceil(n * (2 * k - 3) / 4) - 1, n * (k - 1), 0.5), 0.0)
+    return p_absent, p_present
+
+
+def sparse_false_positive_probability(n: int, s: int, k: int, approximate: bool = False) -> float:
+    """Probability that an absent feature of a sparse code fires (threshold 1), for ``k`` active features.
+
+    Exact: the union :math:`U` of ``k`` independent uniform ``s``-subsets of
+    ``n`` neurons grows by :math:`s - O` per set, with the overlap :math:`O`
+    hypergeometric; then :math:`P(S_i \\subseteq U \\mid |U| = u) =
+    \\binom{u}{s} / \\binom{n}{s}`. Approximate: :math:`(1 - e^{-ks/n})^s`.
+    """
+    n = _check_int(n, "n", 1)
+    s = _check_int(s, "s", 1, n)
+    k = _check_int(k, "k", 1)
+    if approximate:
+        return float((1 - math.exp(-k * s / n)) ** s)
+    return _exact_false_positive(n, s, k)
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact_false_positive(n: int, s: int, k: int) -> float:
+    sizes = np.arange(n + 1)
+    dist = np.zeros(n + 1)
+    dist[0] = 1.0
+    overlaps = np.arange(s + 1)
+    for _ in range(k):
+        # pmf[u, o] = P(a new s-set overlaps a union of size u in o neurons)
+        pmf = stats.hypergeom.pmf(overlaps[None, :], n, sizes[:, None], s)
+        new = np.zeros(n + 1)
+        grown = sizes[:, None] + s - overlaps[None, :]
+        valid = (grown <= n) & (pmf > 0)
+        np.add.at(new, grown[valid], (dist[:, None] * pmf)[valid])
+        dist = new
+    covered = stats.hypergeom.pmf(s, n, sizes, s)
+    return float(np.dot(dist, covered))
+
+
+def best_sparse_size(n: int, k: int) -> int:
+    """The code size ``s`` minimising :func:`sparse_false_positive_probability` for ``n`` neurons and ``k`` active.
+
+    The approximation :math:`(1 - e^{-ks/n})^s` is smallest at
+    :math:`s = (n/k)\\ln 2` (half the neurons active, false positives
+    :math:`2^{-s}`); the exact minimum is searched near it.
+    """
+    return _best_sparse_size(_check_int(n, "n", 1), _check_int(k, "k", 1))
+
+
+@functools.lru_cache(maxsize=4096)
+def _best_sparse_size(n: int, k: int) -> int:
+    centre = n * math.log(2) / k
+    candidates = range(max(1, math.floor(centre) - 2), min(n, math.ceil(centre) + 2) + 1)
+    return min(candidates, key=lambda s: sparse_false_positive_probability(n, s, k))
+
+
+def expected_errors_per_input(n: int, m: int, k: int, code: str = "sparse") -> float:
+    """Expected number of wrong reads on one random ``k``-set (a union bound on its error probability).
+
+    Sparse: :math:`(m - k) \\cdot p_{fp}(n, s^*, k)` with :math:`s^*` from
+    :func:`best_sparse_size`. Dense: :math:`(m - k) p_{absent} + k\\, p_{present}`
+    from :func:`dense_read_error_probabilities`.
+    """
+    _check_code_kind(code)
+    m = _check_int(m, "m", 1)
+    k = _check_k(k, m)
+    n = _check_int(n, "n", 1)
+    if code == "sparse":
+        return (m - k) * sparse_false_positive_probability(n, best_sparse_size(n, k), k)
+    p_absent, p_present = dense_read_error_probabilities(n, k)
+    return float((m - k) * p_absent + k * p_present)
+
+
+def predicted_min_neurons(m: int, k: int, n_trials: int, code: str = "sparse", n_limit: int = 1 << 16) -> int:
+    """Smallest ``n`` at which ``n_trials`` random inputs expect at most ``ln 2`` wrong reads.
+
+    If wrong reads were a Poisson count, that is where all inputs decode
+    exactly with probability at least one half: the theory's prediction of
+    the median measured minimum (see :func:`min_neurons`).
+    """
+    _check_code_kind(code)
+    m = _check_int(m, "m", 1)
+    k = _check_k(k, m)
+    n_trials = _check_int(n_trials, "n_trials", 1)
+    target = math.log(2) / n_trials
+
+    def ok(n):
+        return expected_errors_per_input(n, m, k, code) <= target
+
+    hi = 1
+    while not ok(hi):
+        hi *= 2
+        if hi > n_limit:
+            raise ValueError(f"no n <= n_limit={n_limit} reaches the target; raise n_limit")
+    lo = hi // 2
+    while hi - lo > 1:  # expected errors fall with n (up to parity wiggles of a few neurons)
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+    return hi
+
+
+def fit_log_slope(m_values, n_values) -> tuple[float, float]:
+    """Least-squares fit :math:`n \\approx a \\ln m + b`; returns ``(a, b)``, neurons per unit of :math:`\\ln m`."""
+    m_values = np.asarray(m_values, dtype=float)
+    n_values = np.asarray(n_values, dtype=float)
+    if m_values.shape != n_values.shape or m_values.ndim != 1 or m_values.size < 2:
+        raise ValueError(f"m_values and n_values must be 1-D of equal length >= 2, got {m_values.shape} and {n_values.shape}")
+    if np.any(m_values <= 0):
+        raise ValueError("m_values must be positive")
+    slope, intercept = np.polyfit(np.log(m_values), n_values, 1)
+    return float(slope), float(intercept)
+
+
+# --------------------------------------------------------------------------- #
+# Empirical minimum number of neurons
+# --------------------------------------------------------------------------- #
+
+
+def _check_code_kind(code) -> None:
+    if code not in ("sparse", "dense"):
+        raise ValueError(f"code must be 'sparse' or 'dense', got {code!r}")
+
+
+@dataclass(frozen=True)
+class MinNeurons:
+    """Result of :func:`min_neurons`.
+
+    Attributes
+    ----------
+    n_min : int
+        Smallest ``n`` found at which every tested input decodes exactly.
+    s : int or None
+        Neurons per feature of the sparse code at ``n_min`` (None for dense).
+    probes : dict
+        ``{n: exact}`` for every ``n`` tested, in order.
+    n_inputs : int
+        Inputs tested at each ``n`` (all sets when exhaustive).
+    """
+
+    n_min: int
+    s: int | None
+    probes: dict
+    n_inputs: int
+
+
+def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed=None, exhaustive: bool = False,
+                n_limit: int = 1 << 14) -> MinNeurons:
+    """Smallest number of neurons that decodes a batch of ``k``-sparse sets without a single error.
+
+    Parameters
+    ----------
+    m, k : int
+        Features and active features per input.
+    code : {"sparse", "dense"}
+        Sparse codes use ``s = best_sparse_size(n, k)`` and threshold 1; dense
+        codes threshold 1/2.
+    n_trials : int
+        Random ``k``-sets tested (drawn once, reused at every ``n``).
+    seed : int or Generator
+    exhaustive : bool
+        Test every set of at most ``k`` features instead (dense: via the Gram
+        matrix, see :func:`decodes_every_set`; sparse: by enumeration).
+    n_limit : int
+        Give up (ValueError) above this many neurons.
+
+    Notes
+    -----
+    Exactness is treated as monotone in ``n``: an exponential search from the
+    theory's prediction brackets the answer, then bisection narrows it. Each
+    ``n`` is tested once. Dense code books are nested, so one book as wide
+    as the largest ``n`` tried serves every probe; a failing probe stops at
+    the first block of features holding an error.
+    """
+    _check_code_kind(code)
+    m = _check_int(m, "m", 1)
+    k = _check_k(k, m)
+    n_trials = _check_int(n_trials, "n_trials", 1)
+    n_limit = _check_int(n_limit, "n_limit", 1)
+    ss = _seed_sequence(seed)
+    code_seed = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (0,))
+    if exhaustive:
+        sets = None if code == "dense" else all_sparse_sets(m, k)
+        n_inputs = sum(math.comb(m, j) for j in range(k + 1))
+    else:
+        sets = as_sparse_sets(random_sparse_sets(n_trials, m, k, _child_rng(ss, 1)), m, k)
+        n_inputs = n_trials
+    book = {"code": None}
+    dense_sums = {}
+
+    def dense_prefix(n):
+        if book["code"] is None or book["code"].n < n:
+            width = max(n, 2 * (book["code"].n if book["code"] is not None else 0))
+            book["code"] = dense_code(m, min(width, n_limit), code_seed)
+            if sets is not None:
+                dense_sums["full"] = _dense_sums(book["code"], sets)
+        return book["code"].prefix(n=n)
+
+    def exact(n):
+        if code == "dense":
+            prefix = dense_prefix(n)
+            if exhaustive:
+                return decodes_every_set(prefix, k)
+            activations = dense_sums["full"][:, :n] / math.sqrt(n)
+            return decoding_errors(prefix, sets, stop_at_first=True, activations=activations).exact
+        s = best_sparse_size(n, k)
+        return decoding_errors(sparse_code(m, n, s, code_seed), sets, stop_at_first=True).exact
+
+    probes: dict[int, bool] = {}
+
+    def probe(n):
+        if n not in probes:
+            probes[n] = exact(n)
+        return probes[n]
+
+    start = min(n_limit, max(1, predicted_min_neurons(m, k, n_inputs if not exhaustive else 1, code)))
+    if probe(start):
+        hi, lo = start, start // 2
+        while lo >= 1 and probe(lo):
+            hi, lo = lo, lo // 2
+    else:
+        lo, hi = start, min(2 * start, n_limit)
+        while not probe(hi):
+            if hi == n_limit:
+                raise ValueError(f"no n <= n_limit={n_limit} decodes every input exactly; raise n_limit")
+            lo, hi = hi, min(2 * hi, n_limit)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if probe(mid) else (mid, hi)
+    return MinNeurons(hi, best_sparse_size(hi, k) if code == "sparse" else None, probes, n_inputs)
+
+
+def min_neurons_curve(m_values, k: int, code: str = "sparse", n_trials: int = 1000, seed=None,
+                      progress: bool = False) -> np.ndarray:
+    """:func:`min_neurons` for each ``m`` in ``m_values`` (same seed for all); returns an ``int`` array.
+
+    Dense code books are nested in ``m`` too, so the codes at different
+    ``m`` share their common features.
+    """
+    m_values = np.asarray(m_values)
+    if m_values.ndim != 1 or m_values.size == 0 or m_values.dtype.kind not in "iu":
+        raise ValueError(f"m_values must be a non-empty 1-D sequence of integers, got {m_values!r}")
+    iterator = m_values
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(m_values, desc=f"min n ({code}, k={k})")
+    return np.array([min_neurons(int(m), k, code, n_trials, seed).n_min for m in iterator], dtype=np.int64)
