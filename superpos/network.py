@@ -34,7 +34,7 @@ Replaying a saved network needs nothing but numpy and scipy::
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
 from dataclasses import dataclass
 from functools import cached_property
 from math import ceil, log2
@@ -213,10 +213,13 @@ class Network:
                                        shape=pre.shape)
                 pre = (pre + filled).tocsr()
             # Neurons with no input and a bias <= 0 stay at ReLU(b) = 0, so only
-            # the stored entries need their (nonpositive) bias.
-            pre.data += negative_bias[pre.indices]
-            np.maximum(pre.data, 0, out=pre.data)
-            pre.eliminate_zeros()
+            # the stored entries matter: keep those with z + b > 0.
+            shifted = pre.data + negative_bias[pre.indices]
+            keep = shifted > 0
+            kept_before = np.zeros(keep.size + 1, dtype=np.int64)
+            np.cumsum(keep, out=kept_before[1:])
+            indptr = kept_before[pre.indptr]
+            pre = sp.csr_matrix((shifted[keep], pre.indices[keep], indptr), shape=pre.shape)
             activation = pre
             if keep_all:
                 history.append(activation)
@@ -294,25 +297,24 @@ class Network:
         progress : bool
             Show a tqdm bar over batches.
         n_jobs : int
-            Threads evaluating batches at once (scipy's sparse products release
-            the GIL, so two threads use two cores).
+            Worker processes evaluating batches at once (forked, so Linux and
+            macOS only when > 1).
         """
         batch_size = _check_batch_size(batch_size)
         if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, Integral) or n_jobs < 1:
             raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
         matrix = as_input_matrix(inputs, self.n_inputs)
-        self._float32_layers, self._output_index  # build the caches once, outside the threads
         starts = range(0, matrix.shape[0], batch_size)
-
-        def one_batch(start: int) -> sp.csr_matrix:
-            return self._decode(self._propagate(matrix[start:start + batch_size], keep_all=False)[0])
-
-        if n_jobs == 1:
-            results = map(one_batch, starts)
+        self._float32_layers, self._output_index  # build the caches before any fork
+        if n_jobs == 1 or len(starts) < 2:
             pool = None
+            results = (self._compute_batch(matrix[start:start + batch_size]) for start in starts)
         else:
-            pool = ThreadPoolExecutor(max_workers=n_jobs)
-            results = pool.map(one_batch, starts)
+            # scipy's sparse products hold the GIL, so use processes; forked
+            # workers share the network's arrays with the parent copy-on-write.
+            _FORKED_WORK.update(network=self, matrix=matrix, batch_size=batch_size)
+            pool = multiprocessing.get_context("fork").Pool(n_jobs)
+            results = pool.imap(_compute_forked_batch, starts)
         if progress:
             from tqdm.auto import tqdm
             results = tqdm(results, total=len(starts), desc="compute", unit="batch")
@@ -320,10 +322,15 @@ class Network:
             parts = list(results)
         finally:
             if pool is not None:
-                pool.shutdown()
+                pool.close()
+                pool.join()
+                _FORKED_WORK.clear()
         if not parts:
             return sp.csr_matrix((0, self.n_outputs), dtype=bool)
         return sp.vstack(parts, format="csr")
+
+    def _compute_batch(self, batch: sp.csr_matrix) -> sp.csr_matrix:
+        return self._decode(self._propagate(batch, keep_all=False)[0])
 
     # ---------------------------------------------------------------- storage
     def save(self, path) -> None:
@@ -349,6 +356,14 @@ class Network:
             layers = [(csr(f"layer{i}_W"), stored[f"layer{i}_b"]) for i in range(int(stored["n_layers"]))]
             return cls(csr("input_codes"), layers, stored["output_codes"], float(stored["threshold"]),
                        str(stored["name"]))
+
+
+_FORKED_WORK: dict = {}
+
+
+def _compute_forked_batch(start: int) -> sp.csr_matrix:
+    work = _FORKED_WORK
+    return work["network"]._compute_batch(work["matrix"][start:start + work["batch_size"]])
 
 
 def _check_batch_size(batch_size) -> int:
