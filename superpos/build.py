@@ -150,12 +150,18 @@ def environment_fingerprint() -> str:
     return hashlib.sha256("\n".join([sys.version, *packages]).encode()).hexdigest()
 
 
+#: Modules of the package that only build and render the book; chapters never import them,
+#: so a change in them does not re-execute anything.
+BUILD_ONLY_MODULES = {"build.py", "sphinxext.py", "__main__.py"}
+
+
 def package_fingerprint(root: Path) -> str:
-    """Digest of the ``superpos`` package sources (any change re-executes every chapter)."""
+    """Digest of the ``superpos`` sources the chapters compute with (any change re-executes every chapter)."""
     digest = hashlib.sha256()
     package = root / "superpos"
-    _digest_files([p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".yml", ".json", ".mplstyle"}],
-                  root, digest)
+    sources = [p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".yml", ".json", ".mplstyle"}
+               and not (p.parent == package and p.name in BUILD_ONLY_MODULES)]
+    _digest_files(sources, root, digest)
     return digest.hexdigest()
 
 
