@@ -9,7 +9,12 @@ raw TeX for a reader who is offline. This extension
   ``mathjax_path`` at the local copy; and
 - switches off the parts of ``sphinx-thebe`` (which Jupyter Book always loads)
   that put a CDN address and a Binder configuration into every page; the book
-  has no live-code buttons, so they would never be used.
+  has no live-code buttons, so they would never be used; and
+- makes a page that pastes glue values from other pages (such as the claims
+  ledger, ``{glue:text}`chapter.ipynb::key:.3g```) depend on those pages'
+  sources, so that it is rebuilt whenever a chapter is re-executed. Sphinx
+  re-reads a page when its own source changes, or when a page in its toctree
+  does; any other page that pastes numbers would keep the old ones.
 
 Register it in ``_config.yml``::
 
@@ -125,6 +130,14 @@ def drop_thebe_assets(app: Sphinx, config: Config) -> None:
                 app.disconnect(listener.id)
 
 
+def note_glue_sources(app: Sphinx, doctree) -> None:
+    """Make the page being read depend on every page it pastes glue values from (``doctree-read``)."""
+    from myst_nb.ext.glue.utils import PendingGlueReference
+
+    for node in doctree.findall(PendingGlueReference):
+        app.env.note_dependency(str(app.env.doc2path(node.refdoc)))
+
+
 def install_mathjax_files(app: Sphinx) -> None:
     """Copy MathJax into the HTML output (``builder-inited``); other builders need none."""
     if app.builder.format != "html":
@@ -141,4 +154,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", use_local_mathjax, priority=900)
     app.connect("config-inited", drop_thebe_assets, priority=900)
     app.connect("builder-inited", install_mathjax_files)
+    app.connect("doctree-read", note_glue_sources)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -82,6 +82,52 @@ def test_without_the_extension_sphinx_would_use_a_cdn(tmp_path):
     assert remote_assets((site / "index.html").read_text())
 
 
+def _glue_notebook(value: float):
+    """An executed notebook that glues ``value`` under the key ``chapter_value`` (as ``glue(..., display=False)``)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    cell = new_code_cell("glue('chapter_value', value, display=False)", execution_count=1, outputs=[new_output(
+        "display_data", data={GLUE_PREFIX + "text/plain": repr(value)},
+        metadata={"scrapbook": {"name": "chapter_value", "mime_prefix": GLUE_PREFIX}})])
+    notebook = new_notebook(cells=[new_markdown_cell("# Chapter"), cell],
+                            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    return nbformat.writes(notebook)
+
+
+def _build_site(source: Path, out: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", str(source), str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("extension_loaded", [True, False])
+def test_pasted_numbers_follow_a_reexecuted_chapter(tmp_path, extension_loaded):
+    """A page pasting another page's glue value is rebuilt when that chapter changes.
+
+    The pasting page is not the chapter's toctree parent (Sphinx re-reads parents anyway),
+    so without the extension it keeps the old number: the check can fail.
+    """
+    import time
+
+    extensions = ["myst_nb"] + (["superpos.sphinxext"] if extension_loaded else [])
+    source, out = tmp_path / "src", tmp_path / "html"
+    source.mkdir()
+    (source / "conf.py").write_text(f"extensions = {extensions!r}\nnb_execution_mode = 'off'\n")
+    (source / "index.md").write_text("# Front\n\n```{toctree}\nchapter\nledger\n```\n")
+    (source / "ledger.md").write_text("# Ledger\n\nKey number: {glue:text}`chapter.ipynb::chapter_value:.3g`.\n")
+    (source / "chapter.ipynb").write_text(_glue_notebook(0.125))
+    _build_site(source, out)
+    assert 'Key number: <span class="pasted-text">0.125</span>' in (out / "ledger.html").read_text()
+    time.sleep(1.1)  # a newer modification time than the first read
+    (source / "chapter.ipynb").write_text(_glue_notebook(0.5))
+    _build_site(source, out)
+    fresh = 'Key number: <span class="pasted-text">0.5</span>' in (out / "ledger.html").read_text()
+    assert fresh == extension_loaded
+
+
 def test_copy_is_incremental(tmp_path):
     source = sphinxext.mathjax_source()
     target = tmp_path / "mathjax"
