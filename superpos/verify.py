@@ -1,0 +1,263 @@
+"""Checking a network against the true AND outputs: exhaustively, at random, adversarially.
+
+Every check runs the network on a batch of k-sparse inputs, decodes its outputs
+(``Network.compute``) and compares them with ``families.true_outputs``. On one
+input the network makes m' decisions (one per output: present or absent), so
+a batch of B inputs is B·m' decisions, and the result is the number of wrong
+ones split into false positives (decoded present, truly absent) and false
+negatives (decoded absent, truly present).
+
+Three sources of inputs:
+
+* exhaustive: every input set of size 0..k, Σ_j C(m, j) of them (small m);
+* random: uniform k-sparse sets (``families.sample_inputs``);
+* adversarial: sets built to switch on one chosen absent output. Pick a
+  target ℓ = (a, b) and one endpoint, say a, so ℓ stays absent as long as b is
+  never added; then add k − 1 further inputs greedily. At each step a pool of
+  candidates is tried, drawn from (i) the partners of a and b (inputs that
+  share a pair with them, whose AND neurons sit near ℓ's), (ii) inputs whose
+  input codes share a neuron with a's or b's code (they mimic the endpoints),
+  (iii) uniformly random inputs; the candidate kept is the one that most
+  raises ℓ's output code, scored lexicographically by the number of its t
+  code neurons that reach the threshold, then the weakest code neuron's
+  pre-activation, then the summed pre-activation of the neurons that feed the
+  code (the code's "cone" in the layer below), which moves even when no code
+  neuron does. The search only runs the network forward; it never reads how
+  the network was built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from math import comb
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+
+from superpos.families import as_input_matrix, sample_inputs, true_outputs, validate_pairs
+from superpos.network import Network
+
+MAX_EXHAUSTIVE_INPUTS = 5_000_000
+
+
+@dataclass
+class ErrorCount:
+    """Wrong decisions out of decisions made (a decision: one output on one input)."""
+
+    n_inputs: int
+    n_decisions: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def wrong(self) -> int:
+        """False positives plus false negatives."""
+        return self.false_positives + self.false_negatives
+
+    def __add__(self, other: "ErrorCount") -> "ErrorCount":
+        if not isinstance(other, ErrorCount):
+            return NotImplemented
+        return ErrorCount(self.n_inputs + other.n_inputs, self.n_decisions + other.n_decisions,
+                          self.false_positives + other.false_positives, self.false_negatives + other.false_negatives)
+
+
+def _check_int(value, name: str, minimum: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def _check_instance(network: Network, pairs, k=None) -> tuple[np.ndarray, int | None]:
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be a superpos.network.Network, got {type(network).__name__}")
+    pairs = validate_pairs(pairs, network.n_inputs)
+    if pairs.shape[0] != network.n_outputs:
+        raise ValueError(f"pairs has {pairs.shape[0]} rows but the network has {network.n_outputs} outputs")
+    if k is not None:
+        k = _check_int(k, "k", 1)
+        if k > network.n_inputs:
+            raise ValueError(f"k = {k} exceeds the network's n_inputs = {network.n_inputs}")
+    return pairs, k
+
+
+def all_sparse_inputs(n_inputs: int, k: int) -> sp.csr_matrix:
+    """Every input set of size 0..k out of m features, as csr bool (Σ_j C(m, j), m)."""
+    n_inputs = _check_int(n_inputs, "n_inputs", 1)
+    k = _check_int(k, "k", 0)
+    if k > n_inputs:
+        raise ValueError(f"k = {k} exceeds n_inputs = {n_inputs}")
+    total = sum(comb(n_inputs, j) for j in range(k + 1))
+    if total > MAX_EXHAUSTIVE_INPUTS:
+        raise ValueError(f"there are {total} inputs of size <= k = {k} over n_inputs = {n_inputs}, more than "
+                         f"{MAX_EXHAUSTIVE_INPUTS}; use verify_random instead")
+    rows = [np.fromiter((i for subset in combinations(range(n_inputs), j) for i in subset), dtype=np.int64,
+                        count=comb(n_inputs, j) * j).reshape(comb(n_inputs, j), j) for j in range(k + 1)]
+    lengths = np.concatenate([np.full(block.shape[0], block.shape[1]) for block in rows])
+    indptr = np.zeros(total + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    columns = np.concatenate([block.ravel() for block in rows])
+    return sp.csr_matrix((np.ones(columns.size, dtype=bool), columns, indptr), shape=(total, n_inputs))
+
+
+def count_errors(network: Network, pairs, inputs, batch_size: int = 4096, progress: bool = False,
+                 n_jobs: int = 1) -> ErrorCount:
+    """Run ``network`` on ``inputs`` and count wrong decisions against the true ANDs of ``pairs``."""
+    pairs, _ = _check_instance(network, pairs)
+    matrix = as_input_matrix(inputs, network.n_inputs)
+    decoded = network.compute(matrix, batch_size=batch_size, progress=progress, n_jobs=n_jobs)
+    truth = true_outputs(pairs, matrix, n_inputs=network.n_inputs)
+    difference = decoded.astype(np.int8) - truth.astype(np.int8)
+    return ErrorCount(n_inputs=matrix.shape[0], n_decisions=matrix.shape[0] * network.n_outputs,
+                      false_positives=int(np.count_nonzero(difference.data > 0)),
+                      false_negatives=int(np.count_nonzero(difference.data < 0)))
+
+
+def verify_exhaustive(network: Network, pairs, k: int, batch_size: int = 4096) -> ErrorCount:
+    """Errors over every input of size 0..k (refused beyond 5·10⁶ inputs)."""
+    pairs, k = _check_instance(network, pairs, k)
+    return count_errors(network, pairs, all_sparse_inputs(network.n_inputs, k), batch_size=batch_size)
+
+
+def verify_random(network: Network, pairs, k: int, n_samples: int, seed: int = 0, batch_size: int = 4096,
+                  progress: bool = False, n_jobs: int = 1) -> ErrorCount:
+    """Errors over ``n_samples`` uniform random inputs with exactly k active features."""
+    pairs, k = _check_instance(network, pairs, k)
+    inputs = sample_inputs(network.n_inputs, k, _check_int(n_samples, "n_samples", 1), seed=seed)
+    return count_errors(network, pairs, inputs, batch_size=batch_size, progress=progress, n_jobs=n_jobs)
+
+
+def _partner_matrix(pairs: np.ndarray, n_inputs: int) -> sp.csr_matrix:
+    """Symmetric m × m adjacency of the pairs: row i lists the partners of input i."""
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    return sp.csr_matrix((np.ones(rows.size, dtype=bool), (rows, cols)), shape=(n_inputs, n_inputs))
+
+
+def _random_member(matrix: sp.csr_matrix, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A uniform random column index stored in each given row; -1 for an empty row."""
+    starts, lengths = matrix.indptr[rows], np.diff(matrix.indptr)[rows]
+    picks = starts + (rng.random(rows.size) * lengths).astype(np.int64)
+    return np.where(lengths > 0, matrix.indices[np.minimum(picks, matrix.indices.size - 1)], -1)
+
+
+def _draw_candidates(active: np.ndarray, ends: np.ndarray, other: np.ndarray, n_candidates: int,
+                     partners: sp.csr_matrix, codes: sp.csr_matrix, holders: sp.csr_matrix,
+                     rng: np.random.Generator) -> np.ndarray:
+    """(targets, n_candidates) inputs to try next: partners, code look-alikes, random ones."""
+    n_targets, n_inputs = active.shape[0], partners.shape[0]
+    endpoint = ends[np.arange(n_targets)[:, None], rng.integers(2, size=(n_targets, n_candidates))].ravel()
+    kind = np.arange(n_candidates) % 3
+    kind = np.broadcast_to(kind, (n_targets, n_candidates)).ravel()
+    candidates = rng.integers(n_inputs, size=endpoint.size)
+    partner = _random_member(partners, endpoint, rng)
+    candidates = np.where((kind == 0) & (partner >= 0), partner, candidates)
+    neuron = _random_member(codes, endpoint, rng)
+    lookalike = _random_member(holders, np.maximum(neuron, 0), rng)
+    candidates = np.where((kind == 1) & (neuron >= 0) & (lookalike >= 0), lookalike, candidates)
+    candidates = candidates.reshape(n_targets, n_candidates)
+    for _ in range(100):  # redraw candidates that would complete the AND or repeat an active input
+        bad = (candidates == other[:, None]) | (candidates[:, :, None] == active[:, None, :]).any(axis=2)
+        if not bad.any():
+            return candidates
+        candidates[bad] = rng.integers(n_inputs, size=int(bad.sum()))
+    raise ValueError("could not draw admissible adversarial candidates; n_inputs is too small for k")
+
+
+def _code_scores(network: Network, rows: np.ndarray, targets: np.ndarray, batch_size: int) -> np.ndarray:
+    """Lexicographic score keys (n firing, weakest code neuron, cone pre-activation), shape (3, R)."""
+    activations = network.forward(rows, batch_size=batch_size, sparse=True)
+    codes = network.output_codes[targets]                       # (R, t)
+    n_rows, t = codes.shape
+    flat_rows = np.repeat(np.arange(n_rows), t)
+    post = np.asarray(activations[-1][flat_rows, codes.ravel()]).reshape(n_rows, t)
+    n_firing = (post >= network.threshold).sum(axis=1)
+    if not network.layers:
+        return np.stack([n_firing, post.min(axis=1), post.sum(axis=1)])
+    weights, bias = network.layers[-1]
+    below = activations[-2][flat_rows]
+    pre = np.asarray(below.multiply(weights[codes.ravel()]).sum(axis=1)).reshape(n_rows, t) + bias[codes]
+    # The cone: neurons of the layer below that excite the code, weighted by how much.
+    cone = sp.csr_matrix((np.ones(codes.size), (flat_rows, codes.ravel())),
+                         shape=(n_rows, weights.shape[0])) @ weights.maximum(0)
+    if len(network.layers) == 1:
+        cone_score = np.asarray(cone.multiply(activations[0]).sum(axis=1)).ravel()
+    else:
+        lower_weights, lower_bias = network.layers[-2]
+        feed = cone @ lower_weights                              # cone pre-activation = feed · h + cone · b
+        cone_score = np.asarray(feed.multiply(activations[-3]).sum(axis=1)).ravel() + cone @ lower_bias
+    return np.stack([n_firing, pre.min(axis=1), cone_score])
+
+
+def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: int = 0, n_candidates: int = 48,
+                       chunk: int = 256, batch_size: int = 4096, progress: bool = False) -> sp.csr_matrix:
+    """k-sparse inputs, each searched greedily to switch on one absent target output.
+
+    Parameters
+    ----------
+    network : Network
+    pairs : array-like (m', 2)
+        The pairs the network claims to compute.
+    k : int
+        Active inputs per built input (one endpoint of the target plus k − 1 more).
+    n_targets : int
+        Number of inputs to build; targets are distinct outputs while n_targets <= m'.
+    seed : int
+    n_candidates : int
+        Candidates tried per target and step (a third partners, a third
+        code look-alikes, a third random).
+    chunk : int
+        Targets searched together (rows per forward pass: chunk · n_candidates).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of bool, shape (n_targets, m); in row r the target
+    output is absent by construction, so any output it decodes beyond the true
+    ones is a false positive.
+    """
+    pairs, k = _check_instance(network, pairs, k)
+    n_targets = _check_int(n_targets, "n_targets", 1)
+    n_candidates = _check_int(n_candidates, "n_candidates", 1)
+    chunk = _check_int(chunk, "chunk", 1)
+    if k > network.n_inputs - 1:
+        raise ValueError(f"k = {k} must leave the target's other endpoint out: need k <= n_inputs - 1 = "
+                         f"{network.n_inputs - 1}")
+    rng = np.random.default_rng(seed)
+    n_outputs, n_inputs = network.n_outputs, network.n_inputs
+    targets = rng.choice(n_outputs, size=n_targets, replace=n_targets > n_outputs)
+    ends = pairs[targets]
+    side = rng.integers(2, size=n_targets)
+    active = ends[np.arange(n_targets), side][:, None]
+    other = ends[np.arange(n_targets), 1 - side]
+    partners = _partner_matrix(pairs, n_inputs)
+    holders = network.input_codes.T.tocsr()
+    steps = range(k - 1)
+    if progress:
+        from tqdm.auto import tqdm
+        steps = tqdm(steps, desc="adversary", unit="step")
+    for _ in steps:
+        chosen = np.empty(n_targets, dtype=np.int64)
+        for start in range(0, n_targets, chunk):
+            part = slice(start, min(start + chunk, n_targets))
+            candidates = _draw_candidates(active[part], ends[part], other[part], n_candidates, partners,
+                                          network.input_codes, holders, rng)
+            size = candidates.shape[0]
+            rows = np.concatenate([np.repeat(active[part], n_candidates, axis=0), candidates.reshape(-1, 1)], axis=1)
+            scores = _code_scores(network, rows, np.repeat(targets[part], n_candidates), batch_size)
+            # lexsort sorts by its last key first: group by target, then order each
+            # group by the score keys, so a group's last entry is its best candidate.
+            order = np.lexsort((scores[2], scores[1], scores[0], np.repeat(np.arange(size), n_candidates)))
+            best = order[np.arange(1, size + 1) * n_candidates - 1] % n_candidates
+            chosen[part] = candidates[np.arange(size), best]
+        active = np.concatenate([active, chosen[:, None]], axis=1)
+    return as_input_matrix(active, n_inputs, k=k)
+
+
+def verify_adversarial(network: Network, pairs, k: int, n_targets: int, seed: int = 0, **options) -> ErrorCount:
+    """Errors over ``adversarial_inputs(network, pairs, k, n_targets, seed, **options)``."""
+    pairs, k = _check_instance(network, pairs, k)
+    inputs = adversarial_inputs(network, pairs, k, n_targets, seed=seed, **options)
+    return count_errors(network, pairs, inputs, batch_size=options.get("batch_size", 4096))
