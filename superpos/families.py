@@ -165,10 +165,7 @@ def clique_size(n_outputs: int) -> int:
 def clique_pairs(n_inputs: int, n_outputs: int, seed: int = 0) -> np.ndarray:
     """The first m' pairs (colex order) among q = ``clique_size(m')`` random features."""
     n_inputs, n_outputs = _check_sizes(n_inputs, n_outputs)
-    q = clique_size(n_outputs)
-    if q > n_inputs:
-        raise ValueError(f"a clique holding n_outputs = {n_outputs} pairs needs {q} features, "
-                         f"got n_inputs = {n_inputs}")
+    q = clique_size(n_outputs)  # <= n_inputs, since n_outputs <= C(n_inputs, 2)
     rng = np.random.default_rng(seed)
     nodes = rng.choice(n_inputs, size=q, replace=False)
     local = _unrank_pairs(np.arange(n_outputs))

@@ -1,0 +1,153 @@
+"""Tests of the Network object on small networks built by hand."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from superpos import families as F
+from superpos.network import Network
+
+
+def naive_network(pairs, n_inputs, name="naive"):
+    """One neuron per AND: input i is neuron i, neuron ℓ computes ReLU(x_a + x_b − 1)."""
+    n_outputs = len(pairs)
+    weights = sp.csr_matrix((np.ones(2 * n_outputs), (np.repeat(np.arange(n_outputs), 2), np.ravel(pairs))),
+                            shape=(n_outputs, n_inputs))
+    return Network(sp.identity(n_inputs, format="csr"), [(weights, -np.ones(n_outputs))],
+                   np.arange(n_outputs)[:, None], 1.0, name=name)
+
+
+def two_layer_network(pairs, n_inputs):
+    """The naive network, then a layer with a positive bias: ReLU(2 h + 0.5), threshold 2."""
+    naive = naive_network(pairs, n_inputs)
+    n_outputs = len(pairs)
+    layers = naive.layers + [(2 * sp.identity(n_outputs, format="csr"), np.full(n_outputs, 0.5))]
+    return Network(naive.input_codes, layers, naive.output_codes, 2.0)
+
+
+def dense_replay(network, inputs):
+    """Reference evaluation with dense numpy arrays."""
+    h = F.as_input_matrix(inputs, network.n_inputs).toarray().astype(float) @ network.input_codes.toarray()
+    history = [h]
+    for weights, bias in network.layers:
+        h = np.maximum(h @ weights.toarray().T + bias, 0)
+        history.append(h)
+    return history, (h[:, network.output_codes] >= network.threshold).all(axis=2)
+
+
+@pytest.fixture
+def instance():
+    pairs = F.uniform_pairs(15, 40, seed=1)
+    return pairs, F.sample_inputs(15, 4, 600, seed=2, exact=False)
+
+
+@pytest.mark.parametrize("build", [naive_network, two_layer_network])
+def test_compute_is_the_true_and(instance, build):
+    pairs, inputs = instance
+    network = build(pairs, 15)
+    decoded = network.compute(inputs, batch_size=97)
+    assert decoded.dtype == bool and decoded.shape == (600, 40)
+    assert (decoded != F.true_outputs(pairs, inputs)).nnz == 0
+    history, present = dense_replay(network, inputs)
+    assert np.array_equal(decoded.toarray(), present)
+    for ours, reference in zip(network.forward(inputs, batch_size=50), history):
+        assert ours.dtype == np.float32
+        np.testing.assert_allclose(ours, reference, rtol=1e-6)
+
+
+def test_compute_accepts_index_lists_and_workers(instance):
+    pairs, inputs = instance
+    network = naive_network(pairs, 15)
+    as_lists = [list(inputs.indices[inputs.indptr[r]:inputs.indptr[r + 1]]) for r in range(inputs.shape[0])]
+    serial = network.compute(as_lists)
+    assert (serial != network.compute(inputs, batch_size=64, n_jobs=2)).nnz == 0
+    assert network.compute([]).shape == (0, 40)
+
+
+def test_multi_neuron_codes_need_every_neuron():
+    # Input codes of two neurons each, outputs read by codes of two neurons.
+    codes = sp.csr_matrix(np.array([[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0]]))
+    weights = sp.csr_matrix(np.eye(4))
+    network = Network(codes, [(weights, np.zeros(4))], np.array([[0, 1], [2, 3], [0, 2]]), 1.0)
+    assert network.compute([[0]]).toarray().tolist() == [[True, False, False]]
+    assert network.compute([[2]]).toarray().tolist() == [[False, False, True]]
+    assert network.compute([[0, 1]]).toarray().tolist() == [[True, True, True]]
+
+
+def test_counts():
+    pairs = np.array([[0, 1], [1, 2], [0, 2]])
+    network = naive_network(pairs, 3)
+    assert network.n_inputs == 3 and network.n_outputs == 3
+    assert network.widths == [3, 3] and network.n_neurons == 6
+    assert network.n_params == 6 + 3
+    assert network.bits_per_param == 1           # values {1, -1}
+    assert network.n_bits == 9
+    two = two_layer_network(pairs, 3)            # values {1, -1, 2, 0.5}
+    assert two.n_params == 9 + 3 + 3 and two.bits_per_param == 2
+    assert "naive" in repr(network)
+
+
+def test_save_load_and_replay_from_raw_arrays(tmp_path, instance):
+    pairs, inputs = instance
+    network = two_layer_network(pairs, 15)
+    path = tmp_path / "net.npz"
+    network.save(path)
+    loaded = Network.load(path)
+    assert loaded.widths == network.widths and loaded.threshold == network.threshold
+    assert (loaded.compute(inputs) != network.compute(inputs)).nnz == 0
+    # The replay promised in the module docstring, in plain numpy.
+    z = np.load(path)
+    csr = lambda p: sp.csr_matrix((z[p + "_data"], z[p + "_indices"], z[p + "_indptr"]), shape=z[p + "_shape"])
+    h = inputs.toarray() @ csr("input_codes").toarray()
+    for i in range(int(z["n_layers"])):
+        h = np.maximum(h @ csr(f"layer{i}_W").T + z[f"layer{i}_b"], 0)
+    present = (h[:, z["output_codes"]] >= z["threshold"]).all(axis=2)
+    assert np.array_equal(present, F.true_outputs(pairs, inputs).toarray())
+
+
+def test_compute_never_forms_a_dense_output_matrix():
+    n_inputs, n_outputs, batch = 2000, 200_000, 2000
+    pairs = F.uniform_pairs(n_inputs, n_outputs, seed=0)
+    network = naive_network(pairs, n_inputs)
+    inputs = F.sample_inputs(n_inputs, 3, batch, seed=1)
+    network.compute(inputs[:10])                 # build the caches first
+    tracemalloc.start()
+    decoded = network.compute(inputs, batch_size=batch)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < batch * n_outputs / 8         # a dense bool batch x m' would be 400 MB
+    assert (decoded != F.true_outputs(pairs, inputs)).nnz == 0
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(input_codes=sp.csr_matrix(2 * np.eye(3))), "0/1 matrix"),
+    (dict(layers=[(sp.csr_matrix(np.ones((3, 4))), np.zeros(3))]), "W has 4 columns"),
+    (dict(layers=[(sp.csr_matrix(np.ones((3, 3))), np.zeros(2))]), "one bias per row"),
+    (dict(layers=[(sp.csr_matrix(np.ones((3, 3))), np.array([0, np.nan, 0]))]), "non-finite"),
+    (dict(layers=[sp.csr_matrix(np.ones((3, 3)))]), "pair \\(W, b\\)"),
+    (dict(output_codes=np.array([[0], [3]])), "index the last layer"),
+    (dict(output_codes=np.array([0, 1])), "shape \\(n_outputs, t\\)"),
+    (dict(output_codes=np.array([[0.0]])), "integer neuron indices"),
+    (dict(threshold=0.0), "threshold must be finite and > 0"),
+])
+def test_validation(change, message):
+    arguments = dict(input_codes=sp.identity(3, format="csr"), layers=[(sp.identity(3, format="csr"), np.zeros(3))],
+                     output_codes=np.array([[0], [1]]), threshold=1.0)
+    arguments.update(change)
+    with pytest.raises(ValueError, match=message):
+        Network(**arguments)
+
+
+def test_bad_arguments_to_compute(instance):
+    pairs, _ = instance
+    network = naive_network(pairs, 15)
+    with pytest.raises(ValueError, match="batch_size"):
+        network.compute([[0]], batch_size=0)
+    with pytest.raises(ValueError, match="n_jobs"):
+        network.compute([[0]], n_jobs=0)
+    with pytest.raises(ValueError, match="out of range"):
+        network.compute([[15]])
+    with pytest.raises(TypeError, match="threshold must be a real number"):
+        Network(network.input_codes, network.layers, network.output_codes, "1")
