@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy import stats
+from scipy import special, stats
 
 __all__ = [
     "DecodingErrors",
@@ -368,9 +368,8 @@ def sparse_code(m: int, n: int, s: int, seed=None) -> SparseCode:
     """Draw a sparse binary code book: each feature owns ``s`` distinct uniformly random neurons of ``n``.
 
     Blocks of ``FEATURE_BLOCK`` features have their own generator labelled by
-    the block's position and by ``(n, s)``, so the code for ``m`` features is
-    the first rows of the code for more features, while codes of different
-    ``(n, s)`` are independent.
+    the block's position and by ``(n, s)``, so codes of different ``(n, s)``
+    drawn from one seed are independent.
     """
     m = _check_int(m, "m", 1)
     n = _check_int(n, "n", 1)
@@ -381,11 +380,10 @@ def sparse_code(m: int, n: int, s: int, seed=None) -> SparseCode:
         rows = min(FEATURE_BLOCK, m - row)
         rng = _child_rng(ss, row // FEATURE_BLOCK, n, s)
         if s * s <= 2 * n:  # a row has no repeat with probability about exp(-s^2 / 2n) >= 1/e: reject and redraw
-            chosen = _distinct_sorted_draws(rng, FEATURE_BLOCK, n, s)
+            neurons[row:row + rows] = _distinct_sorted_draws(rng, rows, n, s)
         else:  # the s smallest of n random keys: a uniform s-subset
-            chosen = np.sort(np.argpartition(rng.random((FEATURE_BLOCK, n), dtype=np.float32), s - 1, axis=1)[:, :s],
-                             axis=1)
-        neurons[row:row + rows] = chosen[:rows]
+            keys = rng.random((rows, n), dtype=np.float32)
+            neurons[row:row + rows] = np.sort(np.argpartition(keys, s - 1, axis=1)[:, :s], axis=1)
     return SparseCode(neurons, n)
 
 
@@ -627,25 +625,49 @@ def decoding_errors(code, active, threshold: float | None = None, stop_at_first:
 # --------------------------------------------------------------------------- #
 
 
-def coherence(code: DenseCode) -> float:
+def coherence(code: DenseCode, n_values=None):
     """Coherence :math:`\\mu = \\max_{i\\ne j} |\\langle e_i, e_j\\rangle|` of a dense code book.
 
-    Computed in blocks of the Gram matrix, exact (integer products in
-    ``float32``); memory ``O(block * m)``.
+    Parameters
+    ----------
+    code : DenseCode
+    n_values : sequence of int, optional
+        If given, return the coherence of each prefix code ``code.prefix(n=n)``
+        (what the same seed draws in ``n`` neurons), in one pass: the Gram
+        matrix of the first ``n`` neurons is accumulated column chunk by
+        column chunk, so the cost is that of the widest prefix alone.
+
+    Returns
+    -------
+    float, or numpy.ndarray of float when ``n_values`` is given.
+
+    Computed in blocks of rows of the Gram matrix with exact integer
+    products in ``float32``; memory ``O(block * m)``.
     """
     if not isinstance(code, DenseCode):
         raise TypeError(f"code must be a DenseCode, got {type(code).__name__}")
-    if code.m < 2:
-        return 0.0
-    signs = code.signs.astype(np.float32)
-    block = max(1, BLOCK_ENTRIES // code.m)
-    worst = 0.0
-    for start in range(0, code.m, block):
-        gram = np.abs(signs[start:start + block] @ signs.T)
-        rows = np.arange(gram.shape[0])
-        gram[rows, rows + start] = 0
-        worst = max(worst, float(gram.max()))
-    return worst / code.n
+    single = n_values is None
+    n_values = np.array([code.n] if single else n_values)
+    if n_values.ndim != 1 or n_values.size == 0 or n_values.dtype.kind not in "iu" or np.any(np.diff(n_values) <= 0) \
+            or n_values[0] < 1 or n_values[-1] > code.n:
+        raise ValueError(f"n_values must be increasing integers in [1, n={code.n}], got {n_values!r}")
+    worst = np.zeros(n_values.size)
+    if code.m >= 2:
+        signs = code.signs.astype(np.float32)
+        block = max(1, BLOCK_ENTRIES // code.m)
+        for start in range(0, code.m, block):
+            gram = np.zeros((min(block, code.m - start), code.m), np.float32)
+            rows = np.arange(gram.shape[0])
+            done = 0
+            for j, n in enumerate(n_values):
+                gram += signs[start:start + block, done:n] @ signs[:, done:n].T
+                done = n
+                diagonal = gram[rows, rows + start].copy()
+                gram[rows, rows + start] = 0
+                worst[j] = max(worst[j], float(np.abs(gram).max()))
+                gram[rows, rows + start] = diagonal
+    worst = worst / n_values
+    return float(worst[0]) if single else worst
 
 
 def decodes_every_set(code, k: int, threshold: float | None = None) -> bool:
@@ -748,19 +770,29 @@ def sparse_false_positive_probability(n: int, s: int, k: int, approximate: bool 
 @functools.lru_cache(maxsize=4096)
 def _exact_false_positive(n: int, s: int, k: int) -> float:
     sizes = np.arange(n + 1)
+    overlaps = np.arange(s + 1)
+    # step[u, o] = P(a new s-set overlaps a union of u neurons in o of them), hypergeometric
+    step = np.exp(_log_comb(sizes[:, None], overlaps[None, :]) + _log_comb(n - sizes[:, None], s - overlaps[None, :])
+                  - _log_comb(n, s))
+    grown = sizes[:, None] + s - overlaps[None, :]
+    valid = (grown <= n) & (step > 0)
     dist = np.zeros(n + 1)
     dist[0] = 1.0
-    overlaps = np.arange(s + 1)
     for _ in range(k):
-        # pmf[u, o] = P(a new s-set overlaps a union of size u in o neurons)
-        pmf = stats.hypergeom.pmf(overlaps[None, :], n, sizes[:, None], s)
         new = np.zeros(n + 1)
-        grown = sizes[:, None] + s - overlaps[None, :]
-        valid = (grown <= n) & (pmf > 0)
-        np.add.at(new, grown[valid], (dist[:, None] * pmf)[valid])
+        np.add.at(new, grown[valid], (dist[:, None] * step)[valid])
         dist = new
-    covered = stats.hypergeom.pmf(s, n, sizes, s)
+    covered = np.exp(_log_comb(sizes, s) - _log_comb(n, s))  # C(u, s) / C(n, s)
     return float(np.dot(dist, covered))
+
+
+def _log_comb(a, b) -> np.ndarray:
+    """log C(a, b) elementwise, -inf where the binomial coefficient is zero."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    out = np.full(a.shape, -np.inf)
+    ok = (b >= 0) & (b <= a)
+    out[ok] = special.gammaln(a[ok] + 1) - special.gammaln(b[ok] + 1) - special.gammaln(a[ok] - b[ok] + 1)
+    return out
 
 
 def best_sparse_size(n: int, k: int) -> int:
