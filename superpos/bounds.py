@@ -214,20 +214,24 @@ def log2_family_size(family: str, m_out, m_in=None):
 
 
 def _ceil_log2_size(family: str, m_out, m_in):
-    """Return :math:`\\lceil\\log_2|F|\\rceil` as int64, exact below :data:`EXACT_LIMIT`."""
-    m_out_arr, m_in_arr = np.broadcast_arrays(np.asarray(m_out), np.asarray(m_in))
+    """Return :math:`\\lceil\\log_2|F|\\rceil` as int64, exact for :math:`m' \\le` :data:`EXACT_LIMIT`.
+
+    The double-precision value decides the ceiling unless it lies within
+    :math:`10^{-6}` of an integer; there, for small families, the exact
+    integer :math:`|F|` decides it.
+    """
+    m_out_arr, m_in_arr = np.broadcast_arrays(np.atleast_1d(m_out), np.atleast_1d(m_in))
     approx = np.asarray(log2_family_size(family, m_out_arr, m_in_arr), dtype=float)
-    result = np.atleast_1d(np.ceil(approx - 1e-9 * np.maximum(approx, 1.0)).astype(np.int64))
-    m_out_arr, m_in_arr = np.atleast_1d(m_out_arr), np.atleast_1d(m_in_arr)
-    for index in np.ndindex(result.shape):
-        if m_out_arr[index] <= EXACT_LIMIT:
-            result[index] = _exact_ceil_log2_size(family, int(m_out_arr[index]), int(m_in_arr[index]))
-    return result.reshape(np.shape(approx))
+    result = np.ceil(approx - 1e-13 * np.maximum(approx, 1.0)).astype(np.int64)
+    unsure = (np.abs(approx - np.round(approx)) < 1e-6) & (m_out_arr <= EXACT_LIMIT)
+    for index in zip(*np.nonzero(unsure)):
+        result[index] = _exact_ceil_log2_size(family, int(m_out_arr[index]), int(m_in_arr[index]))
+    return result.reshape(np.broadcast(np.asarray(m_out), np.asarray(m_in)).shape)
 
 
 @functools.lru_cache(maxsize=65536)
 def _exact_ceil_log2_size(family: str, m_out: int, m_in: int) -> int:
-    """Return :math:`\lceil\log_2|F|\rceil` from the exact integer :math:`|F|` (cached: figures ask often)."""
+    """Return :math:`\lceil\log_2|F|\rceil` from the exact integer :math:`|F|`."""
     return (family_size(family, m_out, m_in) - 1).bit_length()
 
 

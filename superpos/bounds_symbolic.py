@@ -121,12 +121,15 @@ def check_stirling_exact(m_max: int = 2000) -> Check:
     :math:`m'!` is an exact integer; its logarithm and the bounds are
     evaluated in mpmath interval arithmetic (80-bit), so rounding cannot make
     a false case pass. Also checks :func:`superpos.bounds.log2_num_permutations`
-    against the exact value (relative error below :math:`10^{-12}`).
+    against the exact value (relative error below :math:`10^{-12}`) and
+    :func:`superpos.bounds.min_bits` against :math:`\lceil\log_2 m'!\rceil`
+    from the exact integer.
     """
     m_max = _check_positive_int(m_max, "m_max")
     iv = mpmath.iv
     iv.prec = 80
     numeric = bounds.log2_num_permutations(np.arange(1, m_max + 1))
+    ceilings = bounds.min_bits("permutation", np.arange(1, m_max + 1))
     factorial, passed = 1, True
     for k in range(1, m_max + 1):
         factorial *= k
@@ -136,7 +139,8 @@ def check_stirling_exact(m_max: int = 2000) -> Check:
         upper = lower + iv.log(k_iv) / 2 + 1
         exact_log2 = log_fact / iv.log(iv.mpf(2))
         close = abs(numeric[k - 1] - float(exact_log2.mid)) <= 1e-12 * max(1.0, float(exact_log2.mid))
-        passed &= bool(lower.b <= log_fact.a and upper.a >= log_fact.b and close)
+        exact_ceiling = ceilings[k - 1] == (factorial - 1).bit_length()
+        passed &= bool(lower.b <= log_fact.a and upper.a >= log_fact.b and close and exact_ceiling)
     return Check("stirling-exact", rf"$m'\ln m' - m' \le \ln m'! \le m'\ln m' - m' + \tfrac12\ln m' + 1$ "
                  rf"for every $m' \le {m_max}$", passed, m_max)
 
