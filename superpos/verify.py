@@ -167,28 +167,48 @@ def _draw_candidates(active: np.ndarray, ends: np.ndarray, other: np.ndarray, n_
     raise ValueError("could not draw admissible adversarial candidates; n_inputs is too small for k")
 
 
-def _code_scores(network: Network, rows: np.ndarray, targets: np.ndarray, batch_size: int) -> np.ndarray:
-    """Lexicographic score keys (n firing, weakest code neuron, cone pre-activation), shape (3, R)."""
+def _rowwise_dot(per_group: sp.csr_matrix, group_of_row: np.ndarray, activations: sp.csr_matrix) -> np.ndarray:
+    """Row r of ``activations`` dotted with row ``group_of_row[r]`` of ``per_group``."""
+    per_group.sort_indices()                  # element look-ups bisect sorted rows
+    entries = activations.tocoo()
+    looked_up = np.asarray(per_group[group_of_row[entries.row], entries.col]).ravel()
+    return np.bincount(entries.row, weights=looked_up * entries.data, minlength=activations.shape[0])
+
+
+def _code_scores(network: Network, rows: np.ndarray, group_targets: np.ndarray, n_candidates: int,
+                 batch_size: int) -> np.ndarray:
+    """Lexicographic score keys (n firing, weakest code neuron, cone pre-activation), shape (3, R).
+
+    Rows come in groups of ``n_candidates``, group g aiming at output
+    ``group_targets[g]``.
+    """
     activations = network.forward(rows, batch_size=batch_size, sparse=True)
-    codes = network.output_codes[targets]                       # (R, t)
-    n_rows, t = codes.shape
+    n_rows = rows.shape[0]
+    group_of_row = np.arange(n_rows) // n_candidates
+    codes = network.output_codes[group_targets][group_of_row]           # (R, t)
+    t = codes.shape[1]
     flat_rows = np.repeat(np.arange(n_rows), t)
     post = np.asarray(activations[-1][flat_rows, codes.ravel()]).reshape(n_rows, t)
     n_firing = (post >= network.threshold).sum(axis=1)
     if not network.layers:
         return np.stack([n_firing, post.min(axis=1), post.sum(axis=1)])
     weights, bias = network.layers[-1]
-    below = activations[-2][flat_rows]
-    pre = np.asarray(below.multiply(weights[codes.ravel()]).sum(axis=1)).reshape(n_rows, t) + bias[codes]
+    # Pre-activations of the code neurons: negative values still say how close they are.
+    incoming = activations[-2] @ weights.T.tocsr()
+    incoming.sort_indices()
+    pre = np.asarray(incoming[flat_rows, codes.ravel()]).reshape(n_rows, t) + bias[codes]
     # The cone: neurons of the layer below that excite the code, weighted by how much.
-    cone = sp.csr_matrix((np.ones(codes.size), (flat_rows, codes.ravel())),
-                         shape=(n_rows, weights.shape[0])) @ weights.maximum(0)
+    group_codes = network.output_codes[group_targets]
+    n_groups = group_codes.shape[0]
+    indicator = sp.csr_matrix((np.ones(group_codes.size), (np.repeat(np.arange(n_groups), t), group_codes.ravel())),
+                              shape=(n_groups, weights.shape[0]))
+    cone = (indicator @ weights.maximum(0)).tocsr()
     if len(network.layers) == 1:
-        cone_score = np.asarray(cone.multiply(activations[0]).sum(axis=1)).ravel()
+        cone_score = _rowwise_dot(cone, group_of_row, activations[0])
     else:
         lower_weights, lower_bias = network.layers[-2]
-        feed = cone @ lower_weights                              # cone pre-activation = feed · h + cone · b
-        cone_score = np.asarray(feed.multiply(activations[-3]).sum(axis=1)).ravel() + cone @ lower_bias
+        feed = (cone @ lower_weights).tocsr()             # cone pre-activation = feed · h + cone · b
+        cone_score = _rowwise_dot(feed, group_of_row, activations[-3]) + (cone @ lower_bias)[group_of_row]
     return np.stack([n_firing, pre.min(axis=1), cone_score])
 
 
@@ -246,7 +266,7 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
                                           network.input_codes, holders, rng)
             size = candidates.shape[0]
             rows = np.concatenate([np.repeat(active[part], n_candidates, axis=0), candidates.reshape(-1, 1)], axis=1)
-            scores = _code_scores(network, rows, np.repeat(targets[part], n_candidates), batch_size)
+            scores = _code_scores(network, rows, targets[part], n_candidates, batch_size)
             # lexsort sorts by its last key first: group by target, then order each
             # group by the score keys, so a group's last entry is its best candidate.
             order = np.lexsort((scores[2], scores[1], scores[0], np.repeat(np.arange(size), n_candidates)))

@@ -1,0 +1,109 @@
+"""Tests of verification: counts, exhaustive/random checks and the adversary."""
+
+from math import comb
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from superpos import families as F
+from superpos import verify as V
+from superpos.network import Network
+
+
+def naive_network(pairs, n_inputs, bias=-1.0):
+    n_outputs = len(pairs)
+    weights = sp.csr_matrix((np.ones(2 * n_outputs), (np.repeat(np.arange(n_outputs), 2), np.ravel(pairs))),
+                            shape=(n_outputs, n_inputs))
+    return Network(sp.identity(n_inputs, format="csr"), [(weights, np.full(n_outputs, bias))],
+                   np.arange(n_outputs)[:, None], 1.0)
+
+
+def undersized_network(pairs, n_inputs, n_neurons, code_size, seed=0):
+    """One ReLU layer on random codes, too narrow to be exact.
+
+    Input i turns on a random set S_i of ``code_size`` neurons; output ℓ owns a
+    random set T_ℓ of ``code_size`` neurons, each of which sums its layer-0
+    inputs over the union of the codes of the endpoints it serves, with bias
+    −(2 s − 1): a true AND brings 2s, so it always fires, while absent outputs
+    fire only when other active inputs fill the same neurons.
+    """
+    rng = np.random.default_rng(seed)
+    n_outputs = len(pairs)
+    codes = np.argsort(rng.random((n_inputs, n_neurons)), axis=1)[:, :code_size]
+    input_codes = sp.csr_matrix((np.ones(codes.size), (np.repeat(np.arange(n_inputs), code_size), codes.ravel())),
+                                shape=(n_inputs, n_neurons))
+    output_codes = np.argsort(rng.random((n_outputs, n_neurons)), axis=1)[:, :code_size]
+    serves = sp.csr_matrix((np.ones(output_codes.size), (output_codes.ravel(), np.repeat(np.arange(n_outputs), code_size))),
+                           shape=(n_neurons, n_outputs))
+    ends = sp.csr_matrix((np.ones(2 * n_outputs), (np.repeat(np.arange(n_outputs), 2), np.ravel(pairs))),
+                         shape=(n_outputs, n_inputs))
+    weights = ((serves @ ends @ input_codes) > 0).astype(float)
+    return Network(input_codes, [(weights, np.full(n_neurons, 1.0 - 2 * code_size))], output_codes, 1.0)
+
+
+def test_error_count_adds():
+    total = V.ErrorCount(2, 20, 1, 0) + V.ErrorCount(3, 30, 0, 2)
+    assert total == V.ErrorCount(5, 50, 1, 2) and total.wrong == 3
+
+
+def test_all_sparse_inputs():
+    inputs = V.all_sparse_inputs(7, 3)
+    assert inputs.shape == (1 + 7 + 21 + 35, 7)
+    rows = {tuple(inputs.indices[inputs.indptr[r]:inputs.indptr[r + 1]]) for r in range(inputs.shape[0])}
+    assert len(rows) == inputs.shape[0] and () in rows and (4, 5, 6) in rows
+    with pytest.raises(ValueError, match="more than 5000000"):
+        V.all_sparse_inputs(1000, 3)
+
+
+def test_exhaustive_and_random_find_no_error_in_a_correct_network():
+    pairs = F.uniform_pairs(12, 30, seed=0)
+    network = naive_network(pairs, 12)
+    exhaustive = V.verify_exhaustive(network, pairs, 3)
+    assert exhaustive == V.ErrorCount(sum(comb(12, j) for j in range(4)), 299 * 30, 0, 0)
+    assert V.verify_random(network, pairs, 3, 500, seed=1).wrong == 0
+
+
+def test_errors_are_counted_by_kind():
+    pairs = np.array([[0, 1], [2, 3]])
+    too_eager = naive_network(pairs, 4, bias=0.0)      # fires on one endpoint alone
+    count = V.count_errors(too_eager, pairs, [[0], [0, 1], [2, 3], []])
+    assert (count.false_positives, count.false_negatives, count.n_decisions) == (1, 0, 8)
+    deaf = naive_network(pairs, 4, bias=-2.0)          # never fires
+    count = V.verify_exhaustive(deaf, pairs, 4)
+    assert (count.false_positives, count.false_negatives) == (0, 2 * 2**2)  # 4 supersets of each pair
+
+
+def test_the_adversary_finds_false_positives_random_inputs_miss():
+    pairs = F.uniform_pairs(2000, 2000, seed=0)
+    network = undersized_network(pairs, 2000, 700, 6)
+    random = V.verify_random(network, pairs, 3, 2000, seed=1)
+    adversarial_inputs = V.adversarial_inputs(network, pairs, 3, 300, seed=1)
+    assert adversarial_inputs.shape == (300, 2000) and np.all(np.diff(adversarial_inputs.indptr) == 3)
+    adversarial = V.count_errors(network, pairs, adversarial_inputs)
+    assert adversarial.false_negatives == 0 and adversarial.false_positives > 0
+    # per input, the adversary finds far more errors than random inputs do
+    assert adversarial.false_positives / 300 > 5 * random.false_positives / 2000
+    assert V.verify_adversarial(network, pairs, 3, 300, seed=1) == adversarial   # seeded
+
+
+def test_adversary_keeps_the_target_absent():
+    pairs = F.star_pairs(40, 30, seed=0)
+    network = naive_network(pairs, 40)
+    inputs = V.adversarial_inputs(network, pairs, 3, 50, seed=2)
+    assert V.count_errors(network, pairs, inputs).wrong == 0
+    assert np.all(np.diff(inputs.indptr) == 3)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda net, pairs: V.verify_random(net, pairs[:5], 3, 10), ValueError, "network has 30 outputs"),
+    (lambda net, pairs: V.verify_random(net, pairs, 0, 10), ValueError, "k must be at least 1"),
+    (lambda net, pairs: V.verify_random(net, pairs, 13, 10), ValueError, "exceeds"),
+    (lambda net, pairs: V.verify_random(pairs, pairs, 3, 10), TypeError, "network must be"),
+    (lambda net, pairs: V.adversarial_inputs(net, pairs, 3, 0), ValueError, "n_targets"),
+    (lambda net, pairs: V.verify_exhaustive(net, np.array([[0, 0]] * 30), 2), ValueError, "itself"),
+])
+def test_bad_arguments(call, error, message):
+    pairs = F.uniform_pairs(12, 30, seed=0)
+    with pytest.raises(error, match=message):
+        call(naive_network(pairs, 12), pairs)
