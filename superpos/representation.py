@@ -79,6 +79,10 @@ NEURON_CHUNK = 64
 MAX_ENUMERATED_SETS = 5_000_000
 #: Entries of the (features x inputs) block a decoder holds at once.
 BLOCK_ENTRIES = 1 << 23
+#: A read this close below the threshold counts as reaching it. Dense reads of
+#: k-sparse sets are multiples of 1/n, so exact ties with 1/2 are common; this
+#: keeps floating-point rounding from deciding them.
+READ_TOLERANCE = 1e-6
 
 
 # --------------------------------------------------------------------------- #
@@ -418,7 +422,7 @@ def encode(code, active, k: int | None = None):
     code = _check_code(code)
     sets = as_sparse_sets(active, code.m, k)
     if isinstance(code, DenseCode):
-        return _dense_sums(code, sets) / math.sqrt(code.n)
+        return _dense_sums(code, sets).astype(np.float64) / math.sqrt(code.n)
     return (sets @ code.matrix()).astype(np.int32).tocsr()
 
 
@@ -439,8 +443,10 @@ def reads(code, activations, features=None) -> np.ndarray:
 
     For a dense code the read is :math:`\\langle e_i, v\\rangle`; for a sparse
     code it is :math:`\\min_{u\\in S_i} v_u`, the smallest count on the
-    feature's neurons. Forms a dense ``(n_samples, len(features))`` array:
-    use it for plots and small ``m``; :func:`decode` scales.
+    feature's neurons. A feature is decoded present iff its read is at least
+    the threshold minus ``READ_TOLERANCE``. Forms a dense
+    ``(n_samples, len(features))`` array: use it for plots and small ``m``;
+    :func:`decode` scales.
     """
     code = _check_code(code)
     features = np.arange(code.m) if features is None else np.asarray(features, dtype=np.int64)
@@ -469,9 +475,8 @@ def _fires_by_block(code, activations, threshold: float, stop=None):
     """
     if isinstance(code, DenseCode):
         # <e_i, v> >= threshold  <=>  signs_i . (sqrt(n) v) >= n * threshold
-        sums_t = np.ascontiguousarray((np.asarray(activations, np.float64) * math.sqrt(code.n)).round().T,
-                                      dtype=np.float32)
-        limit, target = code.n * threshold - 1e-3, None
+        sums_t = np.ascontiguousarray((np.asarray(activations, np.float64) * math.sqrt(code.n)).T, dtype=np.float32)
+        limit, target = code.n * (threshold - READ_TOLERANCE), None
     else:
         v = activations.tocsr() if sp.issparse(activations) else sp.csr_matrix(np.asarray(activations))
         sums_t = np.ascontiguousarray((v >= threshold).toarray().T, dtype=np.float32)
@@ -800,16 +805,21 @@ def best_sparse_size(n: int, k: int) -> int:
 
     The approximation :math:`(1 - e^{-ks/n})^s` is smallest at
     :math:`s = (n/k)\\ln 2` (half the neurons active, false positives
-    :math:`2^{-s}`); the exact minimum is searched near it.
+    :math:`2^{-s}`); the exact probability, unimodal in ``s``, is descended
+    from there.
     """
     return _best_sparse_size(_check_int(n, "n", 1), _check_int(k, "k", 1))
 
 
 @functools.lru_cache(maxsize=4096)
 def _best_sparse_size(n: int, k: int) -> int:
-    centre = n * math.log(2) / k
-    candidates = range(max(1, math.floor(centre) - 2), min(n, math.ceil(centre) + 2) + 1)
-    return min(candidates, key=lambda s: sparse_false_positive_probability(n, s, k))
+    # Walk downhill from the approximate optimum; the exact optimum sits a little below it for small n.
+    best = min(n, max(1, round(n * math.log(2) / k)))
+    value = _exact_false_positive(n, best, k)
+    for step in (-1, 1):
+        while 1 <= best + step <= n and (lower := _exact_false_positive(n, best + step, k)) < value:
+            best, value = best + step, lower
+    return best
 
 
 def expected_errors_per_input(n: int, m: int, k: int, code: str = "sparse") -> float:
@@ -958,7 +968,7 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
             prefix = dense_prefix(n)
             if exhaustive:
                 return decodes_every_set(prefix, k)
-            activations = dense_sums["full"][:, :n] / math.sqrt(n)
+            activations = dense_sums["full"][:, :n].astype(np.float64) / math.sqrt(n)
             return decoding_errors(prefix, sets, stop_at_first=True, activations=activations).exact
         s = best_sparse_size(n, k)
         return decoding_errors(sparse_code(m, n, s, code_seed), sets, stop_at_first=True).exact

@@ -1,0 +1,347 @@
+"""Tests of superpos.representation: inputs, codes, decoding, theory and the minimum-n search."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from superpos import representation as rep
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def test_as_sparse_sets_accepts_three_forms_equally():
+    array = np.array([[0, 3, 5], [2, 1, 4]])
+    lists = [[0, 3, 5], [2, 1, 4]]
+    matrix = sp.csr_matrix(([1, 1, 1, 1, 1, 1], ([0, 0, 0, 1, 1, 1], [0, 3, 5, 1, 2, 4])), shape=(2, 6))
+    expected = np.array([[1, 0, 0, 1, 0, 1], [0, 1, 1, 0, 1, 0]])
+    for form in (array, lists, matrix):
+        out = rep.as_sparse_sets(form, 6, 3)
+        assert out.shape == (2, 6)
+        np.testing.assert_array_equal(out.toarray(), expected)
+
+
+def test_as_sparse_sets_ragged_and_empty_rows():
+    out = rep.as_sparse_sets([[1], [], [0, 2]], 3, 2)
+    np.testing.assert_array_equal(out.toarray(), [[0, 1, 0], [0, 0, 0], [1, 0, 1]])
+    assert rep.as_sparse_sets(np.zeros((4, 0), dtype=int), 5).shape == (4, 5)
+
+
+@pytest.mark.parametrize("active, k, message", [
+    ([[0, 7]], None, r"feature index 7, outside the allowed range \[0, m\) = \[0, 5\)"),
+    ([[0, -1]], None, r"feature index -1, outside"),
+    ([[1, 1]], None, r"row 0 repeats the feature 1"),
+    (np.array([[0, 1, 2]]), 2, r"row 0 has 3 active features, more than k=2"),
+    ([[0], [1, 2, 3]], 2, r"row 1 has 3 active features, more than k=2"),
+    (np.zeros((2, 2, 2), dtype=int), None, r"must be 2-D \(n_samples, k\)"),
+    (sp.csr_matrix(np.ones((2, 4))), None, r"shape \(n_samples, m=5\)"),
+    (sp.csr_matrix(np.array([[0, 2, 0, 0, 0]])), None, r"0/1 matrix, found the value 2"),
+])
+def test_as_sparse_sets_rejects_bad_input(active, k, message):
+    with pytest.raises(ValueError, match=message):
+        rep.as_sparse_sets(active, 5, k)
+
+
+@pytest.mark.parametrize("active, message", [
+    (np.array([[0.0, 1.0]]), "integer feature indices"),
+    ([[0.5]], "integer feature indices"),
+    ("0 1", "integer array, a list of index lists or a scipy.sparse matrix"),
+    ([3, [1]], r"active\[0\] must be a list of feature indices"),
+])
+def test_as_sparse_sets_type_errors(active, message):
+    with pytest.raises(TypeError, match=message):
+        rep.as_sparse_sets(active, 5)
+
+
+def test_k_and_m_are_checked():
+    with pytest.raises(ValueError, match=r"k must be in \[1, m\] = \[1, 3\]"):
+        rep.as_sparse_sets([[0]], 3, 4)
+    with pytest.raises(ValueError, match="m must be >= 1"):
+        rep.as_sparse_sets([[0]], 0)
+    with pytest.raises(TypeError, match="m must be an integer"):
+        rep.as_sparse_sets([[0]], 3.0)
+
+
+@pytest.mark.parametrize("m, k", [(10_000, 3), (6, 4), (5, 5)])
+def test_random_sparse_sets_are_distinct_sorted_and_seeded(m, k):
+    sets = rep.random_sparse_sets(2000, m, k, seed=1)
+    assert sets.shape == (2000, k) and sets.min() >= 0 and sets.max() < m
+    assert np.all(np.diff(sets, axis=1) > 0)
+    np.testing.assert_array_equal(sets, rep.random_sparse_sets(2000, m, k, seed=1))
+    assert not np.array_equal(sets, rep.random_sparse_sets(2000, m, k, seed=2)) or k == m
+
+
+def test_random_sparse_sets_are_uniform():
+    counts = np.bincount(rep.random_sparse_sets(20_000, 10, 3, seed=0).ravel(), minlength=10)
+    # each feature is in a set with probability 3/10: 6000 expected, sd about 65
+    assert np.all(np.abs(counts - 6000) < 400)
+
+
+def test_all_sparse_sets_enumerates_each_set_once():
+    sets = rep.all_sparse_sets(6, 3)
+    assert sets.shape == (1 + 6 + 15 + 20, 6)
+    rows = {tuple(np.flatnonzero(r)) for r in sets.toarray()}
+    assert len(rows) == sets.shape[0]
+    with pytest.raises(ValueError, match="enumerate at most"):
+        rep.all_sparse_sets(10_000, 3)
+
+
+# ----------------------------------------------------------------------------- codes
+
+
+def test_dense_code_is_nested_in_m_and_n_and_seeded():
+    big = rep.dense_code(5000, 150, seed=3)
+    small = rep.dense_code(4200, 70, seed=3)
+    np.testing.assert_array_equal(big.signs[:4200, :70], small.signs)
+    np.testing.assert_array_equal(big.prefix(m=4200, n=70).signs, small.signs)
+    assert set(np.unique(big.signs)) == {-1, 1}
+    np.testing.assert_allclose(np.linalg.norm(small.vectors(), axis=1), 1.0)
+    assert not np.array_equal(rep.dense_code(100, 20, seed=4).signs, rep.dense_code(100, 20, seed=3).signs)
+    generator_a = rep.dense_code(50, 10, np.random.default_rng(9)).signs
+    generator_b = rep.dense_code(50, 10, np.random.default_rng(9)).signs
+    np.testing.assert_array_equal(generator_a, generator_b)
+
+
+def test_dense_code_signs_are_fair():
+    signs = rep.dense_code(2000, 100, seed=0).signs
+    assert abs(signs.mean()) < 0.01
+
+
+@pytest.mark.parametrize("n, s", [(200, 5), (40, 20), (10, 10)])  # both sampling routes and s = n
+def test_sparse_code_rows_are_distinct_sorted_in_range(n, s):
+    code = rep.sparse_code(3000, n, s, seed=0)
+    assert code.neurons.shape == (3000, s) and code.n == n and code.s == s
+    assert code.neurons.min() >= 0 and code.neurons.max() < n
+    assert np.all(np.diff(code.neurons, axis=1) > 0)
+    np.testing.assert_array_equal(code.neurons, rep.sparse_code(3000, n, s, seed=0).neurons)
+    usage = np.bincount(code.neurons.ravel(), minlength=n)
+    mean = 3000 * s / n
+    assert np.all(np.abs(usage - mean) < 5 * math.sqrt(mean))  # neurons used evenly
+
+
+def test_code_arguments_are_checked():
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        rep.dense_code(10, 0)
+    with pytest.raises(ValueError, match=r"s must be in \[1, 5\]"):
+        rep.sparse_code(10, 5, 6)
+    with pytest.raises(TypeError, match="seed must be"):
+        rep.dense_code(10, 5, seed="x")
+    with pytest.raises(TypeError, match="code must be a DenseCode or a SparseCode"):
+        rep.encode(np.ones((3, 3)), [[0]])
+
+
+# ----------------------------------------------------------------------------- encode, read, decode
+
+
+def test_encode_matches_definitions():
+    dense = rep.dense_code(50, 30, seed=0)
+    sparse = rep.sparse_code(50, 30, 4, seed=0)
+    sets = [[1, 7, 9], [3], []]
+    v = rep.encode(dense, sets)
+    for row, active in zip(v, sets):
+        np.testing.assert_allclose(row, dense.vectors()[active].sum(axis=0), atol=1e-6)
+    counts = rep.encode(sparse, sets).toarray()
+    for row, active in zip(counts, sets):
+        expected = np.zeros(30, int)
+        for i in active:
+            expected[sparse.neurons[i]] += 1
+        np.testing.assert_array_equal(row, expected)
+
+
+@pytest.mark.parametrize("kind", ["dense", "sparse"])
+def test_decode_agrees_with_thresholded_reads(kind):
+    m, n, k = 300, 40, 3
+    code = rep.dense_code(m, n, seed=2) if kind == "dense" else rep.sparse_code(m, n, 8, seed=2)
+    sets = rep.random_sparse_sets(400, m, k, seed=5)
+    activations = rep.encode(code, sets)
+    threshold = 0.5 if kind == "dense" else 1
+    expected = rep.reads(code, activations) >= threshold - rep.READ_TOLERANCE
+    decoded = rep.decode(code, activations).toarray().astype(bool)
+    np.testing.assert_array_equal(decoded, expected)
+    truth = rep.as_sparse_sets(sets, m).toarray().astype(bool)
+    errors = rep.decoding_errors(code, sets)
+    assert errors.false_positives == int((decoded & ~truth).sum())
+    assert errors.false_negatives == int((~decoded & truth).sum())
+    assert errors.wrong_inputs == int((decoded != truth).any(axis=1).sum())
+    assert errors.decisions == 400 * m and errors.complete
+    assert errors.false_positives > 0  # n = 40 is too small: the test can fail
+    if kind == "sparse":
+        assert errors.false_negatives == 0  # threshold 1 never misses a present feature
+
+
+def test_decoding_errors_can_stop_at_the_first_error():
+    code = rep.dense_code(20_000, 16, seed=0)
+    sets = rep.random_sparse_sets(50, 20_000, 3, seed=0)
+    early = rep.decoding_errors(code, sets, stop_at_first=True)
+    assert not early.exact and not early.complete and early.decisions < 50 * 20_000
+
+
+def test_wide_codes_decode_exactly():
+    sets = rep.random_sparse_sets(500, 2000, 3, seed=1)
+    assert rep.decoding_errors(rep.dense_code(2000, 600, seed=0), sets).exact
+    assert rep.decoding_errors(rep.sparse_code(2000, 200, 40, seed=0), sets).exact
+
+
+def test_decode_argument_errors():
+    code = rep.dense_code(10, 8, seed=0)
+    with pytest.raises(ValueError, match=r"activations must have shape \(n_samples, n=8\)"):
+        rep.reads(code, np.zeros((2, 7)))
+    with pytest.raises(ValueError, match="threshold must be finite"):
+        rep.decode(code, np.zeros((2, 8)), threshold=np.nan)
+    with pytest.raises(ValueError, match="> 0 for a sparse code"):
+        rep.decode(rep.sparse_code(10, 8, 2, seed=0), sp.csr_matrix((2, 8)), threshold=0)
+    with pytest.raises(ValueError, match=r"features must lie in \[0, m\) = \[0, 10\)"):
+        rep.reads(code, np.zeros((1, 8)), features=[10])
+
+
+# ----------------------------------------------------------------------------- coherence and every set
+
+
+def test_coherence_matches_brute_force_and_prefixes():
+    code = rep.dense_code(120, 64, seed=0)
+    gram = code.vectors() @ code.vectors().T
+    np.fill_diagonal(gram, 0)
+    assert rep.coherence(code) == pytest.approx(np.abs(gram).max())
+    by_prefix = rep.coherence(code, [8, 16, 64])
+    np.testing.assert_allclose(by_prefix, [rep.coherence(code.prefix(n=n)) for n in (8, 16, 64)])
+    with pytest.raises(ValueError, match="n_values must be increasing integers"):
+        rep.coherence(code, [16, 8])
+    with pytest.raises(TypeError, match="code must be a DenseCode"):
+        rep.coherence(rep.sparse_code(10, 5, 2, seed=0))
+
+
+@pytest.mark.parametrize("n", [8, 24, 64, 160])
+def test_every_set_by_gram_matches_enumeration(n):
+    code = rep.dense_code(14, n, seed=n)
+    for k in (1, 2, 3):
+        enumerated = rep.decoding_errors(code, rep.all_sparse_sets(14, k)).exact
+        assert rep.decodes_every_set(code, k) == enumerated
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), m=st.integers(3, 12), k=st.integers(1, 3), n=st.integers(16, 200))
+def test_decoding_is_exact_whenever_the_coherence_condition_holds(seed, m, k, n):
+    k = min(k, m)
+    code = rep.dense_code(m, n, seed=seed)
+    if rep.coherence(code) < 1 / (2 * k):
+        assert rep.decoding_errors(code, rep.all_sparse_sets(m, k)).exact
+        assert rep.decodes_every_set(code, k)
+
+
+def test_exhaustive_minimum_is_tight_at_small_m():
+    for kind in ("dense", "sparse"):
+        result = rep.min_neurons(12, 2, kind, seed=0, exhaustive=True)
+        assert result.probes[result.n_min] and result.probes[result.n_min - 1] is False
+        if kind == "dense":
+            code = rep.dense_code(12, result.n_min, np.random.SeedSequence(
+                np.random.SeedSequence(0).entropy, spawn_key=(0,)))
+            assert rep.decoding_errors(code, rep.all_sparse_sets(12, 2)).exact
+
+
+# ----------------------------------------------------------------------------- theory
+
+
+def test_jl_bound_value_and_errors():
+    assert rep.jl_neurons_bound(1000, 3) == pytest.approx(16 * 9 * math.log(1000))
+    np.testing.assert_allclose(rep.jl_neurons_bound([10, 100], 1), 16 * np.log([10, 100]))
+    with pytest.raises(ValueError, match="m must be >= 2"):
+        rep.jl_neurons_bound(1, 3)
+
+
+def _independent_trials(code_kind, n, k, trials, s=None):
+    """Reads of one present and one absent feature in each of ``trials`` disjoint random inputs."""
+    m = (k + 1) * trials
+    code = rep.dense_code(m, n, seed=0) if code_kind == "dense" else rep.sparse_code(m, n, s, seed=0)
+    sets = np.arange(m).reshape(trials, k + 1)[:, :k]
+    activations = rep.encode(code, sets)
+    if code_kind == "dense":
+        vectors = code.vectors()
+        present = np.einsum("ij,ij->i", vectors[sets[:, 0]], activations)
+        absent = np.einsum("ij,ij->i", vectors[sets[:, 0] + k], activations)
+        return present, absent
+    counts = activations.toarray()
+    absent = counts[np.arange(trials)[:, None], code.neurons[sets[:, 0] + k]].min(axis=1)
+    return None, absent
+
+
+def test_dense_read_error_probabilities_match_simulation():
+    n, k, trials = 24, 3, 20_000
+    present, absent = _independent_trials("dense", n, k, trials)
+    p_absent, p_present = rep.dense_read_error_probabilities(n, k)
+    tolerance = rep.READ_TOLERANCE
+    for observed, p in ((np.mean(absent >= 0.5 - tolerance), p_absent), (np.mean(present < 0.5 - tolerance), p_present)):
+        assert abs(observed - p) < 4 * math.sqrt(p / trials)
+    assert rep.dense_read_error_probabilities(50, 1)[1] == 0
+
+
+def test_sparse_false_positive_probability_matches_simulation_and_approximation():
+    n, s, k, trials = 30, 6, 3, 40_000
+    exact = rep.sparse_false_positive_probability(n, s, k)
+    _, absent = _independent_trials("sparse", n, k, trials, s)
+    assert abs(np.mean(absent >= 1) - exact) < 4 * math.sqrt(exact / trials)
+    approx = rep.sparse_false_positive_probability(n, s, k, approximate=True)
+    assert approx == pytest.approx(exact, rel=0.35)
+    assert rep.sparse_false_positive_probability(10, 10, 1) == pytest.approx(1.0)
+
+
+def test_best_sparse_size_minimises_the_exact_probability():
+    for n, k in [(60, 2), (100, 3), (150, 4)]:
+        best = rep.best_sparse_size(n, k)
+        everywhere = [rep.sparse_false_positive_probability(n, s, k) for s in range(1, n + 1)]
+        assert best == 1 + int(np.argmin(everywhere))
+        assert abs(best - n * math.log(2) / k) <= 0.25 * n * math.log(2) / k  # near the approximate optimum
+
+
+def test_predictions_grow_with_m_and_k():
+    for kind in ("sparse", "dense"):
+        by_m = [rep.predicted_min_neurons(m, 3, 100, kind) for m in (100, 1000, 10_000)]
+        by_k = [rep.predicted_min_neurons(1000, k, 100, kind) for k in (1, 2, 3)]
+        assert by_m == sorted(by_m) and by_k == sorted(by_k)
+        assert rep.expected_errors_per_input(by_m[0], 100, 3, kind) * 100 <= math.log(2)
+    with pytest.raises(ValueError, match="code must be 'sparse' or 'dense'"):
+        rep.predicted_min_neurons(100, 3, 10, "bloom")
+
+
+def test_fit_log_slope():
+    m = np.array([10, 100, 1000])
+    assert rep.fit_log_slope(m, 5 * np.log(m) + 2) == pytest.approx((5, 2))
+    with pytest.raises(ValueError, match="equal length >= 2"):
+        rep.fit_log_slope([10], [1])
+
+
+# ----------------------------------------------------------------------------- minimum n search
+
+
+@pytest.mark.parametrize("kind", ["sparse", "dense"])
+def test_min_neurons_search_brackets_a_sharp_threshold(kind):
+    result = rep.min_neurons(2000, 2, kind, n_trials=200, seed=0)
+    assert result.probes[result.n_min] is True
+    assert result.probes.get(result.n_min - 1) is False
+    assert all(ok for n, ok in result.probes.items() if n > result.n_min)
+    assert len(result.probes) <= 16  # each n once, logarithmically many
+    assert (result.s is None) == (kind == "dense")
+    predicted = rep.predicted_min_neurons(2000, 2, 200, kind)
+    assert 0.6 * predicted <= result.n_min <= 1.4 * predicted
+
+
+def test_min_neurons_is_seeded_and_checked():
+    a = rep.min_neurons(500, 2, "sparse", 100, seed=4)
+    assert a == rep.min_neurons(500, 2, "sparse", 100, seed=4)
+    with pytest.raises(ValueError, match="no n <= n_limit=8"):
+        rep.min_neurons(500, 2, "dense", 100, seed=0, n_limit=8)
+    with pytest.raises(ValueError, match=r"k must be in \[1, m\]"):
+        rep.min_neurons(3, 4)
+
+
+def test_min_neurons_curve_grows_with_m():
+    curve = rep.min_neurons_curve([100, 10_000], 2, "sparse", n_trials=100, seed=0)
+    assert curve.dtype.kind == "i" and curve[1] > curve[0]
+    with pytest.raises(ValueError, match="m_values must be a non-empty 1-D sequence of integers"):
+        rep.min_neurons_curve([], 2)
