@@ -423,7 +423,11 @@ def encode(code, active, k: int | None = None):
     sets = as_sparse_sets(active, code.m, k)
     if isinstance(code, DenseCode):
         return _dense_sums(code, sets).astype(np.float64) / math.sqrt(code.n)
-    return (sets @ code.matrix()).astype(np.int32).tocsr()
+    # Gather the codes of the active features only: O(nnz * s) whatever m is.
+    counts = sp.csr_matrix((np.ones(sets.nnz * code.s, np.int32), code.neurons[sets.indices].ravel(),
+                            sets.indptr * code.s), shape=(sets.shape[0], code.n))
+    counts.sum_duplicates()
+    return counts
 
 
 def _dense_sums(code: DenseCode, sets: sp.csr_matrix) -> np.ndarray:
