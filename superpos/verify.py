@@ -28,6 +28,7 @@ Three sources of inputs:
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass
 from itertools import combinations
 from math import comb
@@ -212,8 +213,24 @@ def _code_scores(network: Network, rows: np.ndarray, group_targets: np.ndarray, 
     return np.stack([n_firing, pre.min(axis=1), cone_score])
 
 
+_FORKED_WORK: dict = {}
+
+
+def _best_candidates(job) -> np.ndarray:
+    """For each target of a chunk, the candidate with the best score."""
+    rows, group_targets, candidates = job
+    n_candidates = _FORKED_WORK["n_candidates"]
+    scores = _code_scores(_FORKED_WORK["network"], rows, group_targets, n_candidates, _FORKED_WORK["batch_size"])
+    size = candidates.shape[0]
+    # lexsort sorts by its last key first: group by target, then order each
+    # group by the score keys, so a group's last entry is its best candidate.
+    order = np.lexsort((scores[2], scores[1], scores[0], np.repeat(np.arange(size), n_candidates)))
+    return candidates[np.arange(size), order[np.arange(1, size + 1) * n_candidates - 1] % n_candidates]
+
+
 def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: int = 0, n_candidates: int = 48,
-                       chunk: int = 256, batch_size: int = 4096, progress: bool = False) -> sp.csr_matrix:
+                       chunk: int = 256, batch_size: int = 4096, progress: bool = False,
+                       n_jobs: int = 1) -> sp.csr_matrix:
     """k-sparse inputs, each searched greedily to switch on one absent target output.
 
     Parameters
@@ -231,6 +248,10 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
         code look-alikes, a third random).
     chunk : int
         Targets searched together (rows per forward pass: chunk · n_candidates).
+    batch_size, progress
+        As in ``Network.compute``; progress shows a bar over the k − 1 steps.
+    n_jobs : int
+        Forked worker processes scoring chunks at once.
 
     Returns
     -------
@@ -242,6 +263,7 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
     n_targets = _check_int(n_targets, "n_targets", 1)
     n_candidates = _check_int(n_candidates, "n_candidates", 1)
     chunk = _check_int(chunk, "chunk", 1)
+    n_jobs = _check_int(n_jobs, "n_jobs", 1)
     if k > network.n_inputs - 1:
         raise ValueError(f"k = {k} must leave the target's other endpoint out: need k <= n_inputs - 1 = "
                          f"{network.n_inputs - 1}")
@@ -259,20 +281,24 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
         from tqdm.auto import tqdm
         steps = tqdm(steps, desc="adversary", unit="step")
     for _ in steps:
-        chosen = np.empty(n_targets, dtype=np.int64)
-        for start in range(0, n_targets, chunk):
-            part = slice(start, min(start + chunk, n_targets))
+        # Candidates are drawn here, in order, so the result does not depend on n_jobs.
+        parts = [slice(start, min(start + chunk, n_targets)) for start in range(0, n_targets, chunk)]
+        jobs = []
+        for part in parts:
             candidates = _draw_candidates(active[part], ends[part], other[part], n_candidates, partners,
                                           network.input_codes, holders, rng)
-            size = candidates.shape[0]
             rows = np.concatenate([np.repeat(active[part], n_candidates, axis=0), candidates.reshape(-1, 1)], axis=1)
-            scores = _code_scores(network, rows, targets[part], n_candidates, batch_size)
-            # lexsort sorts by its last key first: group by target, then order each
-            # group by the score keys, so a group's last entry is its best candidate.
-            order = np.lexsort((scores[2], scores[1], scores[0], np.repeat(np.arange(size), n_candidates)))
-            best = order[np.arange(1, size + 1) * n_candidates - 1] % n_candidates
-            chosen[part] = candidates[np.arange(size), best]
-        active = np.concatenate([active, chosen[:, None]], axis=1)
+            jobs.append((rows, targets[part], candidates))
+        _FORKED_WORK.update(network=network, n_candidates=n_candidates, batch_size=batch_size)
+        try:
+            if n_jobs == 1 or len(jobs) < 2:
+                best = list(map(_best_candidates, jobs))
+            else:
+                with multiprocessing.get_context("fork").Pool(n_jobs) as pool:
+                    best = pool.map(_best_candidates, jobs)
+        finally:
+            _FORKED_WORK.clear()
+        active = np.concatenate([active, np.concatenate(best)[:, None]], axis=1)
     return as_input_matrix(active, n_inputs, k=k)
 
 
@@ -280,4 +306,5 @@ def verify_adversarial(network: Network, pairs, k: int, n_targets: int, seed: in
     """Errors over ``adversarial_inputs(network, pairs, k, n_targets, seed, **options)``."""
     pairs, k = _check_instance(network, pairs, k)
     inputs = adversarial_inputs(network, pairs, k, n_targets, seed=seed, **options)
-    return count_errors(network, pairs, inputs, batch_size=options.get("batch_size", 4096))
+    return count_errors(network, pairs, inputs, batch_size=options.get("batch_size", 4096),
+                        n_jobs=options.get("n_jobs", 1))

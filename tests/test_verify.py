@@ -107,3 +107,11 @@ def test_bad_arguments(call, error, message):
     pairs = F.uniform_pairs(12, 30, seed=0)
     with pytest.raises(error, match=message):
         call(naive_network(pairs, 12), pairs)
+
+
+def test_adversary_does_not_depend_on_workers():
+    pairs = F.uniform_pairs(300, 400, seed=0)
+    network = undersized_network(pairs, 300, 120, 4)
+    serial = V.adversarial_inputs(network, pairs, 3, 100, seed=3, chunk=30)
+    parallel = V.adversarial_inputs(network, pairs, 3, 100, seed=3, chunk=30, n_jobs=2)
+    assert (serial != parallel).nnz == 0
