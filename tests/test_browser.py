@@ -157,6 +157,11 @@ def test_page_loads_with_images_and_typeset_maths(browser, site, docname):
         "return Array.from(document.images).map(i => [i.currentSrc || i.src, i.naturalWidth, i.naturalHeight]);")
     broken = [src for src, width, height in images if not (width and height)]
     assert not broken, f"{docname}: images that did not load: {broken}"
+    # A glued figure whose notebook stored no image shows as text such as "<Figure size 1000x560 ...>".
+    empty = [f.get_attribute("id") for f in browser.find_elements("css selector", "article figure")
+             if not f.find_elements("css selector", "img, svg")]
+    assert not empty, f"{docname}: figures without an image (was the chapter executed with a non-inline " \
+                      f"matplotlib backend?): {empty}"
 
     formulas = browser.find_elements("css selector", ".math")
     if formulas:
