@@ -211,6 +211,20 @@ def execute_chapter(source: str, target: str, parameters: dict, cwd: str, figure
     os.environ.setdefault("MPLBACKEND", "agg")
     os.environ["TQDM_DISABLE"] = "1"
     start = time.perf_counter()
+    # The kernel's own chatter (it inherits this worker's stderr) goes to a log beside the
+    # executed copy instead of the terminal.
+    log = Path(target).with_suffix(".log")
+    saved_stderr = os.dup(2)
+    with open(log, "w") as log_file:
+        os.dup2(log_file.fileno(), 2)
+        try:
+            return _execute(papermill, PapermillExecutionError, source, target, parameters, cwd, start)
+        finally:
+            os.dup2(saved_stderr, 2)
+            os.close(saved_stderr)
+
+
+def _execute(papermill, PapermillExecutionError, source, target, parameters, cwd, start) -> dict:
     try:
         papermill.execute_notebook(source, target, parameters=parameters, kernel_name="python3",
                                    progress_bar=False, cwd=cwd, log_output=False)
@@ -449,8 +463,9 @@ def build(root: Path, profile: str = "quick", only: list[str] | None = None, for
     failed = [r for r in results if r.status == "failed"]
     for result in failed:
         notebook = next(c.source for c in all_chapters if c.name == result.name)
-        print(f"\nFAILED {notebook}: {result.error}\n  partly executed copy kept at "
-              f"{root / '_build' / 'executed' / notebook}", file=sys.stderr)
+        copy = root / "_build" / "executed" / notebook
+        print(f"\nFAILED {notebook}: {result.error}\n  partly executed copy kept at {copy}"
+              f"\n  kernel log at {copy.with_suffix('.log')}", file=sys.stderr)
     if failed:
         print(f"\n{len(failed)} chapter(s) failed; the HTML book was not built.", file=sys.stderr)
         return 1
