@@ -44,6 +44,7 @@ FAMILIES = ("permutation", "and")
 EXACT_LIMIT = 3000
 
 _LN2 = math.log(2.0)
+_FEW_PAIRS = 32  # below this many outputs, 2-AND sizes are summed factor by factor
 
 
 # --------------------------------------------------------------------------- validation
@@ -77,9 +78,9 @@ def _as_counts(value, name: str, minimum: int = 1):
     if not np.all(np.isfinite(array)) or np.any(array != np.floor(array)):
         raise ValueError(f"{name} must hold integers >= {minimum}; found a non-integer value")
     if np.any(array < minimum):
-        raise ValueError(f"{name} must hold integers >= {minimum}; smallest value is {array.min()!r}")
+        raise ValueError(f"{name} must hold integers >= {minimum}; smallest value is {array.min()}")
     if np.any(array > 2**62):
-        raise ValueError(f"{name} must hold integers at most 2**62; largest value is {array.max()!r}")
+        raise ValueError(f"{name} must hold integers at most 2**62; largest value is {array.max()}")
     return array.astype(np.int64)
 
 
@@ -167,8 +168,14 @@ def log2_num_and_instances(m_in, m_out):
     m_out, m_in = _resolve_inputs("and", m_out, m_in)
     n_pairs = np.asarray(m_in, dtype=float) * (np.asarray(m_in, dtype=float) - 1.0) / 2.0
     k = np.asarray(m_out, dtype=float)
+    n_pairs, k = np.broadcast_arrays(n_pairs, k)
     with np.errstate(divide="ignore", invalid="ignore"):
         values = (-np.log(n_pairs + 1.0) - betaln(k + 1.0, n_pairs - k + 1.0)) / _LN2
+        # betaln loses digits for tiny k; there the product of the k factors (N - i)/(k - i) is exact enough
+        offsets = np.arange(_FEW_PAIRS, dtype=float)
+        factors = np.log2((n_pairs[..., None] - offsets) / (k[..., None] - offsets))
+        few = np.where(offsets < k[..., None], factors, 0.0).sum(axis=-1)
+    values = np.where(k <= _FEW_PAIRS, few, values)
     values = np.where(k == n_pairs, 0.0, values)  # one instance only: exactly zero bits
     return _result(values, m_in, m_out)
 
@@ -231,7 +238,7 @@ def _ceil_log2_size(family: str, m_out, m_in):
 
 @functools.lru_cache(maxsize=65536)
 def _exact_ceil_log2_size(family: str, m_out: int, m_in: int) -> int:
-    """Return :math:`\lceil\log_2|F|\rceil` from the exact integer :math:`|F|`."""
+    """Return the ceiling of log2 of the exact integer family size."""
     return (family_size(family, m_out, m_in) - 1).bit_length()
 
 
