@@ -5,8 +5,8 @@ Every page of the table of contents is served from ``_build/html`` on
 loaded with a non-zero size, MathJax has typeset every formula (from the copy
 inside the site: the browser cannot resolve any other host), and nothing it
 asked the server for was missing. The front page's claims ledger must show
-numbers. Screenshots of the front page and of each chapter's first figure land
-in ``_build/screenshots/`` for inspection.
+numbers. Screenshots of the front page, its claims ledger and each chapter's
+first figure land in ``_build/screenshots/`` for inspection.
 """
 
 from __future__ import annotations
@@ -181,10 +181,13 @@ def test_page_loads_with_images_and_typeset_maths(browser, site, docname):
     assert not site[1], f"{docname}: the server could not answer {site[1]}"
 
 
-def test_claims_ledger_shows_numbers(browser, site):
+def test_claims_ledger_shows_numbers(browser, site, screenshots):
     _open(browser, site, FRONT_PAGE)
     tables = browser.find_elements("css selector", "table#intro-claims-ledger, #intro-claims-ledger table")
     assert tables, f"{FRONT_PAGE}: no table with id intro-claims-ledger"
+    _typeset(browser)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", tables[0])
+    tables[0].screenshot(str(screenshots / "claims-ledger.png"))
     rows = tables[0].find_elements("css selector", "tbody tr")
     claims = [row.find_elements("css selector", "td") for row in rows]
     assert [cells[0].text.strip() for cells in claims] == [f"C{i}" for i in range(1, 8)]
