@@ -1,0 +1,145 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from superpos.construction import (
+    build_and_network,
+    build_one_layer_and_network,
+    construction_neurons_curve,
+    input_code_book,
+    is_prime,
+    naive_and_network,
+    next_prime,
+    one_layer_failure_bound,
+    one_layer_sizes,
+    output_code_book,
+)
+from superpos.families import FAMILIES, make_pairs, sample_inputs, true_outputs
+from superpos.verify import verify_adversarial, verify_exhaustive, verify_random
+
+
+def family_instance(family, m=20, n_outputs=None):
+    n_outputs = n_outputs or {"matching": m // 2, "star": m - 1, "clique": 21}.get(family, 30)
+    return make_pairs(family, m, n_outputs, seed=3)
+
+
+def test_primes():
+    assert [p for p in range(30) if is_prime(p)] == [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]
+    assert next_prime(24) == 29 and next_prime(29) == 29
+
+
+def test_line_codes_have_bounded_overlap_and_fixed_size():
+    codes = input_code_book(150, 7 * 13, 7, seed=1)
+    assert codes.shape == (150, 91)
+    assert np.all(np.asarray(codes.sum(axis=1)).ravel() == 7)
+    overlap = (codes @ codes.T).toarray()
+    np.fill_diagonal(overlap, 0)
+    assert overlap.max() <= 1
+
+
+def test_code_books_depend_on_sizes_and_seed_only():
+    a = output_code_book(100, 5 * 11, 5, seed=4)
+    assert np.array_equal(a, output_code_book(100, 5 * 11, 5, seed=4))
+    assert not np.array_equal(a, output_code_book(100, 5 * 11, 5, seed=5))
+    # The decoder of two different instances with the same sizes is the same.
+    p1, p2 = make_pairs("uniform", 40, 60, seed=0), make_pairs("uniform", 40, 60, seed=1)
+    opts = dict(code_size=5, output_code_size=5, n_input_neurons=5 * 53, n_output_neurons=5 * 53, failure_prob=0.5)
+    n1, n2 = (build_one_layer_and_network(p, 40, 3, seed=2, **opts) for p in (p1, p2))
+    assert np.array_equal(n1.output_codes, n2.output_codes)
+    assert (n1.input_codes != n2.input_codes).nnz == 0
+    assert (n1.layers[0][0] != n2.layers[0][0]).nnz > 0
+
+
+@pytest.mark.parametrize("family, k", [(f, 3) for f in FAMILIES] + [("uniform", 1), ("uniform", 2)])
+def test_exhaustive_zero_wrong_decisions(family, k):
+    pairs = family_instance(family)
+    net = build_and_network(pairs, 20, k, seed=0)
+    errors = verify_exhaustive(net, pairs, k)
+    assert errors.n_decisions == errors.n_inputs * len(pairs)
+    assert errors.wrong == 0, errors
+
+
+def test_no_false_negatives_even_when_too_small():
+    # Widths far too small: false positives are allowed, false negatives never.
+    pairs = make_pairs("uniform", 200, 600, seed=0)
+    net = build_one_layer_and_network(pairs, 200, 3, code_size=3, output_code_size=3, n_input_neurons=3 * 17,
+                                      n_output_neurons=3 * 29, enforce_bound=False)
+    errors = verify_random(net, pairs, 3, 2000, seed=1)
+    assert errors.false_negatives == 0
+    assert errors.false_positives > 0  # the test can fail: the network is really overloaded
+
+
+def test_random_and_adversarial_at_moderate_scale():
+    pairs = make_pairs("uniform", 2000, 2000, seed=0)
+    net = build_and_network(pairs, 2000, 3, seed=0)
+    assert verify_random(net, pairs, 3, 2000, seed=1).wrong == 0
+    assert verify_adversarial(net, pairs, 3, 200, seed=2).wrong == 0
+
+
+def test_one_layer_parameters_are_one_bit_and_counts_add_up():
+    pairs = make_pairs("uniform", 500, 500, seed=0)
+    net = build_and_network(pairs, 500, 3)
+    sizes = one_layer_sizes(pairs, 500, 3)
+    assert net.widths == [sizes.n_input_neurons, sizes.n_output_neurons]
+    assert net.bits_per_param == 1
+    weights, bias = net.layers[0]
+    assert set(np.unique(weights.data)) == {1.0}
+    assert weights.nnz <= 2 * len(pairs) * sizes.code_size * sizes.output_code_size
+    assert net.n_params == weights.nnz + np.count_nonzero(bias)
+
+
+def test_sizes_meet_the_bound_and_grow_with_confidence():
+    pairs = make_pairs("uniform", 2000, 2000, seed=0)
+    loose, tight = one_layer_sizes(pairs, 2000, 3, 1e-2), one_layer_sizes(pairs, 2000, 3, 1e-9)
+    assert loose.failure_bound <= 1e-2 and tight.failure_bound <= 1e-9
+    assert tight.n_neurons > loose.n_neurons
+    bound = one_layer_failure_bound(2000, 3, tight.code_size, tight.q_in, tight.output_code_size, tight.q_out,
+                                    3 * 8, 2 * 8, 8)
+    assert 0 <= bound <= 1
+
+
+def test_naive_baseline_is_exact():
+    pairs = make_pairs("uniform", 15, 40, seed=0)
+    net = naive_and_network(pairs, 15)
+    assert net.n_neurons == 15 + 40 and net.n_params == 3 * 40
+    assert verify_exhaustive(net, pairs, 3).wrong == 0
+
+
+def test_same_seed_same_network():
+    pairs = make_pairs("uniform", 300, 300, seed=0)
+    a, b = build_and_network(pairs, 300, 3, seed=7), build_and_network(pairs, 300, 3, seed=7)
+    assert (a.layers[0][0] != b.layers[0][0]).nnz == 0 and np.array_equal(a.output_codes, b.output_codes)
+
+
+def test_neurons_curve():
+    curve = construction_neurons_curve([300, 1000], k=3, seed=0)
+    assert list(curve["m_out"]) == [300, 1000]
+    assert np.all(np.diff(curve["n_neurons"]) > 0) and np.all(curve["n_params"] > 0)
+
+
+def test_bad_inputs_raise_clear_errors():
+    pairs = make_pairs("uniform", 50, 60, seed=0)
+    with pytest.raises(ValueError, match="k must be at most"):
+        build_and_network(pairs, 50, 51)
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        build_and_network(pairs, 50, 0)
+    with pytest.raises(ValueError, match="itself|same"):
+        build_and_network([[1, 1]], 50, 2)
+    with pytest.raises(ValueError, match="repeats"):
+        build_and_network([[1, 2], [2, 1]], 50, 2)
+    with pytest.raises(ValueError, match="range"):
+        build_and_network([[1, 70]], 50, 2)
+    with pytest.raises(ValueError, match="failure_prob"):
+        build_and_network(pairs, 50, 3, failure_prob=0.0)
+    with pytest.raises(ValueError, match="widths too small for the guarantee"):
+        build_and_network(pairs, 50, 3, code_size=3, output_code_size=3, n_input_neurons=3 * 11,
+                          n_output_neurons=3 * 11)
+    with pytest.raises(ValueError, match="q a prime"):
+        build_and_network(pairs, 50, 3, code_size=3, output_code_size=3, n_input_neurons=3 * 12,
+                          n_output_neurons=3 * 11)
+    with pytest.raises(ValueError, match="give all four"):
+        build_and_network(pairs, 50, 3, n_input_neurons=3 * 11)
+    with pytest.raises(ValueError, match="distinct lines"):
+        input_code_book(200, 3 * 11, 3)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        input_code_book(20, 3 * 11, 3, seed=1.5)
