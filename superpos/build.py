@@ -311,7 +311,7 @@ def reproducibility_page(root: Path, profile: str, results: list[ChapterResult],
     return "\n".join(lines)
 
 
-def gallery_page(root: Path, figures: Path, chapters_: list[Chapter]) -> str:
+def gallery_page(root: Path, figures: Path, chapters_: list[Chapter], results: list[ChapterResult]) -> str:
     """Markdown of the figure gallery: every saved figure with caption, files and citation."""
     commit = _git_commit(root).split()[0][:12]
     lines = [
@@ -323,8 +323,9 @@ def gallery_page(root: Path, figures: Path, chapters_: list[Chapter]) -> str:
         "the paper this book reproduces.",
         "",
     ]
+    made = {r.name: r.figures for r in results}
     for chapter in chapters_:
-        names = chapter_figures(figures, chapter.name)
+        names = made.get(chapter.name, [])
         if not names:
             continue
         lines += [f"## {chapter.title}", ""]
@@ -474,7 +475,7 @@ def build(root: Path, profile: str = "quick", only: list[str] | None = None, for
     for name in (n for r in results for n in r.figures):
         for fmt in ("svg", "pdf", "png"):
             _write_if_changed(staging / "book" / "figures" / f"{name}.{fmt}", (figures / f"{name}.{fmt}").read_bytes())
-    _write_if_changed(staging / "book" / "gallery.md", gallery_page(root, figures, all_chapters).encode())
+    _write_if_changed(staging / "book" / "gallery.md", gallery_page(root, figures, all_chapters, results).encode())
     _write_if_changed(staging / "book" / "reproducibility.md",
                       reproducibility_page(root, profile, results, all_chapters).encode())
     if not html:

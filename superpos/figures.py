@@ -15,6 +15,7 @@ current folder.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from pathlib import Path
@@ -119,6 +120,8 @@ def save_figure(fig, name: str, caption: str) -> dict[str, Path]:
     if not isinstance(caption, str) or not caption.strip():
         raise ValueError("caption must be a non-empty string saying what the figure shows")
     target = figures_dir()
+    # fontTools, which subsets fonts into the PDF, warns about the fixed (zero) timestamp.
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     paths = {}
     for fmt in FORMATS:
         path = target / f"{name}.{fmt}"
