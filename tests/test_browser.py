@@ -35,6 +35,8 @@ INSTALL = "install it with `apt-get install chromium chromium-driver` (Debian; .
 TIMEOUT = 60
 #: What MathJax leaves behind when it did not typeset a formula.
 RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{")
+#: Markup that reached the reader unrendered: a MyST role, or TeX between dollars.
+UNRENDERED = re.compile(r"\{(glue|cite|prf:ref|numref|doc|eq)[^}]*\}`|\$[^$\s][^$]*\\[a-zA-Z]+[^$]*\$")
 #: A ledger cell that still shows a placeholder rather than a computed number.
 PLACEHOLDER = re.compile(r"\{glue|glue:|\?\?|\bnan\b|\bTODO\b|\bTBD\b", re.IGNORECASE)
 CHROMIUM_FLAGS = (
@@ -173,6 +175,13 @@ def test_page_loads_with_images_and_typeset_maths(browser, site, docname):
         assert not raw, f"{docname}: {len(raw)} of {len(formulas)} formulas left untypeset, e.g. {raw[:3]}"
         errors = [e.get_attribute("textContent") for e in browser.find_elements("css selector", "mjx-merror")]
         assert not errors, f"{docname}: MathJax reports TeX errors: {errors[:5]}"
+
+    prose = browser.execute_script("""
+        const article = document.querySelector('article').cloneNode(true);
+        article.querySelectorAll('pre, code, script, style, mjx-container, .cell_input').forEach(e => e.remove());
+        return article.textContent;""")
+    leftovers = sorted(set(m.group(0)[:60] for m in UNRENDERED.finditer(prose)))
+    assert not leftovers, f"{docname}: markup left unrendered in the text: {leftovers[:5]}"
 
     base = site[0]
     fetched = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
