@@ -220,3 +220,13 @@ def test_screenshots_of_front_page_and_first_figures(browser, site, screenshots)
         shot = screenshots / f"{chapter.name}-first-figure.png"
         figures[0].screenshot(str(shot))
         assert shot.stat().st_size > 0, shot
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception), (None, pytest.skip.Exception)])
+def test_a_missing_browser_fails_under_ci_and_skips_elsewhere(monkeypatch, ci, outcome):
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match=r"apt-get install chromium chromium-driver"):
+        _executable("superpos-no-such-browser")
