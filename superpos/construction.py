@@ -306,7 +306,9 @@ def one_layer_failure_bound(n_outputs: int, k: int, code_size: int, q_in: int, o
 def _binom_sf(threshold, n, p):
     """P[Binomial(n, p) > threshold], 1 for a negative threshold (scipy.special, vectorised)."""
     threshold = np.asarray(threshold, float)
-    return np.where(threshold < 0, 1.0, bdtrc(np.maximum(threshold, 0), n, p))
+    # A sum of n Bernoulli terms never exceeds n (bdtrc is undefined there).
+    inside = bdtrc(np.clip(threshold, 0, max(n - 1, 0)), max(n, 1), p)
+    return np.where(threshold < 0, 1.0, np.where(threshold >= n, 0.0, inside))
 
 
 def _bound_terms(n_outputs, k, s, q_in, q_out, d_spoil, d_max):
@@ -370,9 +372,9 @@ def one_layer_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
     s_values = [code_size] if code_size is not None else list(range(3, 13))
     t_values = [output_code_size] if output_code_size is not None else list(range(3, 17))
     best = None
-    q_out_grid = np.array(_primes_from(max(max(t_values), isqrt(n_outputs - 1) + 1), 72, 1.12), float)
+    q_out_grid = np.array(_primes_from(max(max(t_values), isqrt(n_outputs - 1) + 1), 48, 1.12), float)
     for s in s_values:
-        for q_in in _primes_from(max(s, isqrt(n_inputs - 1) + 1), 40, 1.12):
+        for q_in in _primes_from(max(s, isqrt(n_inputs - 1) + 1), 24, 1.12):
             terms = _bound_terms(n_outputs, k, s, float(q_in), q_out_grid, d_spoil, d_max)
             for t in t_values:
                 bound = _bound_from_terms(terms, t, d_k, n_outputs)
