@@ -38,6 +38,8 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,8 +79,22 @@ FEATURE_BLOCK = 1 << 12
 NEURON_CHUNK = 64
 #: Largest number of sets :func:`all_sparse_sets` enumerates.
 MAX_ENUMERATED_SETS = 5_000_000
-#: Entries of the (features x inputs) block a decoder holds at once.
+#: Entries of the (features x features) Gram block :func:`coherence` and :func:`decodes_every_set` hold at once.
 BLOCK_ENTRIES = 1 << 23
+#: Features by inputs of one dense decoding product (16 MiB of ``float32``: large enough for the BLAS to run
+#: near its peak, small enough to stay in the last-level cache while it is thresholded).
+DENSE_FEATURE_BLOCK = 1 << 12
+DENSE_INPUT_BLOCK = 1 << 10
+#: Features per block of the sparse decoder (the unit of its early stop and of its threads).
+SPARSE_FEATURE_BLOCK = 1 << 15
+#: Words of 64 inputs the sparse decoder treats with one look-up.
+SPARSE_DECODE_WORDS = 4
+#: Up to this many neurons the sparse decoder looks up pairs of neurons (a table of n^2 entries).
+SPARSE_PAIR_NEURONS = 256
+#: Look-ups done on every feature before the sparse decoder keeps only features some input still fires.
+SPARSE_PREFILTER_LOOKUPS = 7
+#: Threads of the sparse decoder (numpy releases the GIL inside its loops).
+DECODE_THREADS = min(2, os.cpu_count() or 1)
 #: A read this close below the threshold counts as reaching it. Dense reads of
 #: k-sparse sets are multiples of 1/n, so exact ties with 1/2 are common; this
 #: keeps floating-point rounding from deciding them.
@@ -472,34 +488,158 @@ def _check_activation_shape(v, code) -> None:
 
 
 def _fires_by_block(code, activations, threshold: float, stop=None):
-    """Yield ``(first_feature, rows, features)`` of every read at or above threshold, block by block.
+    """Yield ``(first_feature, stop_feature, rows, features)`` of every read at or above threshold, block by block.
 
-    Never holds more than ``BLOCK_ENTRIES`` reads at once. The products are
-    of small integers in ``float32``, hence exact.
+    Blocks of features come in order; ``stop(first, stop, rows, features)``
+    returning True ends the scan after that block. Never holds a dense
+    ``n_samples x m`` array.
     """
     if isinstance(code, DenseCode):
-        # <e_i, v> >= threshold  <=>  signs_i . (sqrt(n) v) >= n * threshold
-        sums_t = np.ascontiguousarray((np.asarray(activations, np.float64) * math.sqrt(code.n)).T, dtype=np.float32)
-        limit, target = code.n * (threshold - READ_TOLERANCE), None
+        blocks = _dense_fires(code, activations, threshold)
     else:
-        v = activations.tocsr() if sp.issparse(activations) else sp.csr_matrix(np.asarray(activations))
-        sums_t = np.ascontiguousarray((v >= threshold).toarray().T, dtype=np.float32)
-        limit, target = None, code.s
-    n_samples = sums_t.shape[1]
-    block = max(64, min(FEATURE_BLOCK, BLOCK_ENTRIES // max(n_samples, 1)))
-    for start in range(0, code.m, block):
-        stop_at = min(code.m, start + block)
-        if isinstance(code, DenseCode):
-            products = code.signs[start:stop_at].astype(np.float32) @ sums_t
-            feat, rows = np.nonzero(products >= limit)
-        else:
-            incidence = np.zeros((stop_at - start, code.n), np.float32)
-            np.put_along_axis(incidence, code.neurons[start:stop_at].astype(np.int64), 1.0, axis=1)
-            products = incidence @ sums_t
-            feat, rows = np.nonzero(products == target)
-        yield start, stop_at, rows, feat + start
-        if stop is not None and stop(start, stop_at, rows, feat + start):
+        blocks = _sparse_fires(code, activations, threshold)
+    for start, stop_at, rows, feats in blocks:
+        yield start, stop_at, rows, feats
+        if stop is not None and stop(start, stop_at, rows, feats):
+            blocks.close()  # also cancels the decoder's pending work
             return
+
+
+def _dense_fires(code: DenseCode, activations, threshold: float):
+    """Blocks of fired ``(rows, features)`` of a dense code: one ``float32`` matrix product per block.
+
+    :math:`\\langle e_i, v\\rangle \\ge \\theta` iff
+    :math:`\\sigma_i \\cdot (\\sqrt n\\, v) \\ge n\\theta` with :math:`\\sigma_i`
+    the sign row; for activations of encoded sets both sides are small
+    integers, so the ``float32`` products are exact. Each block of
+    ``DENSE_FEATURE_BLOCK`` features by ``DENSE_INPUT_BLOCK`` inputs fits in
+    the last-level cache, and only the indices of reads at or above the
+    threshold leave it. The cost is :math:`2mn` flops per input, so the
+    speed of the BLAS bounds it.
+    """
+    v = np.asarray(activations, np.float64)
+    _check_activation_shape(v, code)
+    sums_t = np.ascontiguousarray((v * math.sqrt(code.n)).T, dtype=np.float32)
+    limit = np.float32(code.n * (threshold - READ_TOLERANCE))
+    n_samples = sums_t.shape[1]
+    products = np.empty((DENSE_FEATURE_BLOCK, min(n_samples, DENSE_INPUT_BLOCK)), np.float32)
+    fired = np.empty(products.shape, bool)
+    for start in range(0, code.m, DENSE_FEATURE_BLOCK):
+        stop_at = min(code.m, start + DENSE_FEATURE_BLOCK)
+        signs = code.signs[start:stop_at].astype(np.float32)
+        rows, feats = [np.zeros(0, np.intp)], [np.zeros(0, np.intp)]
+        for first in range(0, n_samples, DENSE_INPUT_BLOCK):
+            last = min(n_samples, first + DENSE_INPUT_BLOCK)
+            block = products[:stop_at - start, :last - first]
+            np.matmul(signs, sums_t[:, first:last], out=block)
+            mask = fired[:stop_at - start, :last - first]
+            np.greater_equal(block, limit, out=mask)
+            feat, row = _nonzero_2d(mask)
+            rows.append(row + first)
+            feats.append(feat + start)
+        yield start, stop_at, np.concatenate(rows), np.concatenate(feats)
+
+
+def _nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.nonzero`` of a 2-D boolean array with few True entries, eight entries per word test."""
+    flat = mask.reshape(-1)  # a copy only if the slice is not contiguous
+    words = flat.size // 8
+    hits = np.flatnonzero(flat[:words * 8].view(np.uint64) != 0)
+    candidates = (hits[:, None] * 8 + np.arange(8)).ravel()
+    where = np.concatenate([candidates[flat[candidates]], words * 8 + np.flatnonzero(flat[words * 8:])])
+    return np.divmod(where, mask.shape[1])
+
+
+def _sparse_fires(code: SparseCode, activations, threshold: float):
+    """Blocks of fired ``(rows, features)`` of a sparse code, bit-parallel over inputs.
+
+    Feature ``i`` fires for input ``b`` iff ``b`` is in :math:`\\bigcap_{u \\in
+    S_i} Z_u`, where :math:`Z_u` is the set of inputs with :math:`v_u \\ge
+    \\theta`. Each :math:`Z_u` is packed as bits over the inputs, ``64 *
+    SPARSE_DECODE_WORDS`` inputs per group, so one table look-up and one AND
+    treat that many inputs at once. When ``n`` is at most
+    ``SPARSE_PAIR_NEURONS`` the table holds :math:`Z_u \\cap Z_{u'}` for every
+    pair of neurons, so the :math:`s` neurons of a code cost
+    :math:`\\lceil s/2\\rceil` look-ups. The first ``SPARSE_PREFILTER_LOOKUPS``
+    look-ups run on every feature of a block; after them only features some
+    input still fires (a fraction near ``64 * SPARSE_DECODE_WORDS`` times
+    :math:`(|A|/n)^{2 \\cdot \\text{look-ups}}`) are looked up further. Cost
+    about :math:`m s / (2 \\cdot 64)` word look-ups per input; blocks of
+    ``SPARSE_FEATURE_BLOCK`` features run on ``DECODE_THREADS`` threads.
+    """
+    v = activations if sp.issparse(activations) else np.asarray(activations)
+    _check_activation_shape(v, code)
+    reached = v >= threshold
+    reached = reached.toarray() if sp.issparse(reached) else np.asarray(reached)
+    bits = _pack_inputs(reached, SPARSE_DECODE_WORDS)
+    pairs = code.n <= SPARSE_PAIR_NEURONS
+    # tables[g, x]: inputs of group g reaching the threshold on neuron x, or on both neurons of pair x
+    tables = (bits[:, :, None, :] & bits[:, None, :, :]).reshape(len(bits), code.n**2, SPARSE_DECODE_WORDS) if pairs else bits
+
+    def block(start):
+        stop_at = min(code.m, start + SPARSE_FEATURE_BLOCK)
+        return start, stop_at, *_sparse_block(code, tables, start, stop_at, pairs)
+
+    starts = range(0, code.m, SPARSE_FEATURE_BLOCK)
+    if DECODE_THREADS == 1 or len(starts) == 1:
+        yield from map(block, starts)
+        return
+    with ThreadPoolExecutor(DECODE_THREADS) as pool:
+        pending = [pool.submit(block, start) for start in starts]
+        try:
+            for future in pending:
+                yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _pack_inputs(reached: np.ndarray, words: int) -> np.ndarray:
+    """``(groups, n, words)`` little-endian ``uint64``: bit ``q`` of word ``w`` of group ``g`` at neuron ``u``
+    is ``reached[g * 64 * words + 64 * w + q, u]`` (zero past the last input)."""
+    n_samples, n = reached.shape
+    groups = -(-n_samples // (64 * words))
+    padded = np.zeros((groups * 64 * words, n), bool)
+    padded[:n_samples] = reached
+    by_input = padded.reshape(groups, words, 64, n).transpose(0, 3, 1, 2)
+    packed = np.packbits(by_input, axis=3, bitorder="little")
+    return np.ascontiguousarray(packed).view(np.dtype("<u8")).reshape(groups, n, words)
+
+
+def _sparse_block(code: SparseCode, tables: np.ndarray, start: int, stop_at: int, pairs: bool):
+    """Fired ``(rows, features)`` of the features ``start..stop_at`` (see :func:`_sparse_fires`)."""
+    neurons = code.neurons[start:stop_at].astype(np.intp)
+    if pairs:  # an odd last neuron pairs with itself
+        second = np.minimum(np.arange(1, code.s + 1, 2), code.s - 1)
+        lookups = neurons[:, 0::2] * code.n + neurons[:, second]
+    else:
+        lookups = neurons
+    lookups = np.ascontiguousarray(lookups.T)
+    first = min(SPARSE_PREFILTER_LOOKUPS, lookups.shape[0])
+    words = tables.shape[2]
+    rows, feats = [], []
+    for group, table in enumerate(tables):
+        fired = np.take(table, lookups[0], axis=0)
+        for column in lookups[1:first]:
+            fired &= np.take(table, column, axis=0)
+        cells = np.flatnonzero(fired.reshape(-1) != 0)
+        if not cells.size:
+            continue
+        alive = cells // words
+        alive = alive[np.concatenate([[True], alive[1:] != alive[:-1]])]
+        fired = fired[alive]
+        if first < lookups.shape[0]:
+            fired &= np.bitwise_and.reduce(np.take(table, lookups[first:, alive], axis=0), axis=0)
+        cells = np.flatnonzero(fired.reshape(-1) != 0)
+        if not cells.size:
+            continue
+        bit_rows = np.unpackbits(fired.reshape(-1)[cells].view(np.uint8), bitorder="little").reshape(-1, 64)
+        which, bit = np.nonzero(bit_rows)
+        cell = cells[which]
+        rows.append(group * 64 * words + (cell % words) * 64 + bit)
+        feats.append(start + alive[cell // words])
+    empty = np.zeros(0, np.intp)
+    return (np.concatenate(rows) if rows else empty), (np.concatenate(feats) if feats else empty)
 
 
 def _default_threshold(code, threshold):

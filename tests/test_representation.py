@@ -189,6 +189,80 @@ def test_wide_codes_decode_exactly():
     assert rep.decoding_errors(rep.sparse_code(2000, 200, 40, seed=0), sets).exact
 
 
+def _decode_by_definition(code, activations, threshold):
+    """Decoded sets straight from the definitions, as a dense boolean (n_samples, m) array."""
+    if isinstance(code, rep.DenseCode):
+        return np.asarray(activations) @ code.vectors().T >= threshold - rep.READ_TOLERANCE
+    counts = activations.toarray() if sp.issparse(activations) else np.asarray(activations)
+    return (counts[:, code.neurons] >= threshold).all(axis=2)
+
+
+@pytest.fixture(params=["one block, one thread", "many blocks, two threads"])
+def decoder_blocks(request, monkeypatch):
+    """Run a test with the decoders' default blocks, then with tiny blocks, a short prefilter and two threads."""
+    if request.param != "one block, one thread":
+        monkeypatch.setattr(rep, "SPARSE_FEATURE_BLOCK", 64)
+        monkeypatch.setattr(rep, "DENSE_FEATURE_BLOCK", 48)
+        monkeypatch.setattr(rep, "DENSE_INPUT_BLOCK", 40)
+        monkeypatch.setattr(rep, "SPARSE_PREFILTER_LOOKUPS", 2)
+        monkeypatch.setattr(rep, "DECODE_THREADS", 2)
+    else:
+        monkeypatch.setattr(rep, "DECODE_THREADS", 1)
+
+
+@pytest.mark.parametrize("m, n, s, n_samples, k", [
+    (1, 5, 2, 3, 1),          # a single feature
+    (301, 40, 7, 700, 3),     # m not a multiple of 64, odd s, several groups of 256 inputs
+    (200, 30, 1, 65, 2),      # one neuron per feature
+    (130, 300, 5, 90, 3),     # more neurons than the pair table allows: single look-ups
+    (257, 20, 20, 10, 4),     # s = n: a feature fires only where every neuron is reached
+    (90, 60, 33, 300, 3),     # more neurons per code than the prefilter looks up
+])
+def test_sparse_decode_equals_the_definition(decoder_blocks, m, n, s, n_samples, k):
+    code = rep.sparse_code(m, n, s, seed=m + n)
+    rng = np.random.default_rng(s)
+    for activations in (rep.encode(code, rep.random_sparse_sets(n_samples, m, min(k, m), seed=1)),
+                        rng.integers(0, 3, size=(n_samples, n)),           # arbitrary counts
+                        sp.csr_matrix((n_samples, n), dtype=np.int32),     # nothing reached: no feature
+                        np.ones((n_samples, n)),                           # everything reached: all features
+                        np.ones((0, n))):                                  # no inputs
+        for threshold in (1, 2):
+            expected = _decode_by_definition(code, activations, threshold)
+            decoded = rep.decode(code, activations, threshold)
+            assert decoded.shape == (activations.shape[0], m) and decoded.has_sorted_indices
+            np.testing.assert_array_equal(decoded.toarray().astype(bool), expected)
+    assert rep.decode(code, np.ones((3, n))).nnz == 3 * m
+
+
+@pytest.mark.parametrize("m, n, n_samples", [(1, 7, 2), (301, 24, 130), (97, 50, 1), (64, 16, 0)])
+def test_dense_decode_equals_the_definition_ties_included(decoder_blocks, m, n, n_samples):
+    code = rep.dense_code(m, n, seed=m)
+    rng = np.random.default_rng(n)
+    # integer sums over sqrt(n): every read is a multiple of 1/n, so reads equal to the threshold are common
+    for activations in (rep.encode(code, rep.random_sparse_sets(n_samples, m, min(3, m), seed=2)),
+                        rng.integers(-3, 4, size=(n_samples, n)) / math.sqrt(n),
+                        code.vectors()[rng.integers(0, m, n_samples)] * 40):  # every feature reads far above
+        for threshold in (0.5, 0.25, -1.0):
+            expected = _decode_by_definition(code, activations, threshold)
+            decoded = rep.decode(code, activations, threshold)
+            assert decoded.has_sorted_indices
+            np.testing.assert_array_equal(decoded.toarray().astype(bool), expected)
+    ties = rng.integers(-3, 4, size=(200, n)) / math.sqrt(n)
+    reads = np.rint(n * ties @ code.vectors().T)
+    assert n * 0.5 not in reads or rep.decode(code, ties)[reads == n * 0.5].min() == 1  # a tie counts as reached
+
+
+def test_decoding_errors_stop_early_across_threads(monkeypatch):
+    monkeypatch.setattr(rep, "SPARSE_FEATURE_BLOCK", 256)
+    monkeypatch.setattr(rep, "DECODE_THREADS", 2)
+    code = rep.sparse_code(20_000, 12, 3, seed=0)
+    sets = rep.random_sparse_sets(50, 20_000, 3, seed=0)
+    early = rep.decoding_errors(code, sets, stop_at_first=True)
+    assert not early.exact and not early.complete and early.decisions < 50 * 20_000
+    full = rep.decoding_errors(code, sets)
+    assert full.complete and full.decisions == 50 * 20_000 and full.false_positives > early.false_positives
+
+
 def test_decode_argument_errors():
     code = rep.dense_code(10, 8, seed=0)
     with pytest.raises(ValueError, match=r"activations must have shape \(n_samples, n=8\)"):
@@ -197,6 +271,10 @@ def test_decode_argument_errors():
         rep.decode(code, np.zeros((2, 8)), threshold=np.nan)
     with pytest.raises(ValueError, match="> 0 for a sparse code"):
         rep.decode(rep.sparse_code(10, 8, 2, seed=0), sp.csr_matrix((2, 8)), threshold=0)
+    with pytest.raises(ValueError, match=r"activations must have shape \(n_samples, n=8\)"):
+        rep.decode(code, np.zeros((2, 9)))
+    with pytest.raises(ValueError, match=r"activations must have shape \(n_samples, n=2\)"):
+        rep.decode(rep.sparse_code(10, 2, 1, seed=0), sp.csr_matrix((2, 3)))
     with pytest.raises(ValueError, match=r"features must lie in \[0, m\) = \[0, 10\)"):
         rep.reads(code, np.zeros((1, 8)), features=[10])
 
