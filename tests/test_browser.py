@@ -3,8 +3,9 @@
 Every page of the table of contents is served from ``_build/html`` on
 127.0.0.1 and checked as a reader would see it: it loads, every image has
 loaded with a non-zero size, MathJax has typeset every formula (from the copy
-inside the site: the browser cannot resolve any other host), and nothing it
-asked the server for was missing. The front page's claims ledger must show
+inside the site: the browser cannot resolve any other host), nothing it asked
+the server for was missing, and every link within the site (downloads of the
+figure files included) leads to a file that exists. The front page's claims ledger must show
 numbers. Screenshots of the front page, its claims ledger and each chapter's
 first figure land in ``_build/screenshots/`` for inspection.
 """
@@ -144,6 +145,18 @@ def _open(driver, site, docname: str) -> None:
           "images did not finish loading")
 
 
+def _status(url: str) -> int:
+    """HTTP status of a HEAD request to the local server."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def _typeset(driver) -> str:
     """Wait for MathJax's first typesetting pass; return 'ok', 'none' (no MathJax) or the error."""
     return driver.execute_async_script("""
@@ -183,11 +196,16 @@ def test_page_loads_with_images_and_typeset_maths(browser, site, docname):
     leftovers = sorted(set(m.group(0)[:60] for m in UNRENDERED.finditer(prose)))
     assert not leftovers, f"{docname}: markup left unrendered in the text: {leftovers[:5]}"
 
-    base = site[0]
+    base, failures = site
     fetched = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
     remote = [url for url in fetched if not url.startswith(base) and not url.startswith("data:")]
     assert not remote, f"{docname}: the page asked the network for {remote}"
-    assert not site[1], f"{docname}: the server could not answer {site[1]}"
+    assert not failures, f"{docname}: the server could not answer {failures}"
+
+    links = browser.execute_script("return Array.from(document.links).map(a => a.href);")
+    local = sorted({link.split("#")[0] for link in links if link.startswith(base)} - {""})
+    dead = [link for link in local if _status(link) != 200]
+    assert not dead, f"{docname}: links to files the site does not have: {dead}"
 
 
 def test_claims_ledger_shows_numbers(browser, site, screenshots):
