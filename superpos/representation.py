@@ -574,7 +574,9 @@ def _sparse_fires(code: SparseCode, activations, threshold: float):
     bits = _pack_inputs(reached, SPARSE_DECODE_WORDS)
     pairs = code.n <= SPARSE_PAIR_NEURONS
     # tables[g, x]: inputs of group g reaching the threshold on neuron x, or on both neurons of pair x
-    tables = (bits[:, :, None, :] & bits[:, None, :, :]).reshape(len(bits), code.n**2, SPARSE_DECODE_WORDS) if pairs else bits
+    tables = bits
+    if pairs:
+        tables = (bits[:, :, None, :] & bits[:, None, :, :]).reshape(len(bits), code.n**2, SPARSE_DECODE_WORDS)
 
     def block(start):
         stop_at = min(code.m, start + SPARSE_FEATURE_BLOCK)
@@ -595,8 +597,12 @@ def _sparse_fires(code: SparseCode, activations, threshold: float):
 
 
 def _pack_inputs(reached: np.ndarray, words: int) -> np.ndarray:
-    """``(groups, n, words)`` little-endian ``uint64``: bit ``q`` of word ``w`` of group ``g`` at neuron ``u``
-    is ``reached[g * 64 * words + 64 * w + q, u]`` (zero past the last input)."""
+    """Pack a boolean ``(n_samples, n)`` array as bits over the inputs, ``64 * words`` inputs per group.
+
+    Returns a ``(groups, n, words)`` little-endian ``uint64`` array whose bit
+    ``q`` of word ``w`` of group ``g`` at neuron ``u`` is
+    ``reached[g * 64 * words + 64 * w + q, u]`` (zero past the last input).
+    """
     n_samples, n = reached.shape
     groups = -(-n_samples // (64 * words))
     padded = np.zeros((groups * 64 * words, n), bool)
