@@ -174,7 +174,7 @@ def test_page_loads_with_images_and_typeset_maths(browser, site, docname):
     assert not broken, f"{docname}: images that did not load: {broken}"
     # A glued figure whose notebook stored no image shows as text such as "<Figure size 1000x560 ...>".
     empty = [f.get_attribute("id") for f in browser.find_elements("css selector", "article figure")
-             if not f.find_elements("css selector", "img, svg")]
+             if not f.find_elements("css selector", "img")]
     assert not empty, f"{docname}: figures without an image (was the chapter executed with a non-inline " \
                       f"matplotlib backend?): {empty}"
 
