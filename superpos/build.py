@@ -207,9 +207,10 @@ def execute_chapter(source: str, target: str, parameters: dict, cwd: str, figure
     from papermill.exceptions import PapermillExecutionError
 
     os.environ["SUPERPOS_FIGURES_DIR"] = figures
-    # Notebooks stay quiet and plots never try to open a window.
-    os.environ.setdefault("MPLBACKEND", "agg")
+    # Notebooks stay quiet; and the kernel must use its inline plot backend, the one that
+    # stores glued figures as images, whatever backend the caller's environment names.
     os.environ["TQDM_DISABLE"] = "1"
+    os.environ.pop("MPLBACKEND", None)
     start = time.perf_counter()
     # The kernel's own chatter (it inherits this worker's stderr) goes to a log beside the
     # executed copy instead of the terminal.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import warnings
 import subprocess
 import sys
@@ -68,8 +69,7 @@ def test_papermill_reruns_a_chapter_at_another_size(tmp_path):
     out = tmp_path / "out.ipynb"
     result = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / chapter.source), str(out),
                              "-p", "seed", "7", "--cwd", str(ROOT / "book")], capture_output=True, text=True,
-                            env={**__import__("os").environ, "SUPERPOS_FIGURES_DIR": str(tmp_path / "figures"),
-                                 "MPLBACKEND": "agg"})
+                            env={**os.environ, "SUPERPOS_FIGURES_DIR": str(tmp_path / "figures")})
     assert result.returncode == 0, result.stderr[-3000:]
     cells = json.loads(out.read_text())["cells"]
     injected = [c for c in cells if "injected-parameters" in c["metadata"].get("tags", [])]
