@@ -78,9 +78,12 @@ The term d_y/q_out says an input y of large influence is in nearly every R_w
 and spoils outputs it is not part of. The one-layer sizing pays for it with
 q_out ≳ (k-1)·d_max, which stays O(√m') for a clique on √(2m') features, and
 costs nothing for a star (its centre is in every output, so it never spoils
-one). For hubs of influence Θ(m') the three-channel layout gives each heavy
-input its own gated block. :func:`build_and_network` builds whichever layout
-needs fewer neurons.
+one). For hubs of influence Θ(m') the three-channel layout
+(:func:`build_three_channel_and_network`) gives each heavy input its own gated
+block; it has no false negatives for any input and its own failure bound
+(:func:`three_channel_failure_bound`), but with the routing sized by that bound
+it is not yet smaller than one neuron per AND on the power-law family, so
+:func:`build_and_network` builds the one-layer layout.
 """
 
 from __future__ import annotations
@@ -103,6 +106,11 @@ __all__ = [
     "LineCodeSizes",
     "OneLayerSizes",
     "build_one_layer_and_network",
+    "build_three_channel_and_network",
+    "gate_weight",
+    "ThreeChannelSizes",
+    "three_channel_failure_bound",
+    "three_channel_sizes",
     "input_code_book",
     "is_prime",
     "line_code_book",
@@ -549,3 +557,345 @@ def construction_neurons_curve(m_out_values, k: int = 3, seed: int = 0, family: 
 def _family_inputs(family: str, n_outputs: int) -> int:
     """The number of inputs m the book uses with m' outputs: m = m', or what the family needs."""
     return {"matching": 2 * n_outputs, "star": n_outputs + 1}.get(family, n_outputs)
+
+
+# --------------------------------------------------------------------------- three channels: sizing
+
+
+def gate_weight(code_size: int, k: int) -> int:
+    """The owner weight W of a gated block unit: the least W with W(s-k) ≥ (k-1)s + 2.
+
+    A block unit of owner h has weight W on S_h, 1 on the partner codes outside
+    S_h, and bias -(W s + s - 2). With h inactive every active input meets S_h
+    in at most one neuron, so the owner sum O is at most k and the partner sum
+    P at most k s, and W k + k s ≤ W s + s - 2 keeps the unit off: a block is
+    silent, for every input, while its owner is.
+    """
+    s, k = int(code_size), int(k)
+    if s <= k:
+        raise ValueError(f"gated blocks need code_size > k (exact owner detection); got code_size = {s}, k = {k}")
+    return -(-((k - 1) * s + 2) // (s - k))
+
+
+def _gated_code_sizes(k: int) -> list[int]:
+    """Code sizes s for which the gate leaves room: W(k-1), what other actives can add on S_h, ≤ (s-1)/2."""
+    s = k + 1
+    while gate_weight(s, k) * (k - 1) > (s - 1) / 2:
+        s += 1
+    return [s, s + 2]
+
+
+@dataclass(frozen=True)
+class ThreeChannelSizes:
+    """Sizes of the three-channel construction and its failure bound."""
+
+    code_size: int  #: s, neurons per input code
+    q_in: int  #: prime; the input channel has s·q_in neurons
+    compute_size: int  #: t_c, compute units per output
+    n_light_units: int  #: units of the shared pool of light outputs
+    heavy_inputs: np.ndarray  #: the owners of blocks (inputs of influence above the threshold)
+    block_sizes: np.ndarray  #: units in each owner's block
+    output_code_size: int  #: t, neurons per output code
+    q_out: int  #: prime; the output channel has t·q_out neurons
+    gate: int  #: W, the weight on the owner's code in a block
+    failure_bound: float  #: bound on P[a fixed input gets a wrong decision]
+
+    @property
+    def n_input_neurons(self) -> int:
+        return self.code_size * self.q_in
+
+    @property
+    def n_units(self) -> int:
+        return self.n_light_units + int(self.block_sizes.sum())
+
+    @property
+    def n_output_neurons(self) -> int:
+        return self.output_code_size * self.q_out
+
+    @property
+    def n_neurons(self) -> int:
+        # Two ReLUs per compute unit: the clamp ReLU(p) - ReLU(p - 1).
+        return self.n_input_neurons + 2 * self.n_units + self.n_output_neurons
+
+
+def _poisson_sf(threshold, mean):
+    """P[Poisson(mean) ≥ threshold] (threshold ≤ 0 gives 1)."""
+    from scipy.special import pdtrc
+
+    threshold = np.asarray(threshold, float)
+    return np.where(threshold <= 0, 1.0, pdtrc(np.maximum(threshold - 1, 0), np.maximum(mean, 1e-300)))
+
+
+def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, sizes_heavy: tuple,
+                                code_size: int, q_in: int, compute_size: int, output_code_size: int,
+                                q_out, d_k: float) -> np.ndarray:
+    """Bound on P[a fixed k-sparse input gets a wrong decision], three channels.
+
+    Compute stage. A unit of an absent output ℓ with an active endpoint is
+    *spoiled* (on) with probability at most
+
+    * light ℓ: p_L(c) = d_L t_c / N_L + P[Bin((k-1)s, f_L) ≥ s - c], where d_L
+      is the sum of the k-1 largest light influences (an active y lies in the
+      unit's endpoint set R_u with probability ≤ d_y t_c / N_L),
+      f_L = 1 - (1 - 1/q_in)^{2 r_L} the share of a row its endpoint codes cover
+      (r_L = m'_L t_c / N_L outputs per unit) and c ~ Bin(2s(k-1), 1/q_in) what
+      the others put on ℓ's own endpoint codes (shared by all t_c units);
+    * heavy ℓ = (h, x) with h active: p_H(c) = (k-1) t_c / B + P[Bin((k-1)s, f_H)
+      ≥ s - 1 - W c], where B is the smallest block, f_H the largest partner
+      coverage of a block unit and c = O - s ~ Bin((k-1)s, 1/q_in) the other
+      actives' share of S_h (at most k-1, shared by the whole block). A heavy
+      output with its owner inactive never fires (:func:`gate_weight`).
+
+    Routing stage. Output neuron w fires iff at least t_c units of V_w are on.
+    The units of ℓ's own compute code that are on, Y ~ Bin(t_c, p), count in all
+    t rows; the other on units land in V_w independently per row, each with
+    probability r/q_out (r = outputs a unit serves, at most r_max), so their
+    number is at most Poisson(μ) with μ = n_on r_max / q_out and
+    n_on = C(k,2) t_c + k·max(max_h B_h E[interference], d_L t_c E[p_L]) the on units. At most
+    C(k,2) rows of T_ℓ meet a true output's code (line codes), so
+
+        P₁ = Σ_c P[c] Σ_y Bin(y; t_c, p(c)) · P[Poisson(μ) ≥ t_c - y]^{t - C(k,2)}
+
+    for outputs with an active endpoint: at most D_k light ones, and at most d_h
+    heavy ones per active owner h, whose p depends on its block (the heavy term is
+    k max_h d_h P₁(h)); and
+    P₂ = P[Poisson(μ) ≥ t_c]^{t - C(k,2)} + (light units needing 2s) for the m'
+    others; the bound is D_k max(P₁ light, P₁ heavy) + m' P₂. Rows and units are
+    treated as independent, as in the one-layer bound. Vectorised over q_out.
+    """
+    n_light, n_light_units, d_light = sizes_light
+    owner_degrees, blocks, r_heavy, f_heavy, gate = sizes_heavy
+    has_blocks = len(blocks) > 0
+    s, t_c, t = int(code_size), int(compute_size), int(output_code_size)
+    q_out = np.atleast_1d(np.asarray(q_out, float))
+    rows_free = t - comb(k, 2)
+    if rows_free < 1:
+        return np.ones_like(q_out)
+    y = np.arange(t_c + 1)
+
+    def shared(n_common, c_max):
+        c = np.arange(c_max + 1)
+        weight = np.diff(bdtr(c.astype(float), n_common, 1.0 / q_in), prepend=0.0)
+        weight[-1] = _binom_sf(c_max - 1, n_common, 1.0 / q_in)
+        return c, weight
+
+    r_light = n_light * t_c / max(n_light_units, 1)
+    f_light = -np.expm1(2.0 * r_light * np.log1p(-1.0 / q_in))
+    c_l, w_l = shared(2 * s * (k - 1), min(s, 2 * (k - 1)))
+    p_light = np.minimum(1.0, d_light * t_c / max(n_light_units, 1) + _binom_sf(s - c_l - 1, (k - 1) * s, f_light))
+    if n_light == 0:
+        p_light = np.zeros_like(p_light)
+    c_h, w_h = shared((k - 1) * s, k - 1)
+    interference_heavy = _binom_sf(s - 2 - gate * c_h, (k - 1) * s, f_heavy)
+    if has_blocks:
+        # One spoil probability per distinct block size; the bound keeps the worst d_h · P₁ over owners.
+        block_values = np.unique(blocks)
+        degree_values = np.maximum.reduceat(owner_degrees[np.argsort(blocks, kind="stable")],
+                                            np.searchsorted(np.sort(blocks), block_values))
+        p_heavy = np.minimum(1.0, (k - 1) * t_c / block_values[:, None] + interference_heavy[None, :])
+    r_max = max(r_light if n_light else 0.0, r_heavy)
+    # On units beyond the true outputs' own: a block's units switched on by interference alone (the
+    # partner-spoiled ones are units of true outputs), and light units holding two active endpoints.
+    n_on = comb(k, 2) * t_c + k * max(float(blocks.max()) * float(interference_heavy @ w_h) if has_blocks else 0.0,
+                                      d_light * t_c * float(p_light @ w_l))
+    mu = n_on * r_max / q_out  # (Q,)
+    tail = _poisson_sf(t_c - y[None, :], mu[:, None]) ** rows_free  # (Q, t_c + 1)
+
+    def p_one(c_weights, p_of_c):
+        # P[Y = y] for Y ~ Bin(t_c, p), p of shape (..., C) -> (..., C, t_c + 1)
+        p = np.asarray(p_of_c, float)[..., None]
+        binom = np.exp(_log_comb(t_c, y) + y * np.log(np.maximum(p, 1e-300)) + (t_c - y) * np.log1p(-np.minimum(p, 1 - 1e-16)))
+        binom = np.where(p >= 1, (y == t_c).astype(float), binom)
+        return np.einsum("qy,...cy,c->...q", tail, binom, c_weights)
+
+    light_term = d_k * p_one(w_l, p_light) if n_light else 0.0
+    heavy_term = k * np.max(degree_values[:, None] * p_one(w_h, p_heavy), axis=0) if has_blocks else 0.0
+    p2_light = _binom_sf(2 * s - 1, k * s, f_light) ** t_c if n_light else 0.0
+    p2 = tail[:, 0] + p2_light
+    return np.minimum(1.0, light_term + heavy_term + n_outputs * p2)
+
+
+def _log_comb(n, y):
+    from scipy.special import gammaln
+
+    return gammaln(n + 1) - gammaln(y + 1) - gammaln(n - y + 1)
+
+
+def _owners(pairs: np.ndarray, degrees: np.ndarray, heavy: np.ndarray) -> np.ndarray:
+    """Owner of each pair: its heavier endpoint if that one is heavy (ties: the smaller index), else -1."""
+    a, b = pairs[:, 0], pairs[:, 1]
+    first = (degrees[a] > degrees[b]) | ((degrees[a] == degrees[b]) & (a < b))
+    owner = np.where(first, a, b)
+    return np.where(heavy[owner], owner, -1)
+
+
+def _heavy_split(degrees: np.ndarray, pairs: np.ndarray, k: int, r_cap: float):
+    """Heavy inputs for a cap r_cap on the outputs a unit serves, and their owners.
+
+    An input is heavy when, mixed into the light pool, it would sit in more than
+    1/(8(k-1)) of the units: d t_c / N_L = d r_cap / m'_L > 1/(8(k-1)), with m'_L
+    the light outputs (found by one refinement from m'_L = m').
+    """
+    n_light = len(pairs)
+    for _ in range(2):
+        heavy = degrees > n_light / (8.0 * max(k - 1, 1) * r_cap)
+        owner = _owners(pairs, degrees, heavy)
+        n_light = int(np.count_nonzero(owner < 0))
+    return heavy, owner
+
+
+def _block_sizes(owner_degrees: np.ndarray, k: int, t_c: int, r_cap: float, spread: int = 4) -> np.ndarray:
+    """B_h = max(spread (k-1) t_c, ⌈d_h t_c / r_cap⌉).
+
+    The first term makes an absent pair of an active owner rarely have all its
+    t_c units spoiled by the owner's ≤ k-1 active partners (probability about
+    ((k-1) t_c / B_h)^{t_c} ≤ spread^{-t_c}); the second caps the outputs a unit
+    serves at r_cap, so that the owner's on units spread thinly over the
+    routing neurons. Summed over owners, Σ B_h ≤ spread (k-1) t_c |H| + 2m' t_c / r_cap.
+    """
+    return np.maximum(spread * (k - 1) * t_c, np.ceil(owner_degrees * t_c / r_cap)).astype(np.int64)
+
+
+def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
+                        code_size: int | None = None, compute_size: int | None = None) -> ThreeChannelSizes:
+    """Choose the sizes of the three-channel construction.
+
+    Minimises the neurons s q_in + 2 (N_L + Σ B_h) + t q_out subject to
+    :func:`three_channel_failure_bound` ≤ ``failure_prob``. One knob, r_cap
+    (the most outputs a compute unit serves), sets the light pool
+    N_L = ⌈m'_L t_c / r_cap⌉, the blocks (:func:`_block_sizes`) and which
+    inputs are heavy (:func:`_heavy_split`); the search runs over s (the least
+    sizes with room for the gate, see :func:`gate_weight`), t_c = t in 4..10,
+    q_in and r_cap on geometric grids, and the least feasible q_out.
+    Since μ ∝ r_cap / q_out, q_out ∝ r_cap, and with r_cap ∝ √m' both the
+    routing and the compute channel take Θ(√m' · t) neurons.
+    """
+    pairs = validate_pairs(pairs, n_inputs)
+    k = _check_k(k, n_inputs)
+    failure_prob = _check_prob(failure_prob, "failure_prob")
+    n_outputs = len(pairs)
+    degrees = influence(pairs, n_inputs)
+    d_k = float(np.sort(degrees)[::-1][:k].sum())
+    s_values = [code_size] if code_size is not None else _gated_code_sizes(k)
+    t_values = [compute_size] if compute_size is not None else list(range(max(4, comb(k, 2) + 1), 11))
+    q_out_grid = np.array(_primes_from(max(max(t_values), isqrt(n_outputs - 1) + 1, 2), 40, 1.15), float)
+    best = None
+    for r_cap in np.sqrt(n_outputs) * 2.0 ** np.arange(-4, 3, 0.5):
+        heavy, owner = _heavy_split(degrees, pairs, k, float(r_cap))
+        owners = np.nonzero(heavy)[0]
+        n_light = int(np.count_nonzero(owner < 0))
+        light_deg = influence(pairs[owner < 0], n_inputs) if n_light else np.zeros(1)
+        d_light = float(np.sort(light_deg)[::-1][: max(k - 1, 0)].sum())
+        owner_deg = np.bincount(owner[owner >= 0], minlength=n_inputs)[owners].astype(float)
+        for s in s_values:
+            gate = gate_weight(s, k)
+            for q_in in _primes_from(max(s, isqrt(n_inputs - 1) + 1), 5, 1.4):
+                for t_c in t_values:
+                    n_light_units = int(np.ceil(n_light * t_c / r_cap)) if n_light else 0
+                    if n_light and n_light_units < t_c:
+                        continue
+                    for spread in (4, 8, 16) if len(owners) else (4,):
+                        blocks = _block_sizes(owner_deg, k, t_c, float(r_cap), spread)
+                        r_heavy = float((owner_deg * t_c / blocks).max()) if len(blocks) else 0.0
+                        f_heavy = -np.expm1(r_heavy * np.log1p(-1.0 / q_in))
+                        heavy_terms = (owner_deg, blocks, r_heavy, f_heavy, gate)
+                        bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light), heavy_terms,
+                                                            s, q_in, t_c, t_c, q_out_grid, d_k)
+                        ok = np.nonzero(bound <= failure_prob)[0]
+                        if not len(ok):
+                            continue
+                        q_out = int(q_out_grid[ok[0]])
+                        n = s * q_in + 2 * (n_light_units + int(blocks.sum())) + t_c * q_out
+                        if best is None or n < best.n_neurons:
+                            best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, t_c, q_out, gate,
+                                                     float(bound[ok[0]]))
+    if best is None:
+        raise ValueError(f"no three-channel sizes within the search range meet failure_prob = {failure_prob}")
+    return best
+
+
+# --------------------------------------------------------------------------- three channels: build
+
+
+def _draw_units(n_sets: int, size: int, n_units: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each of ``n_sets`` rows, ``size`` distinct units in range(n_units[row]) (redrawn until distinct)."""
+    n_units = np.broadcast_to(np.asarray(n_units, np.int64), (n_sets,))
+    units = np.floor(rng.random((n_sets, size)) * n_units[:, None]).astype(np.int64)
+    while True:
+        units.sort(axis=1)
+        bad = np.nonzero((np.diff(units, axis=1) == 0).any(axis=1))[0] if size > 1 else np.zeros(0, np.int64)
+        if not len(bad):
+            return units
+        units[bad] = np.floor(rng.random((len(bad), size)) * n_units[bad, None]).astype(np.int64)
+
+
+def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, failure_prob: float = 1e-6,
+                                    sizes: ThreeChannelSizes | None = None) -> Network:
+    """Build the three-channel AND network: input codes, gated compute units, routing to output codes.
+
+    Layer 1 holds two ReLUs per compute unit u, ReLU(p_u) and ReLU(p_u - 1),
+    whose difference c_u is exactly 0 or 1 because p_u is an integer. A light
+    unit has weight 1 on the union of the codes of the endpoints it serves and
+    bias -(2s-1); a unit in the block of owner h has weight W on S_h, 1 on the
+    codes of the partners it serves outside S_h, and bias -(W s + s - 2)
+    (:func:`gate_weight`). Output neuron w adds c_u over the units V_w of the
+    outputs whose code holds w and fires iff the sum is at least t_c.
+
+    No false negatives, for every input: a true light output puts 2s on each
+    of its units; a true heavy output (h, x) puts O ≥ s on S_h and at least
+    |S_x ∖ S_h| ≥ s - 1 on the partner weights, so p_u ≥ W s + s - 1 - (W s + s - 2) = 1;
+    so all t_c units of a true output are on and every neuron of its code sees
+    at least t_c.
+    """
+    pairs = validate_pairs(pairs, n_inputs)
+    k = _check_k(k, n_inputs)
+    failure_prob = _check_prob(failure_prob, "failure_prob")
+    if sizes is None:
+        sizes = three_channel_sizes(pairs, n_inputs, k, failure_prob)
+    s, t_c, gate = sizes.code_size, sizes.compute_size, sizes.gate
+    input_codes = input_code_book(n_inputs, sizes.n_input_neurons, s, seed)
+    output_codes = output_code_book(len(pairs), sizes.n_output_neurons, sizes.output_code_size, seed)
+    degrees = influence(pairs, n_inputs)
+    heavy = np.zeros(n_inputs, bool)
+    heavy[sizes.heavy_inputs] = True
+    owner = _owners(pairs, degrees, heavy)
+    block_of = np.full(n_inputs, -1)
+    block_of[sizes.heavy_inputs] = np.arange(len(sizes.heavy_inputs))
+    starts = sizes.n_light_units + np.concatenate([[0], np.cumsum(sizes.block_sizes)[:-1]]).astype(np.int64)
+    rng = np.random.default_rng(_child_seed(seed, 2))
+    is_heavy = owner >= 0
+    units = np.empty((len(pairs), t_c), np.int64)
+    units[~is_heavy] = _draw_units(int((~is_heavy).sum()), t_c, sizes.n_light_units, rng)
+    blocks = block_of[owner[is_heavy]]
+    units[is_heavy] = starts[blocks, None] + _draw_units(len(blocks), t_c, sizes.block_sizes[blocks], rng)
+    # Which inputs each unit reads at weight 1: both endpoints (light) or the partner (heavy).
+    partner = np.where(owner == pairs[:, 0], pairs[:, 1], pairs[:, 0])
+    reads = [(units[~is_heavy].ravel(), np.repeat(pairs[~is_heavy, 0], t_c)),
+             (units[~is_heavy].ravel(), np.repeat(pairs[~is_heavy, 1], t_c)),
+             (units[is_heavy].ravel(), np.repeat(partner[is_heavy], t_c))]
+    rows, cols = (np.concatenate(x) for x in zip(*reads))
+    n_units = sizes.n_units
+    reads = sp.csr_matrix((np.ones(rows.size, np.float32), (rows, cols)), shape=(n_units, n_inputs))
+    union = _binarise(reads @ input_codes)
+    unit_owner = np.full(n_units, -1)
+    for j, h in enumerate(sizes.heavy_inputs):
+        unit_owner[starts[j]:starts[j] + sizes.block_sizes[j]] = h
+    in_block = np.nonzero(unit_owner >= 0)[0]
+    owner_codes = sp.csr_matrix((np.ones(in_block.size, np.float32), (in_block, unit_owner[in_block])),
+                                shape=(n_units, n_inputs)) @ input_codes
+    owner_codes = _binarise(owner_codes) if owner_codes.nnz else owner_codes
+    # Partner weights stay off the owner's code; the owner's code carries W.
+    compute = (union - union.multiply(owner_codes) + gate * owner_codes).tocsr()
+    compute.eliminate_zeros()
+    bias = np.where(unit_owner >= 0, -(gate * s + s - 2.0), -(2.0 * s - 1.0))
+    layer1 = (sp.vstack([compute, compute]).tocsr(), np.concatenate([bias, bias - 1.0]))
+    # Routing: V_w = units of the outputs whose code holds w; +1 on ReLU(p), -1 on ReLU(p - 1).
+    t = sizes.output_code_size
+    out_rows = np.repeat(output_codes, t_c, axis=1).ravel()
+    unit_cols = np.tile(units, (1, t)).ravel()
+    routes = _binarise(sp.csr_matrix((np.ones(out_rows.size, np.float32), (out_rows, unit_cols)),
+                                     shape=(sizes.n_output_neurons, n_units)))
+    layer2 = (sp.hstack([routes, -routes]).tocsr(), np.full(sizes.n_output_neurons, -(t_c - 1.0)))
+    return Network(input_codes, [layer1, layer2], output_codes, 1.0,
+                   name=f"three-channel AND (s={s}, t_c={t_c}, t={t}, {len(sizes.heavy_inputs)} blocks, "
+                        f"bound={sizes.failure_bound:.2g})")

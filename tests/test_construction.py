@@ -5,6 +5,8 @@ import scipy.sparse as sp
 from superpos.construction import (
     build_and_network,
     build_one_layer_and_network,
+    build_three_channel_and_network,
+    gate_weight,
     construction_neurons_curve,
     input_code_book,
     is_prime,
@@ -13,6 +15,7 @@ from superpos.construction import (
     one_layer_failure_bound,
     one_layer_sizes,
     output_code_book,
+    three_channel_sizes,
 )
 from superpos.families import FAMILIES, make_pairs, sample_inputs, true_outputs
 from superpos.verify import verify_adversarial, verify_exhaustive, verify_random
@@ -143,3 +146,30 @@ def test_bad_inputs_raise_clear_errors():
         input_code_book(200, 3 * 11, 3)
     with pytest.raises(TypeError, match="seed must be an integer"):
         input_code_book(20, 3 * 11, 3, seed=1.5)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_three_channel_exhaustive_zero_wrong_decisions(family):
+    pairs = family_instance(family)
+    net = build_three_channel_and_network(pairs, 20, 3, seed=0)
+    assert len(net.layers) == 2 and net.threshold == 1.0
+    assert verify_exhaustive(net, pairs, 3).wrong == 0
+
+
+def test_three_channel_blocks_and_bound():
+    pairs = make_pairs("power_law", 400, 400, seed=0)
+    sizes = three_channel_sizes(pairs, 400, 3)
+    assert len(sizes.heavy_inputs) > 0 and sizes.failure_bound <= 1e-6
+    net = build_three_channel_and_network(pairs, 400, 3, sizes=sizes)
+    assert net.widths == [sizes.n_input_neurons, 2 * sizes.n_units, sizes.n_output_neurons]
+    # Integer pre-activations: the clamp pairs differ by exactly 0 or 1 on any input.
+    layer1 = np.asarray(net.forward(sample_inputs(400, 3, 200, seed=4))[1])
+    diff = layer1[:, : sizes.n_units] - layer1[:, sizes.n_units:]
+    assert set(np.unique(diff)) <= {0.0, 1.0}
+    assert verify_random(net, pairs, 3, 2000, seed=1).wrong == 0
+
+
+def test_gate_weight_silences_blocks_and_needs_long_codes():
+    assert gate_weight(13, 3) == 3  # 3·(13-3) ≥ 2·13 + 2
+    with pytest.raises(ValueError, match="code_size > k"):
+        gate_weight(3, 3)
