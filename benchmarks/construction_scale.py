@@ -30,7 +30,12 @@ def peak_memory_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
-def measure(family: str, m_out: int, k: int, n_random: int, n_adversarial: int, seed: int, max_neurons: int) -> dict:
+def stage(family: str, what: str, seconds: float, detail: str = "") -> None:
+    print(f"{family:>10} {what:<12} {seconds:8.1f} s  peak {peak_memory_gb():6.2f} GB  {detail}", flush=True)
+
+
+def measure(family: str, m_out: int, k: int, n_random: int, n_adversarial: int, n_candidates: int, seed: int,
+            max_neurons: int) -> dict:
     n_inputs = _family_inputs(family, m_out)
     pairs = make_pairs(family, n_inputs, m_out, seed=seed)
     while one_layer_sizes(pairs, n_inputs, k).n_neurons > max_neurons and m_out > 1000:
@@ -40,14 +45,21 @@ def measure(family: str, m_out: int, k: int, n_random: int, n_adversarial: int, 
     start = time.perf_counter()
     net = build_and_network(pairs, n_inputs, k, seed=seed)
     build = time.perf_counter() - start
+    ratio = net.n_neurons / np.sqrt(m_out * np.log2(m_out))
+    stage(family, "build", build, f"m'={m_out:,} neurons={net.n_neurons:,} ratio={ratio:.2f} params={net.n_params:,}")
     start = time.perf_counter()
     random = verify_random(net, pairs, k, n_random, seed=seed + 1, n_jobs=2) if n_random else None
     verify = time.perf_counter() - start
+    if random is not None:
+        stage(family, "random", verify, f"{random.wrong} wrong / {random.n_decisions:.3g} decisions")
     start = time.perf_counter()
-    adversarial = verify_adversarial(net, pairs, k, n_adversarial, seed=seed + 2) if n_adversarial else None
+    adversarial = (verify_adversarial(net, pairs, k, n_adversarial, seed=seed + 2, n_candidates=n_candidates,
+                                      n_jobs=2) if n_adversarial else None)
     adversary = time.perf_counter() - start
+    if adversarial is not None:
+        stage(family, "adversarial", adversary, f"{adversarial.wrong} wrong / {adversarial.n_decisions:.3g} decisions")
     return {"family": family, "m_out": m_out, "neurons": net.n_neurons, "params": net.n_params,
-            "ratio": net.n_neurons / np.sqrt(m_out * np.log2(m_out)), "build_s": build,
+            "ratio": ratio, "build_s": build,
             "random": random, "verify_s": verify, "adversarial": adversarial, "adversary_s": adversary,
             "peak_gb": peak_memory_gb()}
 
@@ -58,15 +70,19 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=3)
     parser.add_argument("--random", type=int, default=10**5, help="random inputs per family")
     parser.add_argument("--adversarial", type=int, default=10**4, help="adversarial inputs per family")
+    parser.add_argument("--candidates", type=int, default=16, help="candidates per greedy step of the adversary")
     parser.add_argument("--families", nargs="+", default=list(FAMILIES), choices=FAMILIES)
     parser.add_argument("--max-neurons", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     header = (f"{'family':>10} {'m_out':>9} {'neurons':>8} {'n/sqrt(m log2 m)':>17} {'params':>11} {'build s':>8} "
               f"{'random wrong/decisions':>26} {'verify s':>9} {'advers. wrong/decisions':>26} {'adv s':>7} {'peak GB':>8}")
-    print(header, flush=True)
+    rows = []
     for family in args.families:
-        row = measure(family, args.m_out, args.k, args.random, args.adversarial, args.seed, args.max_neurons)
+        rows.append(measure(family, args.m_out, args.k, args.random, args.adversarial, args.candidates, args.seed,
+                            args.max_neurons))
+    print(header, flush=True)
+    for row in rows:
         fmt = lambda e: "-" if e is None else f"{e.wrong}/{e.n_decisions:.3g}"
         print(f"{row['family']:>10} {row['m_out']:>9} {row['neurons']:>8} {row['ratio']:>17.2f} {row['params']:>11} "
               f"{row['build_s']:>8.1f} {fmt(row['random']):>26} {row['verify_s']:>9.1f} "
