@@ -24,20 +24,13 @@ no dense batch × m' array is ever formed.
 from __future__ import annotations
 
 from math import comb, isqrt
-from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
 
+from superpos.validation import check_int
+
 FAMILIES = ("uniform", "matching", "star", "clique", "power_law")
-
-
-def _check_count(value, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def _pair_keys(pairs: np.ndarray, n_inputs: int) -> np.ndarray:
@@ -67,7 +60,7 @@ def validate_pairs(pairs, n_inputs: int) -> np.ndarray:
         Not an (m', 2) integer array, m' = 0, an index out of range, a feature
         paired with itself, a pair listed twice, or m < 2.
     """
-    n_inputs = _check_count(n_inputs, "n_inputs", 2)
+    n_inputs = check_int(n_inputs, "n_inputs", 2)
     array = np.asarray(pairs)
     if array.ndim != 2 or array.shape[1] != 2:
         raise ValueError(f"pairs must have shape (n_outputs, 2), got shape {array.shape}")
@@ -104,8 +97,8 @@ def influence(pairs, n_inputs: int) -> np.ndarray:
 
 
 def _check_sizes(n_inputs, n_outputs) -> tuple[int, int]:
-    n_inputs = _check_count(n_inputs, "n_inputs", 2)
-    n_outputs = _check_count(n_outputs, "n_outputs", 1)
+    n_inputs = check_int(n_inputs, "n_inputs", 2)
+    n_outputs = check_int(n_outputs, "n_outputs", 1)
     if n_outputs > comb(n_inputs, 2):
         raise ValueError(f"n_outputs = {n_outputs} exceeds the C({n_inputs}, 2) = {comb(n_inputs, 2)} "
                          "distinct pairs of n_inputs features")
@@ -153,7 +146,7 @@ def star_pairs(n_inputs: int, n_outputs: int, seed: int = 0) -> np.ndarray:
 
 def clique_size(n_outputs: int) -> int:
     """Smallest q with C(q, 2) >= m' (about √(2 m'))."""
-    n_outputs = _check_count(n_outputs, "n_outputs", 1)
+    n_outputs = check_int(n_outputs, "n_outputs", 1)
     q = isqrt(2 * n_outputs)
     while comb(q, 2) < n_outputs:
         q += 1
@@ -257,9 +250,9 @@ def as_input_matrix(inputs, n_inputs: int, k: int | None = None) -> sp.csr_matri
         An index out of range, an index repeated in a row, an entry other than
         0/1, a matrix of the wrong width, or a row with more than k actives.
     """
-    n_inputs = _check_count(n_inputs, "n_inputs", 1)
+    n_inputs = check_int(n_inputs, "n_inputs", 1)
     if k is not None:
-        k = _check_count(k, "k", 0)
+        k = check_int(k, "k", 0)
     if sp.issparse(inputs):
         matrix = sp.csr_matrix(inputs)
         matrix = _binary_matrix(matrix, n_inputs)
@@ -331,9 +324,9 @@ def sample_inputs(n_inputs: int, k: int, n_samples: int, seed: int = 0, exact: b
     With ``exact=False`` each row's size is first drawn uniformly from 0..k.
     Returns a boolean csr matrix of shape (n_samples, m).
     """
-    n_inputs = _check_count(n_inputs, "n_inputs", 1)
-    k = _check_count(k, "k", 1)
-    n_samples = _check_count(n_samples, "n_samples", 0)
+    n_inputs = check_int(n_inputs, "n_inputs", 1)
+    k = check_int(k, "k", 1)
+    n_samples = check_int(n_samples, "n_samples", 0)
     if k > n_inputs:
         raise ValueError(f"k = {k} exceeds n_inputs = {n_inputs}")
     rng = np.random.default_rng(seed)

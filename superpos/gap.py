@@ -35,21 +35,13 @@ features but compute only :math:`O(n^2/\log n)` of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral
 
 import numpy as np
 
 from superpos import bounds, construction, representation
+from superpos.validation import check_int
 
 __all__ = ["GapCurves", "gap_curves", "log_grid", "one_neuron_per_and_neurons", "exponential_rate"]
-
-
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def log_grid(m_min: int, m_max: int, per_decade: int) -> np.ndarray:
@@ -67,9 +59,9 @@ def log_grid(m_min: int, m_max: int, per_decade: int) -> np.ndarray:
     ndarray of int64
         Strictly increasing, log-spaced, starting at ``m_min`` and ending at ``m_max``.
     """
-    m_min = _check_int(m_min, "m_min", 2)
-    m_max = _check_int(m_max, "m_max", m_min)
-    per_decade = _check_int(per_decade, "per_decade", 1)
+    m_min = check_int(m_min, "m_min", 2)
+    m_max = check_int(m_max, "m_max", m_min)
+    per_decade = check_int(per_decade, "per_decade", 1)
     count = max(2, int(np.ceil(np.log10(m_max / m_min) * per_decade)) + 1)
     grid = np.unique(np.rint(np.geomspace(m_min, m_max, count)).astype(np.int64))
     return grid
@@ -186,13 +178,13 @@ def gap_curves(m_measured_max: int, m_theory_max: int, k: int = 3, bits_per_para
     progress : bool
         Show tqdm bars (command-line use; notebooks stay quiet).
     """
-    m_measured_max = _check_int(m_measured_max, "m_measured_max", 2)
-    m_theory_max = _check_int(m_theory_max, "m_theory_max", m_measured_max)
-    k = _check_int(k, "k", 1)
-    bits_per_param = _check_int(bits_per_param, "bits_per_param", 1)
-    n_trials = _check_int(n_trials, "n_trials", 1)
-    seed = _check_int(seed, "seed", 0)
-    m_min = _check_int(m_min, "m_min", 2)
+    m_measured_max = check_int(m_measured_max, "m_measured_max", 2)
+    m_theory_max = check_int(m_theory_max, "m_theory_max", m_measured_max)
+    k = check_int(k, "k", 1)
+    bits_per_param = check_int(bits_per_param, "bits_per_param", 1)
+    n_trials = check_int(n_trials, "n_trials", 1)
+    seed = check_int(seed, "seed", 0)
+    m_min = check_int(m_min, "m_min", 2)
     if m_min > m_measured_max:
         raise ValueError(f"m_min must be at most m_measured_max={m_measured_max}, got {m_min}")
     m_measured = log_grid(m_min, m_measured_max, per_decade)

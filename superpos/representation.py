@@ -46,6 +46,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special, stats
 
+from superpos.validation import check_int
+
 __all__ = [
     "DecodingErrors",
     "DenseCode",
@@ -106,18 +108,8 @@ READ_TOLERANCE = 1e-6
 # --------------------------------------------------------------------------- #
 
 
-def _check_int(value, name: str, low: int = 1, high: int | None = None) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        allowed = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{name} must be {allowed}, got {value}")
-    return value
-
-
 def _check_k(k, m: int) -> int:
-    k = _check_int(k, "k", 1)
+    k = check_int(k, "k", 1)
     if k > m:
         raise ValueError(f"k must be in [1, m] = [1, {m}] (at most all features active), got k={k}")
     return k
@@ -175,7 +167,7 @@ def as_sparse_sets(active, m: int, k: int | None = None, name: str = "active") -
     TypeError
         On non-integer indices or an unsupported container.
     """
-    m = _check_int(m, "m", 1)
+    m = check_int(m, "m", 1)
     if k is not None:
         k = _check_k(k, m)
     if sp.issparse(active):
@@ -248,8 +240,8 @@ def random_sparse_sets(n_samples: int, m: int, k: int, seed=None) -> np.ndarray:
     numpy.ndarray
         Shape ``(n_samples, k)``, ``int64``, each row sorted and distinct.
     """
-    n_samples = _check_int(n_samples, "n_samples", 0)
-    m = _check_int(m, "m", 1)
+    n_samples = check_int(n_samples, "n_samples", 0)
+    m = check_int(m, "m", 1)
     k = _check_k(k, m)
     rng = np.random.default_rng(_seed_sequence(seed))
     if k * k > 2 * m:  # rejection would redraw most rows: ranks of random keys instead
@@ -276,7 +268,7 @@ def all_sparse_sets(m: int, k: int) -> sp.csr_matrix:
     ValueError
         If there are more than ``MAX_ENUMERATED_SETS`` such sets.
     """
-    m = _check_int(m, "m", 1)
+    m = check_int(m, "m", 1)
     k = _check_k(k, m)
     total = sum(math.comb(m, j) for j in range(k + 1))
     if total > MAX_ENUMERATED_SETS:
@@ -322,8 +314,8 @@ class DenseCode:
 
     def prefix(self, m: int | None = None, n: int | None = None) -> DenseCode:
         """The code of the first ``m`` features in the first ``n`` neurons (what the same seed draws)."""
-        m = self.m if m is None else _check_int(m, "m", 1, self.m)
-        n = self.n if n is None else _check_int(n, "n", 1, self.n)
+        m = self.m if m is None else check_int(m, "m", 1, self.m)
+        n = self.n if n is None else check_int(n, "n", 1, self.n)
         return DenseCode(self.signs[:m, :n])
 
 
@@ -370,8 +362,8 @@ def dense_code(m: int, n: int, seed=None) -> DenseCode:
     stay i.i.d. uniform when cut, so reusing a corner is statistically the
     same as drawing afresh.
     """
-    m = _check_int(m, "m", 1)
-    n = _check_int(n, "n", 1)
+    m = check_int(m, "m", 1)
+    n = check_int(n, "n", 1)
     ss = _seed_sequence(seed)
     signs = np.empty((m, n), dtype=np.int8)
     for row in range(0, m, FEATURE_BLOCK):
@@ -391,9 +383,9 @@ def sparse_code(m: int, n: int, s: int, seed=None) -> SparseCode:
     the block's position and by ``(n, s)``, so codes of different ``(n, s)``
     drawn from one seed are independent.
     """
-    m = _check_int(m, "m", 1)
-    n = _check_int(n, "n", 1)
-    s = _check_int(s, "s", 1, n)
+    m = check_int(m, "m", 1)
+    n = check_int(n, "n", 1)
+    s = check_int(s, "s", 1, n)
     ss = _seed_sequence(seed)
     neurons = np.empty((m, s), dtype=np.int32)
     for row in range(0, m, FEATURE_BLOCK):
@@ -914,9 +906,9 @@ def sparse_false_positive_probability(n: int, s: int, k: int, approximate: bool 
     hypergeometric; then :math:`P(S_i \\subseteq U \\mid |U| = u) =
     \\binom{u}{s} / \\binom{n}{s}`. Approximate: :math:`(1 - e^{-ks/n})^s`.
     """
-    n = _check_int(n, "n", 1)
-    s = _check_int(s, "s", 1, n)
-    k = _check_int(k, "k", 1)
+    n = check_int(n, "n", 1)
+    s = check_int(s, "s", 1, n)
+    k = check_int(k, "k", 1)
     if approximate:
         return float((1 - math.exp(-k * s / n)) ** s)
     return _exact_false_positive(n, s, k)
@@ -958,7 +950,7 @@ def best_sparse_size(n: int, k: int) -> int:
     :math:`2^{-s}`); the exact probability, unimodal in ``s``, is descended
     from there.
     """
-    return _best_sparse_size(_check_int(n, "n", 1), _check_int(k, "k", 1))
+    return _best_sparse_size(check_int(n, "n", 1), check_int(k, "k", 1))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -980,9 +972,9 @@ def expected_errors_per_input(n: int, m: int, k: int, code: str = "sparse") -> f
     from :func:`dense_read_error_probabilities`.
     """
     _check_code_kind(code)
-    m = _check_int(m, "m", 1)
+    m = check_int(m, "m", 1)
     k = _check_k(k, m)
-    n = _check_int(n, "n", 1)
+    n = check_int(n, "n", 1)
     if code == "sparse":
         return (m - k) * sparse_false_positive_probability(n, best_sparse_size(n, k), k)
     p_absent, p_present = dense_read_error_probabilities(n, k)
@@ -997,9 +989,9 @@ def predicted_min_neurons(m: int, k: int, n_trials: int, code: str = "sparse", n
     the median measured minimum (see :func:`min_neurons`).
     """
     _check_code_kind(code)
-    m = _check_int(m, "m", 1)
+    m = check_int(m, "m", 1)
     k = _check_k(k, m)
-    n_trials = _check_int(n_trials, "n_trials", 1)
+    n_trials = check_int(n_trials, "n_trials", 1)
     target = math.log(2) / n_trials
 
     def ok(n):
@@ -1090,10 +1082,10 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
     the first block of features holding an error.
     """
     _check_code_kind(code)
-    m = _check_int(m, "m", 1)
+    m = check_int(m, "m", 1)
     k = _check_k(k, m)
-    n_trials = _check_int(n_trials, "n_trials", 1)
-    n_limit = _check_int(n_limit, "n_limit", 1)
+    n_trials = check_int(n_trials, "n_trials", 1)
+    n_limit = check_int(n_limit, "n_limit", 1)
     ss = _seed_sequence(seed)
     code_seed = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (0,))
     if exhaustive:

@@ -32,13 +32,13 @@ import multiprocessing
 from dataclasses import dataclass
 from itertools import combinations
 from math import comb
-from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
 
 from superpos.families import as_input_matrix, sample_inputs, true_outputs, validate_pairs
 from superpos.network import Network
+from superpos.validation import check_int
 
 MAX_EXHAUSTIVE_INPUTS = 5_000_000
 
@@ -64,14 +64,6 @@ class ErrorCount:
                           self.false_positives + other.false_positives, self.false_negatives + other.false_negatives)
 
 
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
 def _check_instance(network: Network, pairs, k=None) -> tuple[np.ndarray, int | None]:
     if not isinstance(network, Network):
         raise TypeError(f"network must be a superpos.network.Network, got {type(network).__name__}")
@@ -79,7 +71,7 @@ def _check_instance(network: Network, pairs, k=None) -> tuple[np.ndarray, int | 
     if pairs.shape[0] != network.n_outputs:
         raise ValueError(f"pairs has {pairs.shape[0]} rows but the network has {network.n_outputs} outputs")
     if k is not None:
-        k = _check_int(k, "k", 1)
+        k = check_int(k, "k", 1)
         if k > network.n_inputs:
             raise ValueError(f"k = {k} exceeds the network's n_inputs = {network.n_inputs}")
     return pairs, k
@@ -87,8 +79,8 @@ def _check_instance(network: Network, pairs, k=None) -> tuple[np.ndarray, int | 
 
 def all_sparse_inputs(n_inputs: int, k: int) -> sp.csr_matrix:
     """Every input set of size 0..k out of m features, as csr bool (Σ_j C(m, j), m)."""
-    n_inputs = _check_int(n_inputs, "n_inputs", 1)
-    k = _check_int(k, "k", 0)
+    n_inputs = check_int(n_inputs, "n_inputs", 1)
+    k = check_int(k, "k", 0)
     if k > n_inputs:
         raise ValueError(f"k = {k} exceeds n_inputs = {n_inputs}")
     total = sum(comb(n_inputs, j) for j in range(k + 1))
@@ -127,7 +119,7 @@ def verify_random(network: Network, pairs, k: int, n_samples: int, seed: int = 0
                   progress: bool = False, n_jobs: int = 1) -> ErrorCount:
     """Errors over ``n_samples`` uniform random inputs with exactly k active features."""
     pairs, k = _check_instance(network, pairs, k)
-    inputs = sample_inputs(network.n_inputs, k, _check_int(n_samples, "n_samples", 1), seed=seed)
+    inputs = sample_inputs(network.n_inputs, k, check_int(n_samples, "n_samples", 1), seed=seed)
     return count_errors(network, pairs, inputs, batch_size=batch_size, progress=progress, n_jobs=n_jobs)
 
 
@@ -270,10 +262,10 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
     ones is a false positive.
     """
     pairs, k = _check_instance(network, pairs, k)
-    n_targets = _check_int(n_targets, "n_targets", 1)
-    n_candidates = _check_int(n_candidates, "n_candidates", 1)
-    chunk = _check_int(chunk, "chunk", 1)
-    n_jobs = _check_int(n_jobs, "n_jobs", 1)
+    n_targets = check_int(n_targets, "n_targets", 1)
+    n_candidates = check_int(n_candidates, "n_candidates", 1)
+    chunk = check_int(chunk, "chunk", 1)
+    n_jobs = check_int(n_jobs, "n_jobs", 1)
     if k > network.n_inputs - 1:
         raise ValueError(f"k = {k} must leave the target's other endpoint out: need k <= n_inputs - 1 = "
                          f"{network.n_inputs - 1}")

@@ -63,7 +63,7 @@ def test_as_sparse_sets_type_errors(active, message):
 def test_k_and_m_are_checked():
     with pytest.raises(ValueError, match=r"k must be in \[1, m\] = \[1, 3\]"):
         rep.as_sparse_sets([[0]], 3, 4)
-    with pytest.raises(ValueError, match="m must be >= 1"):
+    with pytest.raises(ValueError, match="m must be at least 1"):
         rep.as_sparse_sets([[0]], 0)
     with pytest.raises(TypeError, match="m must be an integer"):
         rep.as_sparse_sets([[0]], 3.0)
@@ -127,7 +127,7 @@ def test_sparse_code_rows_are_distinct_sorted_in_range(n, s):
 
 
 def test_code_arguments_are_checked():
-    with pytest.raises(ValueError, match="n must be >= 1"):
+    with pytest.raises(ValueError, match="n must be at least 1"):
         rep.dense_code(10, 0)
     with pytest.raises(ValueError, match=r"s must be in \[1, 5\]"):
         rep.sparse_code(10, 5, 6)
