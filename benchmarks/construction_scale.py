@@ -35,18 +35,20 @@ def stage(family: str, what: str, seconds: float, detail: str = "") -> None:
 
 
 def measure(family: str, m_out: int, k: int, n_random: int, n_adversarial: int, n_candidates: int, seed: int,
-            max_neurons: int) -> dict:
+            max_neurons: int, guarantee: str, failure_prob: float) -> dict:
     n_inputs = _family_inputs(family, m_out)
     pairs = make_pairs(family, n_inputs, m_out, seed=seed)
-    while one_layer_sizes(pairs, n_inputs, k).n_neurons > max_neurons and m_out > 1000:
+    options = dict(failure_prob=failure_prob, guarantee=guarantee)
+    while one_layer_sizes(pairs, n_inputs, k, **options).n_neurons > max_neurons and m_out > 1000:
         m_out //= 10
         n_inputs = _family_inputs(family, m_out)
         pairs = make_pairs(family, n_inputs, m_out, seed=seed)
     start = time.perf_counter()
-    net = build_and_network(pairs, n_inputs, k, seed=seed)
+    net = build_and_network(pairs, n_inputs, k, seed=seed, **options)
     build = time.perf_counter() - start
     ratio = net.n_neurons / np.sqrt(m_out * np.log2(m_out))
-    stage(family, "build", build, f"m'={m_out:,} neurons={net.n_neurons:,} ratio={ratio:.2f} params={net.n_params:,}")
+    stage(family, "build", build, f"m'={m_out:,} {net.name} neurons={net.n_neurons:,} ratio={ratio:.2f} "
+                                  f"params={net.n_params:,}")
     start = time.perf_counter()
     random = verify_random(net, pairs, k, n_random, seed=seed + 1, n_jobs=2) if n_random else None
     verify = time.perf_counter() - start
@@ -74,13 +76,15 @@ def main() -> None:
     parser.add_argument("--families", nargs="+", default=list(FAMILIES), choices=FAMILIES)
     parser.add_argument("--max-neurons", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--guarantee", default="every_input", choices=["every_input", "per_input"])
+    parser.add_argument("--failure-prob", type=float, default=1e-6)
     args = parser.parse_args()
     header = (f"{'family':>10} {'m_out':>9} {'neurons':>8} {'n/sqrt(m log2 m)':>17} {'params':>11} {'build s':>8} "
               f"{'random wrong/decisions':>26} {'verify s':>9} {'advers. wrong/decisions':>26} {'adv s':>7} {'peak GB':>8}")
     rows = []
     for family in args.families:
         rows.append(measure(family, args.m_out, args.k, args.random, args.adversarial, args.candidates, args.seed,
-                            args.max_neurons))
+                            args.max_neurons, args.guarantee, args.failure_prob))
     print(header, flush=True)
     for row in rows:
         fmt = lambda e: "-" if e is None else f"{e.wrong}/{e.n_decisions:.3g}"

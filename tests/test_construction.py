@@ -46,7 +46,7 @@ def test_code_books_depend_on_sizes_and_seed_only():
     assert not np.array_equal(a, output_code_book(100, 5 * 11, 5, seed=5))
     # The decoder of two different instances with the same sizes is the same.
     p1, p2 = make_pairs("uniform", 40, 60, seed=0), make_pairs("uniform", 40, 60, seed=1)
-    opts = dict(code_size=5, output_code_size=5, n_input_neurons=5 * 53, n_output_neurons=5 * 53, failure_prob=0.5)
+    opts = dict(code_size=5, output_code_size=5, n_input_neurons=5 * 53, n_output_neurons=5 * 53, enforce_bound=False)
     n1, n2 = (build_one_layer_and_network(p, 40, 3, seed=2, **opts) for p in (p1, p2))
     assert np.array_equal(n1.output_codes, n2.output_codes)
     assert (n1.input_codes != n2.input_codes).nnz == 0
@@ -173,3 +173,21 @@ def test_gate_weight_silences_blocks_and_needs_long_codes():
     assert gate_weight(13, 3) == 3  # 3·(13-3) ≥ 2·13 + 2
     with pytest.raises(ValueError, match="code_size > k"):
         gate_weight(3, 3)
+
+
+def test_every_input_guarantee_is_a_union_over_all_inputs():
+    pairs = make_pairs("uniform", 2000, 2000, seed=0)
+    per_input = one_layer_sizes(pairs, 2000, 3, 1e-6, guarantee="per_input")
+    every_input = one_layer_sizes(pairs, 2000, 3, 1e-6)
+    assert every_input.n_neurons > per_input.n_neurons
+    args = (2000, 3, per_input.code_size, per_input.q_in, per_input.output_code_size, per_input.q_out, 3 * 8, 2 * 8, 8)
+    one = one_layer_failure_bound(*args, guarantee="per_input")
+    union = one_layer_failure_bound(*args, guarantee="every_input", n_inputs=2000)
+    # The union counts about 2m' C(m, k-1) events where one input counts D_k: far above the per-input bound.
+    assert union > 1e4 * one
+    net = build_and_network(pairs, 2000, 3, seed=0)
+    assert net.n_neurons == every_input.n_neurons and "every-input" in net.name
+    with pytest.raises(ValueError, match="guarantee must be one of"):
+        one_layer_sizes(pairs, 2000, 3, guarantee="sometimes")
+    with pytest.raises(ValueError, match="needs n_inputs"):
+        one_layer_failure_bound(*args, guarantee="every_input")
