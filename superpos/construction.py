@@ -109,8 +109,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from math import comb, isqrt, log
-from numbers import Integral
+from math import comb, isqrt
 
 import numpy as np
 import scipy.sparse as sp
@@ -118,6 +117,7 @@ from scipy.special import bdtr, bdtrc
 
 from superpos.families import influence, validate_pairs
 from superpos.network import Network
+from superpos.validation import check_int
 
 __all__ = [
     "build_and_network",
@@ -144,14 +144,6 @@ __all__ = [
 # --------------------------------------------------------------------------- checks
 
 
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
 def _check_prob(value, name: str) -> float:
     value = float(value)
     if not 0.0 < value < 1.0:
@@ -160,7 +152,7 @@ def _check_prob(value, name: str) -> float:
 
 
 def _check_k(k, n_inputs: int) -> int:
-    k = _check_int(k, "k", 1)
+    k = check_int(k, "k", 1)
     if k > n_inputs:
         raise ValueError(f"k must be at most n_inputs = {n_inputs}, got k = {k}")
     return k
@@ -201,9 +193,9 @@ class LineCodeSizes:
 
 
 def _line_sizes(n_items: int, n_neurons: int, code_size: int, what: str) -> LineCodeSizes:
-    n_items = _check_int(n_items, f"n_{what}", 1)
-    n_neurons = _check_int(n_neurons, f"n_{what}_neurons", 1)
-    code_size = _check_int(code_size, f"{what} code_size", 1)
+    n_items = check_int(n_items, f"n_{what}", 1)
+    n_neurons = check_int(n_neurons, f"n_{what}_neurons", 1)
+    code_size = check_int(code_size, f"{what} code_size", 1)
     q, rest = divmod(n_neurons, code_size)
     if rest or not is_prime(q) or q < code_size:
         raise ValueError(
@@ -264,7 +256,7 @@ def output_code_book(n_outputs: int, n_neurons: int, code_size: int, seed: int =
 
 
 def _child_seed(seed, stream: int) -> int:
-    seed = _check_int(seed, "seed", 0)
+    seed = check_int(seed, "seed", 0)
     return int(np.random.SeedSequence([seed, stream]).generate_state(1)[0])
 
 
@@ -618,7 +610,7 @@ def construction_neurons_curve(m_out_values, k: int = 3, seed: int = 0, family: 
     """
     from superpos.families import make_pairs
 
-    m_out = np.asarray([_check_int(int(v), "m_out_values entries", 2) for v in m_out_values], dtype=np.int64)
+    m_out = np.asarray([check_int(int(v), "m_out_values entries", 2) for v in m_out_values], dtype=np.int64)
     rows = []
     for value in m_out:
         n_inputs = _family_inputs(family, int(value))
