@@ -259,6 +259,10 @@ def check_lambert_identity() -> Check:
     return Check("lambert-identity", r"$W(x)e^{W(x)} = x$", passed)
 
 
+#: Decimal digits of the mpmath arithmetic that checks the bounds on W.
+LAMBERT_DIGITS = 50
+
+
 def check_lambert_bounds(n_points: int = 400) -> Check:
     r""":math:`\ln x - \ln\ln x \le W(x) \le \ln x` for :math:`x \ge e`.
 
@@ -267,7 +271,7 @@ def check_lambert_bounds(n_points: int = 400) -> Check:
     :math:`W = \ln x - \ln W \le \ln x`, hence :math:`\ln W \le \ln\ln x` and
     :math:`W \ge \ln x - \ln\ln x`. SymPy checks the derivative formula; the
     bounds are then checked at ``n_points`` points :math:`x = e^{t}`,
-    :math:`t \in [1, 10^4]`, at 50 digits (with a slack of :math:`10^{-40}`,
+    :math:`t \in [1, 10^4]`, at ``LAMBERT_DIGITS`` digits (with a slack of :math:`10^{-40}`,
     as both bounds are equalities at :math:`x = e`).
     """
     n_points = _check_positive_int(n_points, "n_points")
@@ -275,7 +279,7 @@ def check_lambert_bounds(n_points: int = 400) -> Check:
     w = sp.LambertW(x)
     derivative = _is_zero(sp.diff(w, x) - w / (x * (1 + w)))
     passed = True
-    with mpmath.workdps(50):
+    with mpmath.workdps(LAMBERT_DIGITS):
         for t in np.geomspace(1.0, 1e4, n_points):
             value = mpmath.exp(mpmath.mpf(t))
             lam = mpmath.lambertw(value).real
