@@ -20,9 +20,8 @@ import time
 
 import numpy as np
 
-from superpos.construction import _family_inputs, build_and_network
-from superpos.construction import one_layer_sizes
-from superpos.families import FAMILIES, make_pairs
+from superpos.construction import build_and_network, one_layer_sizes
+from superpos.families import FAMILIES, default_n_inputs, make_pairs
 from superpos.verify import verify_adversarial, verify_random
 
 
@@ -36,12 +35,12 @@ def stage(family: str, what: str, seconds: float, detail: str = "") -> None:
 
 def measure(family: str, m_out: int, k: int, n_random: int, n_adversarial: int, n_candidates: int, seed: int,
             max_neurons: int, guarantee: str, failure_prob: float) -> dict:
-    n_inputs = _family_inputs(family, m_out)
+    n_inputs = default_n_inputs(family, m_out)
     pairs = make_pairs(family, n_inputs, m_out, seed=seed)
     options = dict(failure_prob=failure_prob, guarantee=guarantee)
     while one_layer_sizes(pairs, n_inputs, k, **options).n_neurons > max_neurons and m_out > 1000:
         m_out //= 10
-        n_inputs = _family_inputs(family, m_out)
+        n_inputs = default_n_inputs(family, m_out)
         pairs = make_pairs(family, n_inputs, m_out, seed=seed)
     start = time.perf_counter()
     net = build_and_network(pairs, n_inputs, k, seed=seed, **options)

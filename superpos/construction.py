@@ -115,7 +115,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import bdtr, bdtrc
 
-from superpos.families import influence, validate_pairs
+from superpos.families import FAMILIES, default_n_inputs, influence, make_pairs, validate_pairs
 from superpos.network import Network
 from superpos.validation import check_int
 
@@ -138,6 +138,9 @@ __all__ = [
     "one_layer_failure_bound",
     "one_layer_sizes",
     "output_code_book",
+    "PhaseTransition",
+    "phase_transition",
+    "verify_families",
 ]
 
 
@@ -608,12 +611,10 @@ def construction_neurons_curve(m_out_values, k: int = 3, seed: int = 0, family: 
     -------
     dict with arrays ``m_out``, ``n_neurons``, ``n_params``, ``n_bits``.
     """
-    from superpos.families import make_pairs
-
     m_out = np.asarray([check_int(int(v), "m_out_values entries", 2) for v in m_out_values], dtype=np.int64)
     rows = []
     for value in m_out:
-        n_inputs = _family_inputs(family, int(value))
+        n_inputs = default_n_inputs(family, int(value))
         net = build_and_network(make_pairs(family, n_inputs, int(value), seed=seed), n_inputs, k, seed,
                                 failure_prob=failure_prob, guarantee=guarantee)
         rows.append((net.n_neurons, net.n_params, net.n_bits))
@@ -621,9 +622,93 @@ def construction_neurons_curve(m_out_values, k: int = 3, seed: int = 0, family: 
     return {"m_out": m_out, "n_neurons": counts[:, 0], "n_params": counts[:, 1], "n_bits": counts[:, 2]}
 
 
-def _family_inputs(family: str, n_outputs: int) -> int:
-    """The number of inputs m the book uses with m' outputs: m = m', or what the family needs."""
-    return {"matching": 2 * n_outputs, "star": n_outputs + 1}.get(family, n_outputs)
+def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples: int, adversarial_targets: int,
+                    seed: int = 0, families=FAMILIES, failure_prob: float = 1e-6) -> list[dict]:
+    """Build the default network for every family and count its wrong decisions.
+
+    For each family: every input with at most ``k`` active features on a small
+    instance of ``exhaustive_m`` inputs, then ``random_samples`` random and
+    ``adversarial_targets`` adversarial ``k``-sparse inputs on an instance with
+    ``scale_m_out`` outputs (and :func:`~superpos.families.default_n_inputs`
+    inputs). The random and adversarial inputs use seeds ``seed + 1`` and
+    ``seed + 2``.
+
+    Returns
+    -------
+    list of dict
+        One row per check and family with keys ``check``, ``family``, ``m``,
+        ``m'``, ``neurons``, ``inputs``, ``decisions`` and ``wrong``.
+    """
+    from superpos.verify import verify_adversarial, verify_exhaustive, verify_random
+
+    exhaustive_m = check_int(exhaustive_m, "exhaustive_m", 4)
+    # Outputs of the small instances: as many pairs as each family fits comfortably in m inputs
+    # (a clique of 7 features has 21 pairs).
+    exhaustive_outputs = {"uniform": 2 * exhaustive_m, "matching": exhaustive_m // 2, "star": exhaustive_m - 1,
+                          "clique": comb(7, 2), "power_law": 2 * exhaustive_m}
+
+    def row(check, family, m, pairs, net, errors):
+        return {"check": check, "family": family, "m": m, "m'": len(pairs), "neurons": net.n_neurons,
+                "inputs": errors.n_inputs, "decisions": errors.n_decisions, "wrong": errors.wrong}
+
+    rows = []
+    for family in families:
+        pairs = make_pairs(family, exhaustive_m, exhaustive_outputs[family], seed=seed)
+        net = build_and_network(pairs, exhaustive_m, k, seed=seed, failure_prob=failure_prob)
+        rows.append(row("exhaustive", family, exhaustive_m, pairs, net, verify_exhaustive(net, pairs, k)))
+    for family in families:
+        m = default_n_inputs(family, scale_m_out)
+        pairs = make_pairs(family, m, scale_m_out, seed=seed)
+        net = build_and_network(pairs, m, k, seed=seed, failure_prob=failure_prob)
+        rows.append(row("random", family, m, pairs, net,
+                        verify_random(net, pairs, k, random_samples, seed=seed + 1)))
+        rows.append(row("adversarial", family, m, pairs, net,
+                        verify_adversarial(net, pairs, k, adversarial_targets, seed=seed + 2)))
+    return rows
+
+
+@dataclass(frozen=True)
+class PhaseTransition:
+    """Wrong decisions of deliberately resized one-layer networks at one instance."""
+
+    chosen: OneLayerSizes  #: the sizes the failure bound chooses
+    n_neurons: np.ndarray  #: neurons of each resized network
+    random_wrong_per_input: np.ndarray  #: wrong decisions per random input
+    adversarial_wrong_per_input: np.ndarray  #: wrong decisions per adversarial input
+    false_negatives: int  #: over every network and input (the theorem says none)
+
+
+def phase_transition(pairs, n_inputs: int, k: int, n_points: int, random_samples: int, adversarial_targets: int,
+                     seed: int = 0, failure_prob: float = 1e-6) -> PhaseTransition:
+    """Shrink the one-layer network below the size the bound chooses and count its errors.
+
+    Keeps the chosen code sizes s and t and scales both channel primes
+    :math:`q_0, q_1` by factors from 1/4 to 1 (never below what a line code
+    needs), building each network with ``enforce_bound=False``; each is checked
+    on ``random_samples`` random inputs (seed ``seed + 3``) and
+    ``adversarial_targets`` adversarial ones (seed ``seed + 4``).
+    """
+    from superpos.verify import verify_adversarial, verify_random
+
+    pairs = validate_pairs(pairs, n_inputs)
+    n_points = check_int(n_points, "n_points", 2)
+    chosen = one_layer_sizes(pairs, n_inputs, k, failure_prob)
+    rows = []
+    for scale in np.linspace(0.25, 1.0, n_points):
+        q_in = next_prime(max(chosen.code_size, int(scale * chosen.q_in), isqrt(n_inputs - 1) + 1))
+        q_out = next_prime(max(chosen.output_code_size, int(scale * chosen.q_out), isqrt(len(pairs) - 1) + 1))
+        net = build_one_layer_and_network(pairs, n_inputs, k, seed=seed, code_size=chosen.code_size,
+                                          output_code_size=chosen.output_code_size,
+                                          n_input_neurons=chosen.code_size * q_in,
+                                          n_output_neurons=chosen.output_code_size * q_out, enforce_bound=False)
+        rnd = verify_random(net, pairs, k, random_samples, seed=seed + 3)
+        adv = verify_adversarial(net, pairs, k, adversarial_targets, seed=seed + 4)
+        rows.append((net.n_neurons, rnd.wrong / rnd.n_inputs, adv.wrong / adv.n_inputs,
+                     rnd.false_negatives + adv.false_negatives))
+    table = np.array(rows)
+    return PhaseTransition(chosen, table[:, 0].astype(np.int64), table[:, 1], table[:, 2], int(table[:, 3].sum()))
+
+
 
 
 # --------------------------------------------------------------------------- three channels: sizing

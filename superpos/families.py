@@ -205,6 +205,18 @@ _GENERATORS = {"uniform": uniform_pairs, "matching": matching_pairs, "star": sta
                "clique": clique_pairs, "power_law": power_law_pairs}
 
 
+def default_n_inputs(family: str, n_outputs: int) -> int:
+    """Return the number of inputs m the book pairs with m' outputs of a family.
+
+    m = m' for every family except the two that need more inputs: a perfect
+    matching uses 2m' distinct inputs and a star has one centre and m' leaves.
+    """
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+    n_outputs = check_int(n_outputs, "n_outputs", 1)
+    return {"matching": 2 * n_outputs, "star": n_outputs + 1}.get(family, n_outputs)
+
+
 def make_pairs(family: str, n_inputs: int, n_outputs: int, seed: int = 0, **options) -> np.ndarray:
     """Pairs of the named family (one of ``FAMILIES``); options go to its generator."""
     if family not in _GENERATORS:

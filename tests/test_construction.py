@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from superpos.construction import (
     build_and_network,
@@ -17,7 +16,8 @@ from superpos.construction import (
     output_code_book,
     three_channel_sizes,
 )
-from superpos.families import FAMILIES, make_pairs, sample_inputs, true_outputs
+from superpos import construction as C
+from superpos.families import FAMILIES, make_pairs, sample_inputs
 from superpos.verify import verify_adversarial, verify_exhaustive, verify_random
 
 
@@ -191,3 +191,22 @@ def test_every_input_guarantee_is_a_union_over_all_inputs():
         one_layer_sizes(pairs, 2000, 3, guarantee="sometimes")
     with pytest.raises(ValueError, match="needs n_inputs"):
         one_layer_failure_bound(*args, guarantee="every_input")
+
+
+def test_verify_families_counts_every_check_and_finds_no_error():
+    rows = C.verify_families(2, exhaustive_m=10, scale_m_out=60, random_samples=50, adversarial_targets=5, seed=0)
+    assert [r["check"] for r in rows] == ["exhaustive"] * 5 + ["random", "adversarial"] * 5
+    assert {r["family"] for r in rows} == set(FAMILIES)
+    exhaustive = rows[0]
+    assert exhaustive["inputs"] == 1 + 10 + 45 and exhaustive["decisions"] == exhaustive["inputs"] * exhaustive["m'"]
+    assert all(r["wrong"] == 0 for r in rows)
+
+
+def test_phase_transition_errors_vanish_at_the_chosen_size():
+    pairs = make_pairs("uniform", 300, 300, seed=0)
+    phase = C.phase_transition(pairs, 300, 3, n_points=3, random_samples=300, adversarial_targets=20, seed=0)
+    assert phase.false_negatives == 0
+    assert list(phase.n_neurons) == sorted(phase.n_neurons) and phase.n_neurons[-1] == phase.chosen.n_neurons
+    assert phase.random_wrong_per_input[-1] == 0 and phase.adversarial_wrong_per_input[-1] == 0
+    # The smallest network is starved enough that the adversary finds errors.
+    assert phase.adversarial_wrong_per_input[0] > 0

@@ -116,3 +116,16 @@ def test_true_outputs_matches_brute_force():
     expected = dense[:, pairs[:, 0]] & dense[:, pairs[:, 1]]
     assert truth.dtype == bool and truth.shape == (500, 30)
     assert np.array_equal(truth.toarray(), expected)
+
+
+def test_default_n_inputs_per_family():
+    assert F.default_n_inputs("uniform", 10) == 10
+    assert F.default_n_inputs("matching", 10) == 20
+    assert F.default_n_inputs("star", 10) == 11
+    for family in F.FAMILIES:  # every family fits its outputs in that many inputs
+        n_inputs = F.default_n_inputs(family, 30)
+        assert len(F.make_pairs(family, n_inputs, 30, seed=0)) == 30
+    with pytest.raises(ValueError, match="family must be one of"):
+        F.default_n_inputs("ring", 10)
+    with pytest.raises(ValueError, match="n_outputs must be at least 1"):
+        F.default_n_inputs("uniform", 0)
