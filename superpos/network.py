@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import multiprocessing
 from dataclasses import dataclass
+from typing import ClassVar
 from functools import cached_property
 from math import ceil, log2
 from numbers import Integral, Real
@@ -90,6 +91,9 @@ class Network:
     output_codes: np.ndarray
     threshold: float
     name: str = ""
+    #: Bytes the dense copies of Wᵀ (the fast path of ``_PreparedLayer``) may
+    #: take, over all layers; set it on an instance before its first evaluation.
+    dense_budget_bytes: ClassVar[int] = 2 * 2**30
 
     def __post_init__(self):
         codes = _canonical_csr(self.input_codes, "input_codes")
@@ -186,44 +190,48 @@ class Network:
 
     # -------------------------------------------------------------- evaluation
     @cached_property
-    def _float32_layers(self) -> tuple:
-        """Wᵀ as float32 csr (so H Wᵀ is a csr × csr product) and the biases split by sign."""
+    def _prepared(self) -> tuple:
+        """Input codes as float32 csr and one ``_PreparedLayer`` per layer (built before any fork)."""
+        budget = self.dense_budget_bytes
         prepared = []
         for weights, bias in self.layers:
-            transposed = weights.T.tocsr().astype(np.float32)
-            transposed.sort_indices()
-            positive = np.flatnonzero(bias > 0)
-            prepared.append((transposed, np.minimum(bias, 0).astype(np.float32), positive,
-                             bias[positive].astype(np.float32)))
+            layer = _PreparedLayer.build(weights, bias, budget)
+            if layer.dense is not None:
+                budget -= layer.dense.nbytes
+            prepared.append(layer)
         return self.input_codes.astype(np.float32), prepared
 
     def _propagate(self, batch: sp.csr_matrix, keep_all: bool) -> list[sp.csr_matrix]:
-        """Activations (csr float32) of every layer, or of the last only."""
-        codes, prepared = self._float32_layers
+        """Activations (csr float32, only the positive entries of hidden layers) of every layer, or of the last only."""
+        codes, prepared = self._prepared
         activation = batch.astype(np.float32) @ codes
         history = [activation] if keep_all else []
-        n_rows = batch.shape[0]
-        for transposed, negative_bias, positive, positive_bias in prepared:
-            pre = activation @ transposed
-            if positive.size:
-                # A neuron with a positive bias is on even with no input: add its
-                # bias to every row explicitly.
-                filled = sp.csr_matrix((np.tile(positive_bias, n_rows), np.tile(positive, n_rows),
-                                        np.arange(0, (n_rows + 1) * positive.size, positive.size)),
-                                       shape=pre.shape)
-                pre = (pre + filled).tocsr()
-            # Neurons with no input and a bias <= 0 stay at ReLU(b) = 0, so only
-            # the stored entries matter: keep those with z + b > 0.
-            shifted = pre.data + negative_bias[pre.indices]
-            keep = shifted > 0
-            kept_before = np.zeros(keep.size + 1, dtype=np.int64)
-            np.cumsum(keep, out=kept_before[1:])
-            indptr = kept_before[pre.indptr]
-            pre = sp.csr_matrix((shifted[keep], pre.indices[keep], indptr), shape=pre.shape)
-            activation = pre
+        for layer in prepared:
+            activation = layer.apply(activation)
             if keep_all:
                 history.append(activation)
         return history if keep_all else [activation]
+
+    def _preactivation_at(self, layer_index: int, below: sp.csr_matrix, rows: np.ndarray,
+                          neurons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """W h and W⁺ h (W⁺ = max(W, 0)) of one layer at given (row, neuron) positions, without the bias.
+
+        ``below`` holds the activations h of the layer below (one row per
+        input); entry i of each result is row ``rows[i]`` of W h (resp. W⁺ h)
+        at neuron ``neurons[i]``, in float64.
+        """
+        layer = self._prepared[1][layer_index]
+        if layer.dense is not None:
+            # Gather the few weights each position needs from the dense Wᵀ.
+            entries, values = _padded_entries(below, pad=layer.dense.shape[0] - 1, ones_first=False)
+            gathered = layer.dense[entries[rows], neurons[:, None]].astype(np.float64)
+            weighted = values[rows].astype(np.float64)
+            return (gathered * weighted).sum(axis=1), (np.maximum(gathered, 0) * weighted).sum(axis=1)
+        weights = self.layers[layer_index][0][neurons]
+        lower = below[rows]
+        direct = np.asarray(weights.multiply(lower).sum(axis=1), dtype=np.float64).ravel()
+        positive = np.asarray(weights.maximum(0).multiply(lower).sum(axis=1), dtype=np.float64).ravel()
+        return direct, positive
 
     def forward(self, inputs, batch_size: int = 4096, sparse: bool = False) -> list:
         """Activations of every layer (layer 0 first) for one moderate batch.
@@ -305,7 +313,7 @@ class Network:
             raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
         matrix = as_input_matrix(inputs, self.n_inputs)
         starts = range(0, matrix.shape[0], batch_size)
-        self._float32_layers, self._output_index  # build the caches before any fork
+        self._prepared, self._output_index  # build the caches before any fork
         if n_jobs == 1 or len(starts) < 2:
             pool = None
             results = (self._compute_batch(matrix[start:start + batch_size]) for start in starts)
@@ -356,6 +364,187 @@ class Network:
             layers = [(csr(f"layer{i}_W"), stored[f"layer{i}_b"]) for i in range(int(stored["n_layers"]))]
             return cls(csr("input_codes"), layers, stored["output_codes"], float(stored["threshold"]),
                        str(stored["name"]))
+
+
+# A dense copy of Wᵀ costs n_in · n_out small integers; it pays off over the
+# sparse product (several ns per stored weight) once W is this dense.
+DENSE_MIN_DENSITY = 1 / 32
+# Integers up to 2**24 are exact in float32, so integer sums below it equal the
+# float32 sums of the sparse path.
+_FLOAT32_EXACT = 2**24
+# Rows of the dense accumulator handled at once: a few MB stays in cache.
+_BLOCK_BYTES = 4 * 2**20
+# Weights examined at a time when sizing the dense copy (bounds temporaries).
+_SCAN = 10_000_000
+
+
+def _smallest_exact_dtype(data: np.ndarray) -> tuple[np.dtype, float]:
+    """The narrowest of uint8, int8, int16, float32 that holds every weight, and the largest |weight|."""
+    low, high, integral = np.inf, -np.inf, True
+    for start in range(0, data.size, _SCAN):
+        part = data[start:start + _SCAN]
+        low, high = min(low, float(part.min())), max(high, float(part.max()))
+        integral = integral and bool(np.all(part == np.rint(part)))
+    if not data.size:
+        return np.dtype(np.uint8), 0.0
+    largest = max(abs(low), abs(high))
+    if integral:
+        for dtype in (np.uint8, np.int8, np.int16):
+            info = np.iinfo(dtype)
+            if info.min <= low and high <= info.max:
+                return np.dtype(dtype), largest
+    return np.dtype(np.float32), largest
+
+
+def _padded_entries(activation: sp.csr_matrix, pad: int, ones_first: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The stored entries of each row as a rectangle: neuron indices (padded with ``pad``) and values (padded with 1).
+
+    Entries keep their stored order, or with ``ones_first`` the entries equal
+    to 1 come first in each row (so whole columns of the rectangle are 1).
+    """
+    n_rows = activation.shape[0]
+    counts = np.diff(activation.indptr)
+    width = int(counts.max()) if n_rows else 0
+    row = np.repeat(np.arange(n_rows), counts)
+    order = np.lexsort((activation.data != 1, row)) if ones_first else np.arange(row.size)
+    position = np.arange(row.size) - activation.indptr[row]
+    entries = np.full((n_rows, width), pad, dtype=np.int64)
+    values = np.ones((n_rows, width), dtype=np.float32)
+    entries[row, position] = activation.indices[order]
+    values[row, position] = activation.data[order]
+    return entries, values
+
+
+@dataclass(eq=False)
+class _PreparedLayer:
+    """One layer h ↦ ReLU(W h + b) made ready for fast evaluation.
+
+    Two ways to form the pre-activations z = W h of a batch (rows = inputs):
+
+    * sparse: the csr product H Wᵀ (``transposed`` holds Wᵀ in float32);
+    * dense: ``dense`` holds Wᵀ as an (n_in + 1) × n_out array in the narrowest
+      dtype that stores every weight exactly (the last row is zero, a target
+      for padding); a block of rows accumulates z[r] = Σ_j h[r, j] · Wᵀ[j] by
+      gathering the rows j that are active in r. When the weights and
+      activations are integers and |z| ≤ Σ_j |h[r, j]| · max|W| < 2²⁴, the sum
+      runs in the narrowest integer type that holds that bound (uint8 for 0/1
+      weights and small codes), which is exact and equals the float32 sum of
+      the sparse path; otherwise it runs in float32, adding the terms in the
+      row's stored order as the sparse product does.
+
+    Both keep the positive entries of z + b (b in float32), so the activation
+    is ReLU(z + b) as a csr matrix. The dense copy is made when W has at least
+    ``DENSE_MIN_DENSITY`` of its entries nonzero and it fits in the budget.
+    """
+
+    bias: np.ndarray                 # float32, (n_out,)
+    dense: np.ndarray | None         # Wᵀ dense (n_in + 1, n_out), or None
+    largest_weight: float            # max |W|
+    transposed: sp.csr_matrix | None  # Wᵀ float32 csr when there is no dense copy
+
+    @classmethod
+    def build(cls, weights: sp.csr_matrix, bias: np.ndarray, budget: float) -> "_PreparedLayer":
+        n_out, n_in = weights.shape
+        dtype, largest = _smallest_exact_dtype(weights.data)
+        dense_bytes = (n_in + 1) * n_out * dtype.itemsize
+        if weights.nnz >= DENSE_MIN_DENSITY * n_out * n_in and dense_bytes <= budget:
+            dense = np.zeros((n_in + 1, n_out), dtype=dtype)
+            flat = dense.reshape(-1)
+            # Scatter W into Wᵀ a block of rows at a time to bound the int64 temporaries.
+            step = max(1, _SCAN * n_out // max(weights.nnz, 1))
+            for first in range(0, n_out, step):
+                last = min(first + step, n_out)
+                lo, hi = weights.indptr[first], weights.indptr[last]
+                rows = np.repeat(np.arange(first, last, dtype=np.int64), np.diff(weights.indptr[first:last + 1]))
+                flat[weights.indices[lo:hi].astype(np.int64) * n_out + rows] = weights.data[lo:hi].astype(dtype)
+            return cls(bias.astype(np.float32), dense, largest, None)
+        transposed = weights.T.tocsr().astype(np.float32, copy=False)
+        transposed.sort_indices()
+        return cls(bias.astype(np.float32), None, largest, transposed)
+
+    def apply(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+        """ReLU(z + b) for a batch of activations of the layer below (csr, rows = inputs)."""
+        if self.dense is None:
+            return self._apply_sparse(activation)
+        return self._apply_dense(activation)
+
+    def _apply_sparse(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+        pre = activation @ self.transposed
+        positive = np.flatnonzero(self.bias > 0)
+        if positive.size:
+            # A neuron with a positive bias is on even with no input: add its
+            # bias to every row explicitly.
+            n_rows = activation.shape[0]
+            filled = sp.csr_matrix((np.tile(self.bias[positive], n_rows), np.tile(positive, n_rows),
+                                    np.arange(0, (n_rows + 1) * positive.size, positive.size)), shape=pre.shape)
+            pre = (pre + filled).tocsr()
+        # Neurons with no input and a bias <= 0 stay at ReLU(b) = 0, so only
+        # the stored entries matter: keep those with z + b > 0.
+        shifted = pre.data + np.minimum(self.bias, 0)[pre.indices]
+        keep = shifted > 0
+        kept_before = np.zeros(keep.size + 1, dtype=np.int64)
+        np.cumsum(keep, out=kept_before[1:])
+        return sp.csr_matrix((shifted[keep], pre.indices[keep], kept_before[pre.indptr]), shape=pre.shape)
+
+    def _accumulator(self, activation: sp.csr_matrix) -> np.dtype:
+        """The integer type that holds every z of the batch exactly, or float32."""
+        data = activation.data
+        if self.dense.dtype.kind == "f" or not np.all(data == np.rint(data)):
+            return np.dtype(np.float32)
+        row = np.repeat(np.arange(activation.shape[0]), np.diff(activation.indptr))
+        bound = float(np.bincount(row, weights=np.abs(data), minlength=1).max()) * self.largest_weight
+        if bound >= _FLOAT32_EXACT:
+            return np.dtype(np.float32)
+        signed = self.dense.dtype.kind == "i"
+        for dtype in ((np.int8, np.int16, np.int32) if signed else (np.uint8, np.uint16, np.uint32)):
+            if bound <= np.iinfo(dtype).max:
+                return np.dtype(dtype)
+
+    def _apply_dense(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+        n_rows, n_out = activation.shape[0], self.dense.shape[1]
+        pad = self.dense.shape[0] - 1
+        accumulator = self._accumulator(activation)
+        integral = accumulator.kind != "f"
+        if integral:
+            # z + b > 0 ⟺ z ≥ ⌊−b⌋ + 1 for integer z (b as the float32 the sparse path adds).
+            info = np.iinfo(accumulator)
+            fire_at = np.floor(-self.bias.astype(np.float64)) + 1
+            never = fire_at > info.max
+            fire_at = np.clip(fire_at, info.min, info.max).astype(accumulator)
+        block = max(1, _BLOCK_BYTES // (n_out * accumulator.itemsize))
+        rows, columns, values = [], [], []
+        for start in range(0, n_rows, block):
+            entries, weights = _padded_entries(activation[start:start + block], pad, ones_first=integral)
+            z = np.zeros((entries.shape[0], n_out), dtype=accumulator)
+            gathered = np.empty((entries.shape[0], n_out), dtype=self.dense.dtype)
+            for position in range(entries.shape[1]):
+                np.take(self.dense, entries[:, position], axis=0, out=gathered)
+                factor = weights[:, position]
+                if integral and np.all(factor == 1):
+                    z += gathered
+                elif integral:
+                    z += gathered.astype(accumulator) * factor.astype(accumulator)[:, None]
+                else:
+                    z += gathered * factor[:, None]
+            if integral:
+                firing = z >= fire_at
+                if never.any():
+                    firing &= ~never
+                row, column = np.nonzero(firing)
+                value = z[row, column].astype(np.float32) + self.bias[column]
+            else:
+                shifted = z + self.bias
+                row, column = np.nonzero(shifted > 0)
+                value = shifted[row, column]
+            rows.append(row + start)
+            columns.append(column)
+            values.append(value)
+        row = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
+        return sp.csr_matrix((np.concatenate(values) if values else np.empty(0, np.float32),
+                              np.concatenate(columns) if columns else np.empty(0, np.int64), indptr),
+                             shape=(n_rows, n_out))
 
 
 _FORKED_WORK: dict = {}

@@ -168,16 +168,19 @@ def _rowwise_dot(per_group: sp.csr_matrix, group_of_row: np.ndarray, activations
     return np.bincount(entries.row, weights=looked_up * entries.data, minlength=activations.shape[0])
 
 
-def _last_layer_views(network: Network) -> tuple:
-    """The last layer's Wᵀ (csr) and positive part of W, computed once per search."""
-    if not network.layers:
-        return None, None
+def _positive_last_weights(network: Network) -> sp.csr_matrix | None:
+    """The positive part of the last layer's W (W itself when no weight is negative), computed once per search.
+
+    Only the cone score of a network with two or more layers reads it.
+    """
+    if len(network.layers) < 2:
+        return None
     weights = network.layers[-1][0]
-    return weights.T.tocsr(), weights.maximum(0).tocsr()
+    return weights if weights.nnz == 0 or weights.data.min() >= 0 else weights.maximum(0).tocsr()
 
 
 def _code_scores(network: Network, rows: np.ndarray, group_targets: np.ndarray, n_candidates: int,
-                 batch_size: int, views: tuple) -> np.ndarray:
+                 batch_size: int, positive_weights: sp.csr_matrix | None) -> np.ndarray:
     """Lexicographic score keys (n firing, weakest code neuron, cone pre-activation), shape (3, R).
 
     Rows come in groups of ``n_candidates``, group g aiming at output
@@ -195,19 +198,20 @@ def _code_scores(network: Network, rows: np.ndarray, group_targets: np.ndarray, 
         return np.stack([n_firing, post.min(axis=1), post.sum(axis=1)])
     weights, bias = network.layers[-1]
     # Pre-activations of the code neurons: negative values still say how close they are.
-    transposed, positive = views
-    incoming = activations[-2] @ transposed
-    incoming.sort_indices()
-    pre = np.asarray(incoming[flat_rows, codes.ravel()]).reshape(n_rows, t) + bias[codes]
+    direct, positive_part = network._preactivation_at(len(network.layers) - 1, activations[-2], flat_rows,
+                                                      codes.ravel())
+    pre = direct.reshape(n_rows, t) + bias[codes]
     # The cone: neurons of the layer below that excite the code, weighted by how much.
-    group_codes = network.output_codes[group_targets]
-    n_groups = group_codes.shape[0]
-    indicator = sp.csr_matrix((np.ones(group_codes.size), (np.repeat(np.arange(n_groups), t), group_codes.ravel())),
-                              shape=(n_groups, weights.shape[0]))
-    cone = (indicator @ positive).tocsr()
     if len(network.layers) == 1:
-        cone_score = _rowwise_dot(cone, group_of_row, activations[0])
+        # Σ_{u ∈ code} Σ_j W⁺[u, j] h[j]: the code's positive pre-activations, summed.
+        cone_score = positive_part.reshape(n_rows, t).sum(axis=1)
     else:
+        group_codes = network.output_codes[group_targets]
+        n_groups = group_codes.shape[0]
+        indicator = sp.csr_matrix((np.ones(group_codes.size), (np.repeat(np.arange(n_groups), t),
+                                                                group_codes.ravel())),
+                                  shape=(n_groups, weights.shape[0]))
+        cone = (indicator @ positive_weights).tocsr()
         lower_weights, lower_bias = network.layers[-2]
         feed = (cone @ lower_weights).tocsr()             # cone pre-activation = feed · h + cone · b
         cone_score = _rowwise_dot(feed, group_of_row, activations[-3]) + (cone @ lower_bias)[group_of_row]
@@ -222,7 +226,7 @@ def _best_candidates(job) -> np.ndarray:
     rows, group_targets, candidates = job
     n_candidates = _FORKED_WORK["n_candidates"]
     scores = _code_scores(_FORKED_WORK["network"], rows, group_targets, n_candidates, _FORKED_WORK["batch_size"],
-                          _FORKED_WORK["views"])
+                          _FORKED_WORK["positive_weights"])
     size = candidates.shape[0]
     # lexsort sorts by its last key first: group by target, then order each
     # group by the score keys, so a group's last entry is its best candidate.
@@ -278,7 +282,8 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
     other = ends[np.arange(n_targets), 1 - side]
     partners = _partner_matrix(pairs, n_inputs)
     holders = network.input_codes.T.tocsr()
-    views = _last_layer_views(network)
+    positive_weights = _positive_last_weights(network)
+    network._prepared  # build the evaluation caches once, before any fork
     steps = range(k - 1)
     if progress:
         from tqdm.auto import tqdm
@@ -292,7 +297,8 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
                                           network.input_codes, holders, rng)
             rows = np.concatenate([np.repeat(active[part], n_candidates, axis=0), candidates.reshape(-1, 1)], axis=1)
             jobs.append((rows, targets[part], candidates))
-        _FORKED_WORK.update(network=network, n_candidates=n_candidates, batch_size=batch_size, views=views)
+        _FORKED_WORK.update(network=network, n_candidates=n_candidates, batch_size=batch_size,
+                            positive_weights=positive_weights)
         try:
             if n_jobs == 1 or len(jobs) < 2:
                 best = list(map(_best_candidates, jobs))
