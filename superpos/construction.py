@@ -98,17 +98,20 @@ and spoils outputs it is not part of. The one-layer sizing pays for it with
 q_out ≳ (k-1)·d_max, which stays O(√m') for a clique on √(2m') features, and
 costs nothing for a star (its centre is in every output, so it never spoils
 one). For hubs of influence Θ(m') the three-channel layout
-(:func:`build_three_channel_and_network`) gives each heavy input its own gated
-block; it has no false negatives for any input and its own failure bound
-(:func:`three_channel_failure_bound`), but with the routing sized by that bound
-it is not yet smaller than one neuron per AND on the power-law family, so
-:func:`build_and_network` builds the one-layer layout.
+(:func:`build_three_channel_and_network`) gives each heavy input a block of
+compute units of its own, where its outputs take lines over GF(q_h) so that
+two of them share at most one unit, and routes the clamped units to the fixed
+output codes. It has no false negatives for any input and its own failure
+bound (:func:`three_channel_failure_bound`). :func:`build_and_network` sizes
+both layouts for the same guarantee and builds the one with fewer neurons
+(:func:`choose_layout`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import product
 from math import comb, isqrt
 
 import numpy as np
@@ -121,12 +124,13 @@ from superpos.validation import check_int
 
 __all__ = [
     "build_and_network",
+    "choose_layout",
+    "LAYOUTS",
     "construction_neurons_curve",
     "LineCodeSizes",
     "OneLayerSizes",
     "build_one_layer_and_network",
     "build_three_channel_and_network",
-    "gate_weight",
     "ThreeChannelSizes",
     "three_channel_failure_bound",
     "three_channel_sizes",
@@ -274,7 +278,7 @@ class OneLayerSizes:
     q_in: int  #: prime; the input layer has s·q_in neurons
     output_code_size: int  #: t, neurons per output code
     q_out: int  #: prime; the output layer has t·q_out neurons
-    failure_bound: float  #: bound on P[a fixed input gets a wrong decision]
+    failure_bound: float  #: bound on P[a wrong decision] (one fixed input, or any input, per the guarantee)
 
     @property
     def n_input_neurons(self) -> int:
@@ -572,27 +576,83 @@ def naive_and_network(pairs, n_inputs: int) -> Network:
 # --------------------------------------------------------------------------- entry points
 
 
+LAYOUTS = ("auto", "one_layer", "three_channel")
+
+
+def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6,
+                  guarantee: str = "every_input") -> tuple[str, OneLayerSizes | ThreeChannelSizes]:
+    """The layout with fewer neurons for this instance, and its sizes.
+
+    Sizes both the one-layer construction (:func:`one_layer_sizes`) and the
+    three-channel one (:func:`three_channel_sizes`) for the same failure bound
+    and guarantee, and returns ``("one_layer", sizes)`` or
+    ``("three_channel", sizes)``, whichever has fewer neurons. The one layer
+    wins when no input is heavy (uniform pairs, a matching, a star, whose centre
+    never spoils); blocks win when hubs would spoil most output neurons (a
+    clique, power-law influences).
+    """
+    pairs = validate_pairs(pairs, n_inputs)
+    one = one_layer_sizes(pairs, n_inputs, k, failure_prob, guarantee=guarantee)
+    try:
+        three = three_channel_sizes(pairs, n_inputs, k, failure_prob, guarantee=guarantee)
+    except ValueError:
+        return "one_layer", one
+    return ("three_channel", three) if three.n_neurons < one.n_neurons else ("one_layer", one)
+
+
 def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, failure_prob: float = 1e-6,
                       code_size: int | None = None, output_code_size: int | None = None,
                       n_input_neurons: int | None = None, n_output_neurons: int | None = None,
-                      guarantee: str = "every_input") -> Network:
+                      guarantee: str = "every_input", layout: str = "auto") -> Network:
     """Build a network that computes the pairwise AND of ``pairs`` in superposition.
 
-    The three channels of the module docstring with the compute channel folded
-    into the output channel (:func:`build_one_layer_and_network`): the input
-    codes and output codes are fixed line codes, and only the weights between
-    them depend on the pairs. Sizes follow from m', k, the influences and
-    ``failure_prob`` (see :func:`one_layer_sizes`) and can be overridden; an
-    override that voids the bound raises ValueError.
+    The input codes and output codes are fixed line codes (functions of m, m',
+    the widths and the seed); only the weights between them depend on the
+    pairs. Two layouts of the compute channel:
 
-    What is guaranteed: for every input, every true AND is decoded present
-    (deterministic, no false negatives). By default (``guarantee=
-    "every_input"``) the probability over the seeded codes that *any* input
-    with at most k actives gets a wrong decision is bounded by
+    * ``"one_layer"`` (:func:`build_one_layer_and_network`): the output neurons
+      compute; sizes from :func:`one_layer_sizes`, or the widths given;
+    * ``"three_channel"`` (:func:`build_three_channel_and_network`): clamped
+      compute units, light outputs in a shared pool and each hub's outputs in a
+      block of its own, routed to the output codes; sizes from
+      :func:`three_channel_sizes` (``code_size`` and ``output_code_size`` set s
+      and t_c = t);
+    * ``"auto"`` (default): whichever has fewer neurons (:func:`choose_layout`);
+      giving explicit widths picks the one layer.
+
+    What is guaranteed, in every layout: for every input, every true AND is
+    decoded present (deterministic, no false negatives). By default
+    (``guarantee="every_input"``) the probability over the seeded codes that
+    *any* input with at most k actives gets a wrong decision is bounded by
     ``failure_prob`` (with the rows of an output code treated as independent);
     with ``"per_input"`` only the probability for one fixed input is, which
-    an adversary who picks the input after seeing the network can beat.
+    an adversary who picks the input after seeing the network can beat. An
+    override that voids the bound raises ValueError.
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    pairs = validate_pairs(pairs, n_inputs)
+    k = _check_k(k, n_inputs)
+    failure_prob = _check_prob(failure_prob, "failure_prob")
+    guarantee = _check_guarantee(guarantee)
+    widths_given = not (code_size is None and output_code_size is None
+                        and n_input_neurons is None and n_output_neurons is None)
+    if layout == "three_channel" and (n_input_neurons is not None or n_output_neurons is not None):
+        raise ValueError("the three-channel layout takes code_size and output_code_size, not widths; "
+                         "its widths come from three_channel_sizes")
+    if layout == "auto" and not widths_given:
+        layout, sizes = choose_layout(pairs, n_inputs, k, failure_prob, guarantee)
+        if layout == "three_channel":
+            return build_three_channel_and_network(pairs, n_inputs, k, seed, sizes=sizes, guarantee=guarantee)
+        return build_one_layer_and_network(pairs, n_inputs, k, seed, code_size=sizes.code_size,
+                                           output_code_size=sizes.output_code_size,
+                                           n_input_neurons=sizes.n_input_neurons,
+                                           n_output_neurons=sizes.n_output_neurons, failure_prob=failure_prob,
+                                           guarantee=guarantee)
+    if layout == "three_channel":
+        sizes = three_channel_sizes(pairs, n_inputs, k, failure_prob, code_size=code_size,
+                                    compute_size=output_code_size, guarantee=guarantee)
+        return build_three_channel_and_network(pairs, n_inputs, k, seed, sizes=sizes, guarantee=guarantee)
     return build_one_layer_and_network(pairs, n_inputs, k, seed, failure_prob=failure_prob,
                                        code_size=code_size, output_code_size=output_code_size,
                                        n_input_neurons=n_input_neurons, n_output_neurons=n_output_neurons,
@@ -714,29 +774,6 @@ def phase_transition(pairs, n_inputs: int, k: int, n_points: int, random_samples
 # --------------------------------------------------------------------------- three channels: sizing
 
 
-def gate_weight(code_size: int, k: int) -> int:
-    """The owner weight W of a gated block unit: the least W with W(s-k) ≥ (k-1)s + 2.
-
-    A block unit of owner h has weight W on S_h, 1 on the partner codes outside
-    S_h, and bias -(W s + s - 2). With h inactive every active input meets S_h
-    in at most one neuron, so the owner sum O is at most k and the partner sum
-    P at most k s, and W k + k s ≤ W s + s - 2 keeps the unit off: a block is
-    silent, for every input, while its owner is.
-    """
-    s, k = int(code_size), int(k)
-    if s <= k:
-        raise ValueError(f"gated blocks need code_size > k (exact owner detection); got code_size = {s}, k = {k}")
-    return -(-((k - 1) * s + 2) // (s - k))
-
-
-def _gated_code_sizes(k: int) -> list[int]:
-    """Code sizes s for which the gate leaves room: W(k-1), what other actives can add on S_h, ≤ (s-1)/2."""
-    s = k + 1
-    while gate_weight(s, k) * (k - 1) > (s - 1) / 2:
-        s += 1
-    return [s, s + 2]
-
-
 @dataclass(frozen=True)
 class ThreeChannelSizes:
     """Sizes of the three-channel construction and its failure bound."""
@@ -745,12 +782,11 @@ class ThreeChannelSizes:
     q_in: int  #: prime; the input channel has s·q_in neurons
     compute_size: int  #: t_c, compute units per output
     n_light_units: int  #: units of the shared pool of light outputs
-    heavy_inputs: np.ndarray  #: the owners of blocks (inputs of influence above the threshold)
+    heavy_inputs: np.ndarray  #: the owners of blocks (heavy inputs that own at least one pair)
     block_sizes: np.ndarray  #: units in each owner's block
     output_code_size: int  #: t, neurons per output code
     q_out: int  #: prime; the output channel has t·q_out neurons
-    gate: int  #: W, the weight on the owner's code in a block
-    failure_bound: float  #: bound on P[a fixed input gets a wrong decision]
+    failure_bound: float  #: bound on P[a wrong decision] (one fixed input, or any input, per the guarantee)
 
     @property
     def n_input_neurons(self) -> int:
@@ -778,93 +814,119 @@ def _poisson_sf(threshold, mean):
     return np.where(threshold <= 0, 1.0, pdtrc(np.maximum(threshold - 1, 0), np.maximum(mean, 1e-300)))
 
 
+def _shared_weights(n_common: int, c_max: int, q_in: float) -> tuple[np.ndarray, np.ndarray]:
+    """Values c = 0..c_max of Binomial(n_common, 1/q_in) and their probabilities; the last collects the tail."""
+    c = np.arange(c_max + 1)
+    weight = np.diff(bdtr(c.astype(float), n_common, 1.0 / q_in), prepend=0.0)
+    weight[-1] = _binom_sf(c_max - 1, n_common, 1.0 / q_in)
+    return c, weight
+
+
 def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, sizes_heavy: tuple,
                                 code_size: int, q_in: int, compute_size: int, output_code_size: int,
-                                q_out, d_k: float) -> np.ndarray:
-    """Bound on P[a fixed k-sparse input gets a wrong decision], three channels.
+                                q_out, d_k: float, *, guarantee: str = "per_input",
+                                n_inputs: int | None = None) -> np.ndarray:
+    """Bound on P[a wrong decision], three channels: for one fixed input, or for any input at all.
+
+    Every compute unit u serves a set of outputs whose endpoints form its group
+    G_u; it has weight 1 on the union of their input codes and fires iff the
+    input puts at least 2s there. Light outputs share a pool of N_L units at
+    random; the outputs owned by a heavy input h share a block of B_h = t_c q_h
+    units of their own (t_c rows of q_h, q_h prime), so h belongs to the groups
+    of its block and of no other unit. In a block, output (h, x) gets the units
+    of a line over GF(q_h), one per row, so two outputs of h share at most one
+    unit.
 
     Compute stage. A unit of an absent output ℓ with an active endpoint is
-    *spoiled* (on) with probability at most
+    *spoiled* (on) if another active input is in its group or if the other
+    actives' codes cover s neurons of its union:
 
     * light ℓ: p_L(c) = d_L t_c / N_L + P[Bin((k-1)s, f_L) ≥ s - c], where d_L
       is the sum of the k-1 largest light influences (an active y lies in the
-      unit's endpoint set R_u with probability ≤ d_y t_c / N_L),
-      f_L = 1 - (1 - 1/q_in)^{2 r_L} the share of a row its endpoint codes cover
-      (r_L = m'_L t_c / N_L outputs per unit) and c ~ Bin(2s(k-1), 1/q_in) what
-      the others put on ℓ's own endpoint codes (shared by all t_c units);
-    * heavy ℓ = (h, x) with h active: p_H(c) = (k-1) t_c / B + P[Bin((k-1)s, f_H)
-      ≥ s - 1 - W c], where B is the smallest block, f_H the largest partner
-      coverage of a block unit and c = O - s ~ Bin((k-1)s, 1/q_in) the other
-      actives' share of S_h (at most k-1, shared by the whole block). A heavy
-      output with its owner inactive never fires (:func:`gate_weight`).
+      group with probability ≤ d_y t_c / N_L), f_L = 1 - (1 - 1/q_in)^{2 r_L}
+      the share of a row that r_L = m'_L t_c / N_L outputs' codes cover, and
+      c ~ Bin(2s(k-1), 1/q_in) what the others put on ℓ's own endpoint codes
+      (shared by all t_c units);
+    * heavy ℓ = (h, x): another active in a unit's group is a partner y of h,
+      and the line of (h, y) meets the line of ℓ in at most one unit, so at
+      most k-1 of ℓ's units are spoiled this way, for every input; each other
+      unit is spoiled by cover with probability
+      p_H(c) = P[Bin((k-1)s, f_H) ≥ s - c], f_H = 1 - (1 - 1/q_in)^{r_H + 1}
+      (h and the r_H partners a unit serves), and Y ≤ (k-1) + Bin(t_c-k+1, p_H).
 
     Routing stage. Output neuron w fires iff at least t_c units of V_w are on.
     The units of ℓ's own compute code that are on, Y ~ Bin(t_c, p), count in all
     t rows; the other on units land in V_w independently per row, each with
     probability r/q_out (r = outputs a unit serves, at most r_max), so their
     number is at most Poisson(μ) with μ = n_on r_max / q_out and
-    n_on = C(k,2) t_c + k·max(max_h B_h E[interference], d_L t_c E[p_L]) the on units. At most
-    C(k,2) rows of T_ℓ meet a true output's code (line codes), so
+    n_on = C(k,2) t_c + k·max(max_h B_h E[cover_H], d_L t_c E[p_L]) the on
+    units. At most C(k,2) rows of T_ℓ meet a true output's code (line codes), so
 
         P₁ = Σ_c P[c] Σ_y Bin(y; t_c, p(c)) · P[Poisson(μ) ≥ t_c - y]^{t - C(k,2)}
 
-    for outputs with an active endpoint: at most D_k light ones, and at most d_h
-    heavy ones per active owner h, whose p depends on its block (the heavy term is
-    k max_h d_h P₁(h)); and
-    P₂ = P[Poisson(μ) ≥ t_c]^{t - C(k,2)} + (light units needing 2s) for the m'
-    others; the bound is D_k max(P₁ light, P₁ heavy) + m' P₂. Rows and units are
-    treated as independent, as in the one-layer bound. Vectorised over q_out.
+    for outputs with an active endpoint and
+    P₂ = P[Poisson(μ) ≥ t_c]^{t - C(k,2)} + P[Bin(ks, f_L) ≥ 2s]^{t_c} for the
+    others. For one fixed input (``guarantee="per_input"``) the bound is
+    D_k P₁(light) + k max_h d_h P₁(h) + m' P₂. For every input at once
+    (``"every_input"``, needs ``n_inputs``) it is N₁ max(P₁(light), max_h P₁(h))
+    + N₂ P₂ with the event counts N₁, N₂ of :func:`_union_counts`. Rows and
+    units are treated as independent, as in the one-layer bound. Vectorised
+    over q_out.
     """
+    guarantee = _check_guarantee(guarantee)
+    if guarantee == "every_input" and n_inputs is None:
+        raise ValueError("guarantee='every_input' needs n_inputs (the union runs over every input)")
     n_light, n_light_units, d_light = sizes_light
-    owner_degrees, blocks, r_heavy, f_heavy, gate = sizes_heavy
+    owner_degrees, blocks, r_heavy = sizes_heavy
     has_blocks = len(blocks) > 0
     s, t_c, t = int(code_size), int(compute_size), int(output_code_size)
     q_out = np.atleast_1d(np.asarray(q_out, float))
+    spoiled_by_partners = min(k - 1, t_c)
     rows_free = t - comb(k, 2)
     if rows_free < 1:
         return np.ones_like(q_out)
     y = np.arange(t_c + 1)
-
-    def shared(n_common, c_max):
-        c = np.arange(c_max + 1)
-        weight = np.diff(bdtr(c.astype(float), n_common, 1.0 / q_in), prepend=0.0)
-        weight[-1] = _binom_sf(c_max - 1, n_common, 1.0 / q_in)
-        return c, weight
+    c, w_c = _shared_weights(2 * s * (k - 1), min(s, 2 * (k - 1)), q_in)
 
     r_light = n_light * t_c / max(n_light_units, 1)
     f_light = -np.expm1(2.0 * r_light * np.log1p(-1.0 / q_in))
-    c_l, w_l = shared(2 * s * (k - 1), min(s, 2 * (k - 1)))
-    p_light = np.minimum(1.0, d_light * t_c / max(n_light_units, 1) + _binom_sf(s - c_l - 1, (k - 1) * s, f_light))
-    if n_light == 0:
-        p_light = np.zeros_like(p_light)
-    c_h, w_h = shared((k - 1) * s, k - 1)
-    interference_heavy = _binom_sf(s - 2 - gate * c_h, (k - 1) * s, f_heavy)
+    cover_light = _binom_sf(s - c - 1, (k - 1) * s, f_light)
+    p_light = np.minimum(1.0, d_light * t_c / max(n_light_units, 1) + cover_light) if n_light else 0.0 * c
+    f_heavy = -np.expm1((r_heavy + 1.0) * np.log1p(-1.0 / q_in))
+    cover_heavy = _binom_sf(s - c - 1, (k - 1) * s, f_heavy)
     if has_blocks:
-        # One spoil probability per distinct block size; the bound keeps the worst d_h · P₁ over owners.
+        # One spoil probability per distinct block size; the per-input bound keeps the worst d_h · P₁.
         block_values = np.unique(blocks)
         degree_values = np.maximum.reduceat(owner_degrees[np.argsort(blocks, kind="stable")],
                                             np.searchsorted(np.sort(blocks), block_values))
-        p_heavy = np.minimum(1.0, (k - 1) * t_c / block_values[:, None] + interference_heavy[None, :])
-    r_max = max(r_light if n_light else 0.0, r_heavy)
-    # On units beyond the true outputs' own: a block's units switched on by interference alone (the
-    # partner-spoiled ones are units of true outputs), and light units holding two active endpoints.
-    n_on = comb(k, 2) * t_c + k * max(float(blocks.max()) * float(interference_heavy @ w_h) if has_blocks else 0.0,
-                                      d_light * t_c * float(p_light @ w_l))
+        p_heavy = np.broadcast_to(cover_heavy, (block_values.size, cover_heavy.size))
+    r_max = max(r_light if n_light else 0.0, r_heavy if has_blocks else 0.0)
+    n_on = comb(k, 2) * t_c + k * max(float(blocks.max()) * float(cover_heavy @ w_c) if has_blocks else 0.0,
+                                      d_light * t_c * float(p_light @ w_c))
     mu = n_on * r_max / q_out  # (Q,)
     tail = _poisson_sf(t_c - y[None, :], mu[:, None]) ** rows_free  # (Q, t_c + 1)
 
-    def p_one(c_weights, p_of_c):
-        # P[Y = y] for Y ~ Bin(t_c, p), p of shape (..., C) -> (..., C, t_c + 1)
+    def p_one(p_of_c, fixed=0):
+        # Y = fixed + Bin(t_c - fixed, p), p of shape (..., C): P[Y = y] of shape (..., C, t_c + 1),
+        # summed against the routing tail.
+        n, z = t_c - fixed, y - fixed
         p = np.asarray(p_of_c, float)[..., None]
-        binom = np.exp(_log_comb(t_c, y) + y * np.log(np.maximum(p, 1e-300)) + (t_c - y) * np.log1p(-np.minimum(p, 1 - 1e-16)))
+        with np.errstate(invalid="ignore"):
+            binom = np.exp(_log_comb(n, np.clip(z, 0, n)) + z * np.log(np.maximum(p, 1e-300))
+                           + (n - z) * np.log1p(-np.minimum(p, 1 - 1e-16)))
         binom = np.where(p >= 1, (y == t_c).astype(float), binom)
-        return np.einsum("qy,...cy,c->...q", tail, binom, c_weights)
+        binom = np.where((z < 0) | (z > n), 0.0, binom)
+        return np.einsum("qy,...cy,c->...q", tail, binom, w_c)
 
-    light_term = d_k * p_one(w_l, p_light) if n_light else 0.0
-    heavy_term = k * np.max(degree_values[:, None] * p_one(w_h, p_heavy), axis=0) if has_blocks else 0.0
+    light_one = p_one(p_light) if n_light else np.zeros_like(q_out)
+    heavy_one = p_one(p_heavy, spoiled_by_partners) if has_blocks else np.zeros((1, q_out.size))
     p2_light = _binom_sf(2 * s - 1, k * s, f_light) ** t_c if n_light else 0.0
     p2 = tail[:, 0] + p2_light
-    return np.minimum(1.0, light_term + heavy_term + n_outputs * p2)
+    if guarantee == "per_input":
+        heavy_term = k * np.max(degree_values[:, None] * heavy_one, axis=0) if has_blocks else 0.0
+        return np.minimum(1.0, d_k * light_one + heavy_term + n_outputs * p2)
+    n_first, n_second = _union_counts(guarantee, n_inputs, n_outputs, k, d_k)
+    return np.minimum(1.0, n_first * np.maximum(light_one, heavy_one.max(axis=0)) + n_second * p2)
 
 
 def _log_comb(n, y):
@@ -881,86 +943,106 @@ def _owners(pairs: np.ndarray, degrees: np.ndarray, heavy: np.ndarray) -> np.nda
     return np.where(heavy[owner], owner, -1)
 
 
-def _heavy_split(degrees: np.ndarray, pairs: np.ndarray, k: int, r_cap: float):
-    """Heavy inputs for a cap r_cap on the outputs a unit serves, and their owners.
+def _heavy_split(degrees: np.ndarray, pairs: np.ndarray, k: int, r_cap: float, share: float) -> np.ndarray:
+    """Owner of each pair (-1 for light pairs) for a cap r_cap on the outputs a unit serves.
 
-    An input is heavy when, mixed into the light pool, it would sit in more than
-    1/(8(k-1)) of the units: d t_c / N_L = d r_cap / m'_L > 1/(8(k-1)), with m'_L
-    the light outputs (found by one refinement from m'_L = m').
+    An input is heavy when, mixed into a light pool of N = m' t_c / r_cap units,
+    it would sit in more than a ``share`` of them divided among the k-1 other
+    actives: d t_c / N = d r_cap / m' > share / (k-1).
     """
-    n_light = len(pairs)
-    for _ in range(2):
-        heavy = degrees > n_light / (8.0 * max(k - 1, 1) * r_cap)
-        owner = _owners(pairs, degrees, heavy)
-        n_light = int(np.count_nonzero(owner < 0))
-    return heavy, owner
+    heavy = degrees > share * len(pairs) / (max(k - 1, 1) * r_cap)
+    return _owners(pairs, degrees, heavy)
 
 
-def _block_sizes(owner_degrees: np.ndarray, k: int, t_c: int, r_cap: float, spread: int = 4) -> np.ndarray:
-    """B_h = max(spread (k-1) t_c, ⌈d_h t_c / r_cap⌉).
+def _block_primes(owner_degrees: np.ndarray, t_c: int, r_cap: float) -> np.ndarray:
+    """q_h = the least prime ≥ max(t_c, √d_h, d_h / r_cap): the block of h has t_c·q_h units.
 
-    The first term makes an absent pair of an active owner rarely have all its
-    t_c units spoiled by the owner's ≤ k-1 active partners (probability about
-    ((k-1) t_c / B_h)^{t_c} ≤ spread^{-t_c}); the second caps the outputs a unit
-    serves at r_cap, so that the owner's on units spread thinly over the
-    routing neurons. Summed over owners, Σ B_h ≤ spread (k-1) t_c |H| + 2m' t_c / r_cap.
+    q_h ≥ t_c and q_h² ≥ d_h make room for d_h distinct lines of t_c points;
+    q_h ≥ d_h / r_cap caps the outputs a unit serves (d_h / q_h) at r_cap, so
+    that the on units spread thinly over the routing neurons. Summed over
+    owners, Σ B_h ≤ t_c Σ_h (t_c + √d_h) + 2m' t_c / r_cap, up to the prime gaps.
     """
-    return np.maximum(spread * (k - 1) * t_c, np.ceil(owner_degrees * t_c / r_cap)).astype(np.int64)
+    need = np.maximum(np.maximum(t_c, np.ceil(np.sqrt(owner_degrees))), np.ceil(owner_degrees / r_cap))
+    return _next_primes(need.astype(np.int64))
+
+
+def _next_primes(values: np.ndarray) -> np.ndarray:
+    """The least prime ≥ each value (vectorised: a sieve up to twice the largest, by Bertrand's postulate)."""
+    if values.size == 0:
+        return values.astype(np.int64)
+    limit = 2 * max(int(values.max()), 2) + 1
+    sieve = np.ones(limit + 1, bool)
+    sieve[:2] = False
+    for d in range(2, isqrt(limit) + 1):
+        if sieve[d]:
+            sieve[d * d::d] = False
+    primes = np.flatnonzero(sieve)
+    return primes[np.searchsorted(primes, values)]
 
 
 def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
-                        code_size: int | None = None, compute_size: int | None = None) -> ThreeChannelSizes:
+                        code_size: int | None = None, compute_size: int | None = None,
+                        guarantee: str = "every_input") -> ThreeChannelSizes:
     """Choose the sizes of the three-channel construction.
 
     Minimises the neurons s q_in + 2 (N_L + Σ B_h) + t q_out subject to
     :func:`three_channel_failure_bound` ≤ ``failure_prob``. One knob, r_cap
     (the most outputs a compute unit serves), sets the light pool
-    N_L = ⌈m'_L t_c / r_cap⌉, the blocks (:func:`_block_sizes`) and which
-    inputs are heavy (:func:`_heavy_split`); the search runs over s (the least
-    sizes with room for the gate, see :func:`gate_weight`), t_c = t in 4..10,
+    N_L = ⌈m'_L t_c / r_cap⌉, the blocks (:func:`_block_primes`) and which
+    inputs are heavy (:func:`_heavy_split`); the search runs over s, t_c = t,
     q_in and r_cap on geometric grids, and the least feasible q_out.
     Since μ ∝ r_cap / q_out, q_out ∝ r_cap, and with r_cap ∝ √m' both the
-    routing and the compute channel take Θ(√m' · t) neurons.
+    routing and the compute channel take Θ(√m' · t) neurons. ``guarantee``
+    is what ``failure_prob`` bounds, as in :func:`one_layer_sizes`.
     """
     pairs = validate_pairs(pairs, n_inputs)
     k = _check_k(k, n_inputs)
     failure_prob = _check_prob(failure_prob, "failure_prob")
+    guarantee = _check_guarantee(guarantee)
     n_outputs = len(pairs)
     degrees = influence(pairs, n_inputs)
     d_k = float(np.sort(degrees)[::-1][:k].sum())
-    s_values = [code_size] if code_size is not None else _gated_code_sizes(k)
-    t_values = [compute_size] if compute_size is not None else list(range(max(4, comb(k, 2) + 1), 11))
-    q_out_grid = np.array(_primes_from(max(max(t_values), isqrt(n_outputs - 1) + 1, 2), 40, 1.15), float)
+    s_values = [check_int(code_size, "code_size", 2)] if code_size is not None else [4, 6, 8, 11, 14]
+    t_values = ([check_int(compute_size, "compute_size", comb(k, 2) + 1)] if compute_size is not None
+                else list(range(max(4, comb(k, 2) + 1), 15, 2)))
+    q_out_grid = np.array(_primes_from(max(max(t_values), isqrt(n_outputs - 1) + 1, 2), 48, 1.15), float)
     best = None
-    for r_cap in np.sqrt(n_outputs) * 2.0 ** np.arange(-4, 3, 0.5):
-        heavy, owner = _heavy_split(degrees, pairs, k, float(r_cap))
-        owners = np.nonzero(heavy)[0]
+    splits_seen = set()
+    for r_cap, share in product(np.sqrt(n_outputs) * 2.0 ** np.arange(-4, 3, 0.5), (1 / 64, 1 / 16, 1 / 4, 1)):
+        owner = _heavy_split(degrees, pairs, k, float(r_cap), share)
+        if (r_cap, int(np.count_nonzero(owner >= 0))) in splits_seen:
+            continue  # the heavy inputs are chosen by a degree threshold, so equal counts mean equal splits
+        splits_seen.add((r_cap, int(np.count_nonzero(owner >= 0))))
+        # Blocks go to the inputs that own a pair; a heavy input whose pairs all
+        # belong to heavier partners (a star's leaves) needs none.
+        owners = np.unique(owner[owner >= 0])
         n_light = int(np.count_nonzero(owner < 0))
         light_deg = influence(pairs[owner < 0], n_inputs) if n_light else np.zeros(1)
         d_light = float(np.sort(light_deg)[::-1][: max(k - 1, 0)].sum())
         owner_deg = np.bincount(owner[owner >= 0], minlength=n_inputs)[owners].astype(float)
         for s in s_values:
-            gate = gate_weight(s, k)
-            for q_in in _primes_from(max(s, isqrt(n_inputs - 1) + 1), 5, 1.4):
+            for q_in in _primes_from(max(s, isqrt(n_inputs - 1) + 1), 8, 1.4):
                 for t_c in t_values:
                     n_light_units = int(np.ceil(n_light * t_c / r_cap)) if n_light else 0
                     if n_light and n_light_units < t_c:
                         continue
-                    for spread in (4, 8, 16) if len(owners) else (4,):
-                        blocks = _block_sizes(owner_deg, k, t_c, float(r_cap), spread)
-                        r_heavy = float((owner_deg * t_c / blocks).max()) if len(blocks) else 0.0
-                        f_heavy = -np.expm1(r_heavy * np.log1p(-1.0 / q_in))
-                        heavy_terms = (owner_deg, blocks, r_heavy, f_heavy, gate)
-                        bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light), heavy_terms,
-                                                            s, q_in, t_c, t_c, q_out_grid, d_k)
-                        ok = np.nonzero(bound <= failure_prob)[0]
-                        if not len(ok):
-                            continue
-                        q_out = int(q_out_grid[ok[0]])
-                        n = s * q_in + 2 * (n_light_units + int(blocks.sum())) + t_c * q_out
-                        if best is None or n < best.n_neurons:
-                            best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, t_c, q_out, gate,
-                                                     float(bound[ok[0]]))
+                    block_primes = _block_primes(owner_deg, t_c, float(r_cap))
+                    blocks = t_c * block_primes
+                    fixed = s * q_in + 2 * (n_light_units + int(blocks.sum()))
+                    if best is not None and fixed + t_c * int(q_out_grid[0]) >= best.n_neurons:
+                        continue  # cannot beat the best even with the narrowest routing layer
+                    r_heavy = float((owner_deg / block_primes).max()) if len(blocks) else 0.0
+                    bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light),
+                                                        (owner_deg, blocks, r_heavy), s, q_in, t_c, t_c,
+                                                        q_out_grid, d_k, guarantee=guarantee, n_inputs=n_inputs)
+                    ok = np.nonzero(bound <= failure_prob)[0]
+                    if not len(ok):
+                        continue
+                    q_out = int(q_out_grid[ok[0]])
+                    n = fixed + t_c * q_out
+                    if best is None or n < best.n_neurons:
+                        best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, t_c, q_out,
+                                                 float(bound[ok[0]]))
     if best is None:
         raise ValueError(f"no three-channel sizes within the search range meet failure_prob = {failure_prob}")
     return best
@@ -982,35 +1064,35 @@ def _draw_units(n_sets: int, size: int, n_units: np.ndarray, rng: np.random.Gene
 
 
 def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, failure_prob: float = 1e-6,
-                                    sizes: ThreeChannelSizes | None = None) -> Network:
-    """Build the three-channel AND network: input codes, gated compute units, routing to output codes.
+                                    sizes: ThreeChannelSizes | None = None,
+                                    guarantee: str = "every_input") -> Network:
+    """Build the three-channel AND network: input codes, compute units, routing to output codes.
 
     Layer 1 holds two ReLUs per compute unit u, ReLU(p_u) and ReLU(p_u - 1),
-    whose difference c_u is exactly 0 or 1 because p_u is an integer. A light
-    unit has weight 1 on the union of the codes of the endpoints it serves and
-    bias -(2s-1); a unit in the block of owner h has weight W on S_h, 1 on the
-    codes of the partners it serves outside S_h, and bias -(W s + s - 2)
-    (:func:`gate_weight`). Output neuron w adds c_u over the units V_w of the
-    outputs whose code holds w and fires iff the sum is at least t_c.
+    whose difference c_u is exactly 0 or 1 because p_u is an integer. Unit u
+    has weight 1 on the union of the input codes of the endpoints of the
+    outputs it serves and bias -(2s-1). Light outputs get t_c units of the
+    shared pool at random; outputs owned by a heavy input h get t_c units of
+    h's own block. Output neuron w adds c_u over the units V_w of the outputs
+    whose code holds w and fires iff the sum is at least t_c. ``sizes``
+    defaults to :func:`three_channel_sizes` for ``failure_prob`` and
+    ``guarantee``.
 
-    No false negatives, for every input: a true light output puts 2s on each
-    of its units; a true heavy output (h, x) puts O ≥ s on S_h and at least
-    |S_x ∖ S_h| ≥ s - 1 on the partner weights, so p_u ≥ W s + s - 1 - (W s + s - 2) = 1;
-    so all t_c units of a true output are on and every neuron of its code sees
-    at least t_c.
+    No false negatives, for every input: a true output (a, b) puts
+    |S_a ∪ S_b| + |S_a ∩ S_b| = 2s on each of its units, so p_u ≥ 1 and c_u = 1
+    at all t_c of them, and every neuron of its output code sees at least t_c.
     """
     pairs = validate_pairs(pairs, n_inputs)
     k = _check_k(k, n_inputs)
     failure_prob = _check_prob(failure_prob, "failure_prob")
     if sizes is None:
-        sizes = three_channel_sizes(pairs, n_inputs, k, failure_prob)
-    s, t_c, gate = sizes.code_size, sizes.compute_size, sizes.gate
+        sizes = three_channel_sizes(pairs, n_inputs, k, failure_prob, guarantee=guarantee)
+    s, t_c = sizes.code_size, sizes.compute_size
     input_codes = input_code_book(n_inputs, sizes.n_input_neurons, s, seed)
     output_codes = output_code_book(len(pairs), sizes.n_output_neurons, sizes.output_code_size, seed)
-    degrees = influence(pairs, n_inputs)
     heavy = np.zeros(n_inputs, bool)
     heavy[sizes.heavy_inputs] = True
-    owner = _owners(pairs, degrees, heavy)
+    owner = _owners(pairs, influence(pairs, n_inputs), heavy)
     block_of = np.full(n_inputs, -1)
     block_of[sizes.heavy_inputs] = np.arange(len(sizes.heavy_inputs))
     starts = sizes.n_light_units + np.concatenate([[0], np.cumsum(sizes.block_sizes)[:-1]]).astype(np.int64)
@@ -1018,28 +1100,22 @@ def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0,
     is_heavy = owner >= 0
     units = np.empty((len(pairs), t_c), np.int64)
     units[~is_heavy] = _draw_units(int((~is_heavy).sum()), t_c, sizes.n_light_units, rng)
-    blocks = block_of[owner[is_heavy]]
-    units[is_heavy] = starts[blocks, None] + _draw_units(len(blocks), t_c, sizes.block_sizes[blocks], rng)
-    # Which inputs each unit reads at weight 1: both endpoints (light) or the partner (heavy).
-    partner = np.where(owner == pairs[:, 0], pairs[:, 1], pairs[:, 0])
-    reads = [(units[~is_heavy].ravel(), np.repeat(pairs[~is_heavy, 0], t_c)),
-             (units[~is_heavy].ravel(), np.repeat(pairs[~is_heavy, 1], t_c)),
-             (units[is_heavy].ravel(), np.repeat(partner[is_heavy], t_c))]
-    rows, cols = (np.concatenate(x) for x in zip(*reads))
+    # Each owner's outputs take distinct lines of its block: t_c rows of q_h units.
+    heavy_rows = np.nonzero(is_heavy)[0]
+    heavy_rows = heavy_rows[np.argsort(owner[heavy_rows], kind="stable")]
+    block_ids = block_of[owner[heavy_rows]]
+    bounds = np.searchsorted(block_ids, np.arange(len(sizes.heavy_inputs) + 1))
+    for j in range(len(sizes.heavy_inputs)):
+        rows = heavy_rows[bounds[j]:bounds[j + 1]]
+        lines = LineCodeSizes(t_c, int(sizes.block_sizes[j]) // t_c)
+        units[rows] = starts[j] + line_code_book(len(rows), lines, _child_seed(seed, 3 + j))
     n_units = sizes.n_units
-    reads = sp.csr_matrix((np.ones(rows.size, np.float32), (rows, cols)), shape=(n_units, n_inputs))
-    union = _binarise(reads @ input_codes)
-    unit_owner = np.full(n_units, -1)
-    for j, h in enumerate(sizes.heavy_inputs):
-        unit_owner[starts[j]:starts[j] + sizes.block_sizes[j]] = h
-    in_block = np.nonzero(unit_owner >= 0)[0]
-    owner_codes = sp.csr_matrix((np.ones(in_block.size, np.float32), (in_block, unit_owner[in_block])),
-                                shape=(n_units, n_inputs)) @ input_codes
-    owner_codes = _binarise(owner_codes) if owner_codes.nnz else owner_codes
-    # Partner weights stay off the owner's code; the owner's code carries W.
-    compute = (union - union.multiply(owner_codes) + gate * owner_codes).tocsr()
-    compute.eliminate_zeros()
-    bias = np.where(unit_owner >= 0, -(gate * s + s - 2.0), -(2.0 * s - 1.0))
+    groups = sp.csr_matrix((np.ones(2 * units.size, np.float32),
+                            (np.concatenate([units.ravel(), units.ravel()]),
+                             np.concatenate([np.repeat(pairs[:, 0], t_c), np.repeat(pairs[:, 1], t_c)]))),
+                           shape=(n_units, n_inputs))
+    compute = _binarise(groups @ input_codes)
+    bias = np.full(n_units, -(2.0 * s - 1.0))
     layer1 = (sp.vstack([compute, compute]).tocsr(), np.concatenate([bias, bias - 1.0]))
     # Routing: V_w = units of the outputs whose code holds w; +1 on ReLU(p), -1 on ReLU(p - 1).
     t = sizes.output_code_size
@@ -1050,4 +1126,4 @@ def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0,
     layer2 = (sp.hstack([routes, -routes]).tocsr(), np.full(sizes.n_output_neurons, -(t_c - 1.0)))
     return Network(input_codes, [layer1, layer2], output_codes, 1.0,
                    name=f"three-channel AND (s={s}, t_c={t_c}, t={t}, {len(sizes.heavy_inputs)} blocks, "
-                        f"bound={sizes.failure_bound:.2g})")
+                        f"{guarantee.replace('_', '-')} bound={sizes.failure_bound:.2g})")

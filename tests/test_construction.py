@@ -5,7 +5,7 @@ from superpos.construction import (
     build_and_network,
     build_one_layer_and_network,
     build_three_channel_and_network,
-    gate_weight,
+    choose_layout,
     construction_neurons_curve,
     input_code_book,
     is_prime,
@@ -167,12 +167,38 @@ def test_three_channel_blocks_and_bound():
     diff = layer1[:, : sizes.n_units] - layer1[:, sizes.n_units:]
     assert set(np.unique(diff)) <= {0.0, 1.0}
     assert verify_random(net, pairs, 3, 2000, seed=1).wrong == 0
+    assert verify_adversarial(net, pairs, 3, 200, seed=2).wrong == 0
 
 
-def test_gate_weight_silences_blocks_and_needs_long_codes():
-    assert gate_weight(13, 3) == 3  # 3·(13-3) ≥ 2·13 + 2
-    with pytest.raises(ValueError, match="code_size > k"):
-        gate_weight(3, 3)
+def test_three_channel_block_outputs_share_at_most_one_unit():
+    # Blocks are t_c rows of q_h units and each owned output takes a line, so
+    # two outputs of one hub meet in at most one compute unit.
+    pairs = make_pairs("star", 200, 199, seed=0)
+    sizes = three_channel_sizes(pairs, 200, 3)
+    assert list(sizes.heavy_inputs) == [int(np.bincount(pairs.ravel()).argmax())]
+    net = build_three_channel_and_network(pairs, 200, 3, sizes=sizes)
+    routes = net.layers[1][0][:, : sizes.n_units]
+    units_of = [set(routes[net.output_codes[j, 0]].indices) for j in range(len(pairs))]
+    # Unit sets recovered from row 0 of each output code hold that output's t_c units.
+    assert all(len(u) >= sizes.compute_size for u in units_of)
+    block = sizes.block_sizes[0]
+    assert block % sizes.compute_size == 0 and C.is_prime(block // sizes.compute_size)
+
+
+def test_layout_is_chosen_per_instance():
+    uniform = make_pairs("uniform", 2000, 2000, seed=0)
+    assert choose_layout(uniform, 2000, 3)[0] == "one_layer"
+    hubs = make_pairs("power_law", 2000, 2000, seed=0)
+    layout, sizes = choose_layout(hubs, 2000, 3)
+    assert layout == "three_channel"
+    net = build_and_network(hubs, 2000, 3, seed=0)
+    assert net.n_neurons == sizes.n_neurons < one_layer_sizes(hubs, 2000, 3).n_neurons
+    forced = build_and_network(hubs, 2000, 3, seed=0, layout="one_layer")
+    assert len(forced.layers) == 1 and len(net.layers) == 2
+    with pytest.raises(ValueError, match="layout must be one of"):
+        build_and_network(hubs, 2000, 3, layout="two_layer")
+    with pytest.raises(ValueError, match="not widths"):
+        build_and_network(hubs, 2000, 3, layout="three_channel", n_input_neurons=3 * 47)
 
 
 def test_every_input_guarantee_is_a_union_over_all_inputs():
