@@ -47,12 +47,12 @@ import scipy.sparse as sp
 from superpos.families import as_input_matrix
 
 
-def _canonical_csr(matrix, name: str) -> sp.csr_matrix:
+def _canonical_csr(matrix, name: str, copy: bool = True) -> sp.csr_matrix:
     if not (sp.issparse(matrix) or isinstance(matrix, np.ndarray)):
         raise TypeError(f"{name} must be a scipy.sparse matrix or a numpy array, got {type(matrix).__name__}")
     if matrix.ndim != 2:
         raise ValueError(f"{name} must be 2-D, got {matrix.ndim} dimensions")
-    out = sp.csr_matrix(matrix, copy=True)
+    out = sp.csr_matrix(matrix, copy=copy)
     if not (np.issubdtype(out.dtype, np.number) or out.dtype == bool):
         raise ValueError(f"{name} must hold numbers, got dtype {out.dtype}")
     if out.dtype == bool or np.issubdtype(out.dtype, np.integer):
@@ -95,8 +95,10 @@ class Network:
     #: take, over all layers; set it on an instance before its first evaluation.
     dense_budget_bytes: ClassVar[int] = 2 * 2**30
 
-    def __post_init__(self):
-        codes = _canonical_csr(self.input_codes, "input_codes")
+    def __post_init__(self, copy: bool = True):
+        # The network keeps its own copy of the matrices it is given; only
+        # ``load``, which owns the arrays it has just read, skips the copy.
+        codes = _canonical_csr(self.input_codes, "input_codes", copy)
         if codes.nnz and not np.all(codes.data == 1):
             raise ValueError("input_codes must be a 0/1 matrix, found entry "
                              f"{codes.data[codes.data != 1][0]!r}")
@@ -110,7 +112,7 @@ class Network:
         for position, layer in enumerate(self.layers):
             if not (isinstance(layer, (list, tuple)) and len(layer) == 2):
                 raise ValueError(f"layers[{position}] must be a pair (W, b)")
-            weights = _canonical_csr(layer[0], f"layers[{position}] W")
+            weights = _canonical_csr(layer[0], f"layers[{position}] W", copy)
             if weights.shape[1] != width:
                 raise ValueError(f"layers[{position}] W has {weights.shape[1]} columns but the previous layer has "
                                  f"{width} neurons; W must have shape (n_out, {width})")
@@ -362,8 +364,11 @@ class Network:
                                      shape=tuple(stored[f"{prefix}_shape"]))
 
             layers = [(csr(f"layer{i}_W"), stored[f"layer{i}_b"]) for i in range(int(stored["n_layers"]))]
-            return cls(csr("input_codes"), layers, stored["output_codes"], float(stored["threshold"]),
-                       str(stored["name"]))
+            network = cls.__new__(cls)
+            network.input_codes, network.layers, network.output_codes = csr("input_codes"), layers, stored["output_codes"]
+            network.threshold, network.name = float(stored["threshold"]), str(stored["name"])
+        network.__post_init__(copy=False)   # the arrays were just read: no second copy of W
+        return network
 
 
 # A dense copy of Wᵀ costs n_in · n_out small integers; it pays off over the

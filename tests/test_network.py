@@ -151,3 +151,101 @@ def test_bad_arguments_to_compute(instance):
         network.compute([[15]])
     with pytest.raises(TypeError, match="threshold must be a real number"):
         Network(network.input_codes, network.layers, network.output_codes, "1")
+
+
+def random_network(seed, kind, n_layers=2, n_inputs=30, width=40, code_size=4, density=0.3):
+    """A random ReLU network whose weights are of one ``kind``; input codes overlap often.
+
+    kinds: "binary" (0/1 weights, negative integer biases), "signed" (weights in
+    −3..3, biases of both signs), "wide" (0..300, needs int16 and wide sums),
+    "huge" (sums beyond 2**24, which float32 cannot hold exactly), "float"
+    (real weights and biases).
+    """
+    rng = np.random.default_rng(seed)
+    codes = np.argsort(rng.random((n_inputs, width)), axis=1)[:, :code_size]
+    input_codes = sp.csr_matrix((np.ones(codes.size), (np.repeat(np.arange(n_inputs), code_size), codes.ravel())),
+                                shape=(n_inputs, width))
+    layers, n_in = [], width
+    for _ in range(n_layers):
+        mask = rng.random((width, n_in)) < density
+        values = {"binary": np.ones((width, n_in)), "signed": rng.integers(-3, 4, (width, n_in)),
+                  "wide": rng.integers(0, 301, (width, n_in)), "huge": rng.integers(0, 2**20, (width, n_in)),
+                  "float": rng.normal(size=(width, n_in))}[kind]
+        bias = {"binary": -rng.integers(0, 2 * code_size, width), "signed": rng.integers(-4, 3, width),
+                "wide": -rng.integers(0, 600, width), "huge": -rng.integers(0, 2**21, width),
+                "float": rng.normal(size=width)}[kind]
+        layers.append((sp.csr_matrix(mask * values), bias.astype(float)))
+        n_in = width
+    output_codes = np.argsort(rng.random((40, width)), axis=1)[:, :2]
+    return Network(input_codes, layers, output_codes, 1.0)
+
+
+def with_sparse_path(network):
+    """The same network evaluated only with the sparse csr product."""
+    generic = Network(network.input_codes, network.layers, network.output_codes, network.threshold)
+    generic.dense_budget_bytes = 0
+    return generic
+
+
+@pytest.mark.parametrize("kind", ["binary", "signed", "wide", "huge", "float"])
+@pytest.mark.parametrize("n_layers", [1, 2])
+def test_dense_path_equals_the_sparse_path(kind, n_layers):
+    network = random_network(3, kind, n_layers=n_layers)
+    generic = with_sparse_path(network)
+    inputs = F.sample_inputs(30, 5, 400, seed=4, exact=False)   # up to 5 actives: codes overlap, h⁰ reaches 2, 3
+    assert all(layer.dense is not None for layer in network._prepared[1])
+    assert all(layer.dense is None for layer in generic._prepared[1])
+    fast, slow = network.forward(inputs, batch_size=70), generic.forward(inputs, batch_size=70)
+    # Integer sums below 2**24 are exact on both paths; float32 sums agree bit for
+    # bit on layer 1 (both add in the stored order of h⁰), and to rounding after.
+    exact = n_layers == 1 or kind in ("binary", "signed", "wide")
+    for ours, reference in zip(fast, slow):
+        if exact:
+            assert np.array_equal(ours, reference)
+        else:
+            np.testing.assert_allclose(ours, reference, rtol=1e-5, atol=1e-4)   # cancellation in sums
+    assert np.count_nonzero(fast[-1]) > 0 and np.count_nonzero(fast[-1] == 0) > 0
+    decoded = network.compute(inputs, batch_size=70)
+    if exact:
+        assert (decoded != generic.compute(inputs, batch_size=70)).nnz == 0
+    if kind in ("binary", "signed", "wide"):
+        assert np.array_equal(decoded.toarray(), dense_replay(network, inputs)[1])
+
+
+def test_dense_path_picks_the_narrowest_exact_types():
+    prepared = {kind: random_network(0, kind, n_layers=1)._prepared[1][0] for kind in ["binary", "signed", "wide",
+                                                                                        "huge", "float"]}
+    assert [prepared[kind].dense.dtype for kind in prepared] == [np.uint8, np.int8, np.int16, np.float32, np.float32]
+    small = sp.csr_matrix(np.array([[1.0, 2.0, 0.0]]))
+    assert prepared["binary"]._accumulator(small) == np.uint8
+    assert prepared["wide"]._accumulator(small) == np.int16         # 3 · 300 > 255, weights stored as int16
+    assert prepared["wide"]._accumulator(sp.csr_matrix(np.array([[100.0, 100.0, 0.0]]))) == np.int32  # 6·10⁴
+    assert prepared["wide"]._accumulator(sp.csr_matrix(np.array([[6e4, 0.0, 0.0]]))) == np.float32     # > 2**24
+    assert prepared["huge"]._accumulator(small) == np.float32       # weights beyond int16 are stored as float32
+    assert prepared["signed"]._accumulator(small) == np.int8
+    assert prepared["binary"]._accumulator(sp.csr_matrix(np.array([[0.5, 1.0, 0.0]]))) == np.float32
+
+
+def test_dense_copy_needs_density_and_budget():
+    pairs = F.uniform_pairs(200, 300, seed=0)
+    assert naive_network(pairs, 200)._prepared[1][0].dense is None             # 2 weights per row of 200
+    network = random_network(1, "binary", n_layers=2)
+    network.dense_budget_bytes = 41 * 40                                       # room for one of two copies
+    assert [layer.dense is not None for layer in network._prepared[1]] == [True, False]
+
+
+@pytest.mark.parametrize("kind", ["binary", "signed", "float"])
+def test_preactivation_at_is_w_h_on_both_paths(kind):
+    network = random_network(5, kind, n_layers=2)
+    inputs = F.sample_inputs(30, 4, 50, seed=6, exact=False)
+    history, _ = dense_replay(network, inputs)
+    rng = np.random.default_rng(0)
+    rows, neurons = rng.integers(50, size=200), rng.integers(40, size=200)
+    weights = network.layers[1][0].toarray()
+    expected = (history[1][rows] * weights[neurons]).sum(axis=1)
+    expected_positive = (history[1][rows] * np.maximum(weights, 0)[neurons]).sum(axis=1)
+    for evaluated in (network, with_sparse_path(network)):
+        below = evaluated.forward(inputs, sparse=True)[1]
+        direct, positive = evaluated._preactivation_at(1, below, rows, neurons)
+        np.testing.assert_allclose(direct, expected, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(positive, expected_positive, rtol=1e-5, atol=1e-5)

@@ -115,3 +115,20 @@ def test_adversary_does_not_depend_on_workers():
     serial = V.adversarial_inputs(network, pairs, 3, 100, seed=3, chunk=30)
     parallel = V.adversarial_inputs(network, pairs, 3, 100, seed=3, chunk=30, n_jobs=2)
     assert (serial != parallel).nnz == 0
+
+
+@pytest.mark.parametrize("n_layers", [1, 2])
+def test_adversary_is_the_same_on_the_dense_and_sparse_paths(n_layers):
+    pairs = F.uniform_pairs(300, 400, seed=0)
+    network = undersized_network(pairs, 300, 120, 4)
+    if n_layers == 2:   # a second layer with weights of both signs and mixed biases
+        rng = np.random.default_rng(1)
+        second = sp.csr_matrix((rng.random((120, 120)) < 0.3) * rng.integers(-2, 4, (120, 120)))
+        network = Network(network.input_codes, network.layers + [(second, rng.integers(-3, 2, 120).astype(float))],
+                          network.output_codes, 1.0)
+    sparse_only = Network(network.input_codes, network.layers, network.output_codes, network.threshold)
+    sparse_only.dense_budget_bytes = 0
+    assert network._prepared[1][0].dense is not None and sparse_only._prepared[1][0].dense is None
+    dense_inputs = V.adversarial_inputs(network, pairs, 3, 60, seed=4)
+    assert (dense_inputs != V.adversarial_inputs(sparse_only, pairs, 3, 60, seed=4)).nnz == 0
+    assert V.count_errors(network, pairs, dense_inputs) == V.count_errors(sparse_only, pairs, dense_inputs)
