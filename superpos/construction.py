@@ -112,7 +112,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
-from math import comb, isqrt
+from math import comb, factorial, isqrt
 
 import numpy as np
 import scipy.sparse as sp
@@ -141,6 +141,8 @@ __all__ = [
     "next_prime",
     "one_layer_failure_bound",
     "one_layer_sizes",
+    "SpoilerCounts",
+    "spoiler_counts",
     "output_code_book",
     "PhaseTransition",
     "phase_transition",
@@ -305,15 +307,86 @@ def _influence_profile(pairs: np.ndarray, n_inputs: int, k: int) -> tuple[float,
     return d_k, d_spoil, float(spoilers[0]) if len(spoilers) else 0.0
 
 
+@dataclass(frozen=True)
+class SpoilerCounts:
+    """The events a failure bound adds up, grouped by the influence of the actives that can spoil.
+
+    A false positive of an absent output ℓ is helped by active inputs y that
+    are endpoints of other outputs sharing ℓ's neurons, with probability
+    growing with D = Σ_y d_y. ``first_counts[i]`` events have an active endpoint
+    of ℓ and other actives with D ≤ ``first_sums[i]``; ``second_counts[i]``
+    events have no active endpoint and actives with D ≤ ``second_sums[i]``.
+    """
+
+    first_sums: np.ndarray
+    first_counts: np.ndarray
+    second_sums: np.ndarray
+    second_counts: np.ndarray
+
+
+def _sum_edges(largest: float) -> np.ndarray:
+    """Bin edges for influence sums: every integer to 32, then steps of 12 %."""
+    # Sums of values already rounded up to an edge can pass `largest` by up to 12 %; cover that too.
+    steps = 32.0 * 1.12 ** np.arange(int(np.ceil(np.log(max(largest, 32.0) / 32.0) / np.log(1.12))) + 3)
+    return np.unique(np.concatenate([np.arange(33.0), np.ceil(steps)]))
+
+
+def _rebin(sums: np.ndarray, counts: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Move every sum up to the next edge (the bound grows with D, so this only loosens it)."""
+    index = np.searchsorted(edges, sums, side="left")
+    binned = np.bincount(index, weights=counts, minlength=edges.size)
+    keep = binned > 0
+    return edges[keep], binned[keep]
+
+
+def spoiler_counts(pairs, n_inputs: int, k: int, guarantee: str = "every_input") -> SpoilerCounts:
+    """Count the events of the one-layer failure bound by the influence of the spoiling actives.
+
+    ``"per_input"``, one fixed input A: at most D_k absent outputs with an
+    active endpoint, whose other actives carry at most D_spoil (the k-1
+    largest spoiler influences), and m' without, whose actives carry at most
+    k·d_spoil. ``"every_input"``, every input with at most k actives: for the
+    first kind 2m' times the number of sets Y of j < k spoilers with influence
+    sum D, for the second m' times the number of sets of j ≤ k. A spoiler is an
+    input outside some pair (a star's centre is in every pair, so it never helps
+    a false positive and counts with influence 0). The sets are counted from the
+    histogram of influences, convolved j times in bins that round sums up (so
+    the counts can only overstate the bound), and divided by j! (ordered
+    tuples, repeats included, over-count sets).
+    """
+    pairs = validate_pairs(pairs, n_inputs)
+    guarantee = _check_guarantee(guarantee)
+    n_outputs = len(pairs)
+    if guarantee == "per_input":
+        d_k, d_spoil, d_max = _influence_profile(pairs, n_inputs, k)
+        return SpoilerCounts(np.array([d_spoil]), np.array([d_k]), np.array([k * d_max]), np.array([float(n_outputs)]))
+    degrees = influence(pairs, n_inputs).astype(float)
+    degrees[degrees >= n_outputs] = 0.0
+    edges = _sum_edges(k * max(degrees.max(), 1.0))
+    single_sums, single_counts = _rebin(degrees, np.ones_like(degrees), edges)
+    by_size = [(np.zeros(1), np.ones(1))]
+    for j in range(1, k + 1):
+        sums, counts = by_size[-1]
+        by_size.append(_rebin((sums[:, None] + single_sums[None, :]).ravel(),
+                              (counts[:, None] * single_counts[None, :]).ravel(), edges))
+    sets = [(sums, counts / factorial(j)) for j, (sums, counts) in enumerate(by_size)]
+
+    def combine(parts, scale):
+        sums = np.concatenate([p[0] for p in parts])
+        counts = np.concatenate([p[1] for p in parts])
+        return _rebin(sums, counts * scale, edges)
+
+    return SpoilerCounts(*combine(sets[:k], 2.0 * n_outputs), *combine(sets, float(n_outputs)))
+
+
 def one_layer_failure_bound(n_outputs: int, k: int, code_size: int, q_in: int, output_code_size: int,
-                            q_out: int, d_k: float, d_spoil: float, d_max: float, *,
-                            guarantee: str = "per_input", n_inputs: int | None = None) -> float:
+                            q_out, spoilers: SpoilerCounts) -> np.ndarray:
     """Bound on the probability of a wrong decision: for one fixed input, or for any input at all.
 
-    With ``guarantee="per_input"`` it bounds P[a fixed k-sparse input gets a
-    wrong decision]; with ``guarantee="every_input"`` (needs ``n_inputs``) it
-    bounds P[some input with at most k actives gets a wrong decision], the
-    union of the same events over every such input (:func:`_union_counts`).
+    ``spoilers`` (:func:`spoiler_counts`) says which: the events of one fixed
+    input (``guarantee="per_input"``), or of every input with at most k
+    actives (``"every_input"``), grouped by the influence sum D of the actives
+    that can spoil.
 
     Implements D_k p₁^t + m' p₂^t from the module docstring, with the one
     correlated term made explicit: the codes of ℓ's own endpoints, S_a ∪ S_b,
@@ -323,21 +396,19 @@ def one_layer_failure_bound(n_outputs: int, k: int, code_size: int, q_in: int, o
     Binomial(2s(k-1), 1/q_in). Conditioned on c the t neurons are treated as
     independent:
 
-        P₁ = Σ_c P[C = c] · (d_spoil/q_out + P[Bin((k-1)s, f) ≥ s - c])^t,
-        P₂ = Σ_c P[C' = c] · (C(k,2)(d_max/q_out)² + k (d_max/q_out) P[Bin((k-1)s, f) ≥ s - c]
-                              + P[Bin(ks, f) ≥ 2s - c])^t,
+        P₁(D) = Σ_c P[C = c] · (D/q_out + P[Bin((k-1)s, f) ≥ s - c])^t,
+        P₂(D) = Σ_c P[C' = c] · ((D/q_out)²/2 + (D/q_out) P[Bin((k-1)s, f) ≥ s - c]
+                                 + P[Bin(ks, f) ≥ 2s - c])^t,
 
-    with f = 1 - (1 - 1/q_in)^{2m'/q_out} and C' ~ Binomial(2sk, 1/q_in),
-    c ≤ 2k; the bound is N₁ P₁ + N₂ P₂, with N₁ = D_k and N₂ = m' for one
-    input. Vectorised over ``q_out``.
+    with D the influence sum of the actives that can spoil (an active y is in
+    R_w with probability at most d_y/q_out, two with at most
+    Σ_{i<j} d_i d_j / q_out² ≤ D²/(2 q_out²)), f = 1 - (1 - 1/q_in)^{2m'/q_out}
+    and C' ~ Binomial(2sk, 1/q_in), c ≤ 2k. The bound is
+    Σ_D N₁(D) P₁(D) + Σ_D N₂(D) P₂(D). Vectorised over ``q_out``.
     """
-    guarantee = _check_guarantee(guarantee)
-    if guarantee == "every_input" and n_inputs is None:
-        raise ValueError("guarantee='every_input' needs n_inputs (the union runs over every input)")
     q_out = np.asarray(q_out, float)
-    counts = _union_counts(guarantee, n_inputs or 0, n_outputs, k, d_k)
-    terms = _bound_terms(n_outputs, k, int(code_size), float(q_in), np.atleast_1d(q_out), d_spoil, d_max)
-    return _bound_from_terms(terms, int(output_code_size), *counts).reshape(q_out.shape)
+    terms = _bound_terms(n_outputs, k, int(code_size), float(q_in), np.atleast_1d(q_out), spoilers)
+    return _bound_from_terms(terms, int(output_code_size), spoilers).reshape(q_out.shape)
 
 
 def _binom_sf(threshold, n, p):
@@ -348,14 +419,16 @@ def _binom_sf(threshold, n, p):
     return np.where(threshold < 0, 1.0, np.where(threshold >= n, 0.0, inside))
 
 
-def _bound_terms(n_outputs, k, s, q_in, q_out, d_spoil, d_max):
+def _bound_terms(n_outputs, k, s, q_in, q_out, spoilers: SpoilerCounts):
     """The weights and bases of the bound, which do not depend on t.
 
-    Returns (w₁, B₁, w₂, B₂) with w of shape (C,) and B of shape (len(q_out), C):
-    the bound is d_k Σ_c w₁[c] B₁[:, c]^t + m' Σ_c w₂[c] B₂[:, c]^t.
+    Returns (w₁, B₁, w₂, B₂) with w of shape (C,) and B of shape
+    (len(q_out), len(sums), C): the bound is
+    Σ_D N₁(D) Σ_c w₁[c] B₁[:, D, c]^t + Σ_D N₂(D) Σ_c w₂[c] B₂[:, D, c]^t.
     """
-    f = -np.expm1(2.0 * n_outputs / q_out * np.log1p(-1.0 / q_in))[:, None]
-    member, d_rate = (d_spoil / q_out)[:, None], (d_max / q_out)[:, None]
+    f = -np.expm1(2.0 * n_outputs / q_out * np.log1p(-1.0 / q_in))[:, None, None]
+    member = spoilers.first_sums[None, :, None] / q_out[:, None, None]
+    d_rate = spoilers.second_sums[None, :, None] / q_out[:, None, None]
 
     def shared(n_common, c_max):
         # c = what the other actives put on ℓ's own endpoint codes; the last value collects the tail.
@@ -371,13 +444,13 @@ def _bound_terms(n_outputs, k, s, q_in, q_out, d_spoil, d_max):
     c2, w2 = shared(2 * s * k, min(2 * s, 2 * k))
     tail21 = _binom_sf(s - c2 - 1, (k - 1) * s, f)
     tail22 = _binom_sf(2 * s - c2 - 1, k * s, f)
-    base2 = np.minimum(1.0, comb(k, 2) * d_rate ** 2 + k * d_rate * tail21 + tail22)
+    base2 = np.minimum(1.0, d_rate ** 2 / 2 + d_rate * tail21 + tail22)
     return w1, base1, w2, base2
 
 
-def _bound_from_terms(terms, t, n_first, n_second):
+def _bound_from_terms(terms, t, spoilers: SpoilerCounts):
     w1, base1, w2, base2 = terms
-    return n_first * (base1 ** t) @ w1 + n_second * (base2 ** t) @ w2
+    return ((base1 ** t) @ w1) @ spoilers.first_counts + ((base2 ** t) @ w2) @ spoilers.second_counts
 
 
 GUARANTEES = ("every_input", "per_input")
@@ -430,17 +503,18 @@ def one_layer_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
     failure_prob = _check_prob(failure_prob, "failure_prob")
     guarantee = _check_guarantee(guarantee)
     n_outputs = len(pairs)
-    d_k, d_spoil, d_max = _influence_profile(pairs, n_inputs, k)
-    counts = _union_counts(guarantee, n_inputs, n_outputs, k, d_k)
+    spoilers = spoiler_counts(pairs, n_inputs, k, guarantee)
     s_values = [code_size] if code_size is not None else list(range(3, 21))
     t_values = [output_code_size] if output_code_size is not None else list(range(3, 25))
     best = None
     q_out_grid = np.array(_primes_from(max(max(t_values), isqrt(n_outputs - 1) + 1), 72, 1.12), float)
     for s in s_values:
         for q_in in _primes_from(max(s, isqrt(n_inputs - 1) + 1), 24, 1.12):
-            terms = _bound_terms(n_outputs, k, s, float(q_in), q_out_grid, d_spoil, d_max)
+            if best is not None and s * q_in + min(t_values) * q_out_grid[0] >= best.n_neurons:
+                continue  # the input channel alone is already too wide
+            terms = _bound_terms(n_outputs, k, s, float(q_in), q_out_grid, spoilers)
             for t in t_values:
-                bound = _bound_from_terms(terms, t, *counts)
+                bound = _bound_from_terms(terms, t, spoilers)
                 ok = np.nonzero(bound <= failure_prob)[0]
                 if not len(ok):
                     continue
@@ -544,9 +618,8 @@ def _one_layer_chosen_sizes(pairs, n_inputs, k, failure_prob, code_size, output_
                          "n_output_neurons to fix the widths, or none of the widths")
     ins = _line_sizes(n_inputs, n_input_neurons, code_size, "input")
     outs = _line_sizes(len(pairs), n_output_neurons, output_code_size, "output")
-    d_k, d_spoil, d_max = _influence_profile(pairs, n_inputs, k)
-    bound = float(one_layer_failure_bound(len(pairs), k, ins.rows, ins.q, outs.rows, outs.q, d_k, d_spoil, d_max,
-                                          guarantee=guarantee, n_inputs=n_inputs))
+    bound = float(one_layer_failure_bound(len(pairs), k, ins.rows, ins.q, outs.rows, outs.q,
+                                          spoiler_counts(pairs, n_inputs, k, guarantee)))
     if enforce_bound and bound > failure_prob:
         raise ValueError(
             f"widths too small for the guarantee: with s = {ins.rows}, q_in = {ins.q}, t = {outs.rows}, "
@@ -868,15 +941,18 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     P₂ = P[Poisson(μ) ≥ t_c]^{t - C(k,2)} + P[Bin(ks, f_L) ≥ 2s]^{t_c} for the
     others. For one fixed input (``guarantee="per_input"``) the bound is
     D_k P₁(light) + k max_h d_h P₁(h) + m' P₂. For every input at once
-    (``"every_input"``, needs ``n_inputs``) it is N₁ max(P₁(light), max_h P₁(h))
-    + N₂ P₂ with the event counts N₁, N₂ of :func:`_union_counts`. Rows and
+    (``"every_input"``, needs ``n_inputs``) it is
+    Σ_D N_L(D) P₁(light; D) + N₁ (m'_H/m') max_h P₁(h) + N₂ P₂, with N_L(D)
+    the light events whose other actives have light influence D
+    (:func:`spoiler_counts` of the light pairs; d_L becomes D) and N₁, N₂ the
+    event counts of :func:`_union_counts`. Rows and
     units are treated as independent, as in the one-layer bound. Vectorised
     over q_out.
     """
     guarantee = _check_guarantee(guarantee)
     if guarantee == "every_input" and n_inputs is None:
         raise ValueError("guarantee='every_input' needs n_inputs (the union runs over every input)")
-    n_light, n_light_units, d_light = sizes_light
+    n_light, n_light_units, d_light, light_spoilers = sizes_light
     owner_degrees, blocks, r_heavy = sizes_heavy
     has_blocks = len(blocks) > 0
     s, t_c, t = int(code_size), int(compute_size), int(output_code_size)
@@ -926,7 +1002,14 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
         heavy_term = k * np.max(degree_values[:, None] * heavy_one, axis=0) if has_blocks else 0.0
         return np.minimum(1.0, d_k * light_one + heavy_term + n_outputs * p2)
     n_first, n_second = _union_counts(guarantee, n_inputs, n_outputs, k, d_k)
-    return np.minimum(1.0, n_first * np.maximum(light_one, heavy_one.max(axis=0)) + n_second * p2)
+    if n_light and light_spoilers is not None:
+        # Light events grouped by the light influence D of the other actives: p_L(D) = D t_c / N_L + cover.
+        p_by_sum = np.minimum(1.0, light_spoilers.first_sums[:, None] * t_c / n_light_units + cover_light[None, :])
+        light_term = light_spoilers.first_counts @ p_one(p_by_sum)
+    else:
+        light_term = n_first * n_light / n_outputs * light_one
+    heavy_term = n_first * (n_outputs - n_light) / n_outputs * heavy_one.max(axis=0)
+    return np.minimum(1.0, light_term + heavy_term + n_second * p2)
 
 
 def _log_comb(n, y):
@@ -1019,6 +1102,8 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
         n_light = int(np.count_nonzero(owner < 0))
         light_deg = influence(pairs[owner < 0], n_inputs) if n_light else np.zeros(1)
         d_light = float(np.sort(light_deg)[::-1][: max(k - 1, 0)].sum())
+        light_spoilers = (spoiler_counts(pairs[owner < 0], n_inputs, k) if n_light and guarantee == "every_input"
+                          else None)
         owner_deg = np.bincount(owner[owner >= 0], minlength=n_inputs)[owners].astype(float)
         for s in s_values:
             for q_in in _primes_from(max(s, isqrt(n_inputs - 1) + 1), 8, 1.4):
@@ -1032,7 +1117,7 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
                     if best is not None and fixed + t_c * int(q_out_grid[0]) >= best.n_neurons:
                         continue  # cannot beat the best even with the narrowest routing layer
                     r_heavy = float((owner_deg / block_primes).max()) if len(blocks) else 0.0
-                    bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light),
+                    bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light, light_spoilers),
                                                         (owner_deg, blocks, r_heavy), s, q_in, t_c, t_c,
                                                         q_out_grid, d_k, guarantee=guarantee, n_inputs=n_inputs)
                     ok = np.nonzero(bound <= failure_prob)[0]

@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 
@@ -97,8 +99,13 @@ def test_sizes_meet_the_bound_and_grow_with_confidence():
     assert loose.failure_bound <= 1e-2 and tight.failure_bound <= 1e-9
     assert tight.n_neurons > loose.n_neurons
     bound = one_layer_failure_bound(2000, 3, tight.code_size, tight.q_in, tight.output_code_size, tight.q_out,
-                                    3 * 8, 2 * 8, 8)
-    assert 0 <= bound <= 1
+                                    C.spoiler_counts(pairs, 2000, 3))
+    assert bound == pytest.approx(tight.failure_bound)
+    # One prime step narrower in the output channel and the bound is no longer met.
+    narrower = one_layer_failure_bound(2000, 3, tight.code_size, tight.q_in, tight.output_code_size,
+                                       tight.q_out - 1,
+                                       C.spoiler_counts(pairs, 2000, 3))
+    assert narrower > bound
 
 
 def test_naive_baseline_is_exact():
@@ -206,17 +213,32 @@ def test_every_input_guarantee_is_a_union_over_all_inputs():
     per_input = one_layer_sizes(pairs, 2000, 3, 1e-6, guarantee="per_input")
     every_input = one_layer_sizes(pairs, 2000, 3, 1e-6)
     assert every_input.n_neurons > per_input.n_neurons
-    args = (2000, 3, per_input.code_size, per_input.q_in, per_input.output_code_size, per_input.q_out, 3 * 8, 2 * 8, 8)
-    one = one_layer_failure_bound(*args, guarantee="per_input")
-    union = one_layer_failure_bound(*args, guarantee="every_input", n_inputs=2000)
+    args = (2000, 3, per_input.code_size, per_input.q_in, per_input.output_code_size, per_input.q_out)
+    one = one_layer_failure_bound(*args, C.spoiler_counts(pairs, 2000, 3, "per_input"))
+    union = one_layer_failure_bound(*args, C.spoiler_counts(pairs, 2000, 3, "every_input"))
     # The union counts about 2m' C(m, k-1) events where one input counts D_k: far above the per-input bound.
     assert union > 1e4 * one
     net = build_and_network(pairs, 2000, 3, seed=0)
     assert net.n_neurons == every_input.n_neurons and "every-input" in net.name
     with pytest.raises(ValueError, match="guarantee must be one of"):
         one_layer_sizes(pairs, 2000, 3, guarantee="sometimes")
-    with pytest.raises(ValueError, match="needs n_inputs"):
-        one_layer_failure_bound(*args, guarantee="every_input")
+
+
+def test_spoiler_counts_add_up_to_every_input():
+    # Every (output, active endpoint, other actives) event is counted once, by its influence sum, rounded up.
+    m, k = 300, 3
+    pairs = make_pairs("power_law", m, 300, seed=1)
+    counts = C.spoiler_counts(pairs, m, k)
+    degrees = np.bincount(pairs.ravel(), minlength=m).astype(float)
+    ordered = [1.0, m, m * m]  # tuples of j = 0, 1, 2 spoilers, repeats included
+    assert np.isclose(counts.first_counts.sum(), 2 * 300 * sum(n / math.factorial(j) for j, n in enumerate(ordered)))
+    assert counts.first_sums.max() >= 2 * degrees.max()
+    assert np.all(np.diff(counts.first_sums) > 0)
+    # A star's centre is in every pair: it never spoils, so every spoiler sum is at most k leaves.
+    star = make_pairs("star", 50, 49, seed=0)
+    assert C.spoiler_counts(star, 50, k).second_sums.max() <= k
+    per_input = C.spoiler_counts(pairs, m, k, "per_input")
+    assert per_input.first_counts.tolist() == [float(np.sort(degrees)[-k:].sum())]
 
 
 def test_verify_families_counts_every_check_and_finds_no_error():
