@@ -6,8 +6,11 @@ Usage::
     python benchmarks/construction_scale.py --m-out 100000 --random 20000 --adversarial 2000
 
 For every family the network is built at m' (m = m', or 2m' for a matching,
-m' + 1 for a star), then checked on random k-sparse inputs and on adversarial
-inputs (:func:`superpos.verify.verify_adversarial`). A family whose network
+m' + 1 for a star) in the layout with fewer neurons (one layer, or three
+channels with blocks for hubs; ``superpos.construction.choose_layout``), then
+checked on random k-sparse inputs and on adversarial inputs
+(:func:`superpos.verify.verify_adversarial`). The table sets the neurons beside
+one neuron per AND (m + m'). A family whose network
 would be larger than ``--max-neurons`` is measured at m'/10 instead, and the
 table says so. Peak memory is the peak resident set size of this process.
 """
@@ -20,7 +23,7 @@ import time
 
 import numpy as np
 
-from superpos.construction import build_and_network, one_layer_sizes
+from superpos.construction import build_and_network, choose_layout
 from superpos.families import FAMILIES, default_n_inputs, make_pairs
 from superpos.verify import verify_adversarial, verify_random
 
@@ -38,7 +41,7 @@ def measure(family: str, m_out: int, k: int, n_random: int, n_adversarial: int, 
     n_inputs = default_n_inputs(family, m_out)
     pairs = make_pairs(family, n_inputs, m_out, seed=seed)
     options = dict(failure_prob=failure_prob, guarantee=guarantee)
-    while one_layer_sizes(pairs, n_inputs, k, **options).n_neurons > max_neurons and m_out > 1000:
+    while choose_layout(pairs, n_inputs, k, **options)[1].n_neurons > max_neurons and m_out > 1000:
         m_out //= 10
         n_inputs = default_n_inputs(family, m_out)
         pairs = make_pairs(family, n_inputs, m_out, seed=seed)
@@ -59,7 +62,8 @@ def measure(family: str, m_out: int, k: int, n_random: int, n_adversarial: int, 
     adversary = time.perf_counter() - start
     if adversarial is not None:
         stage(family, "adversarial", adversary, f"{adversarial.wrong} wrong / {adversarial.n_decisions:.3g} decisions")
-    return {"family": family, "m_out": m_out, "neurons": net.n_neurons, "params": net.n_params,
+    return {"family": family, "m_out": m_out, "neurons": net.n_neurons, "naive": n_inputs + m_out,
+            "layers": len(net.layers), "params": net.n_params,
             "ratio": ratio, "build_s": build,
             "random": random, "verify_s": verify, "adversarial": adversarial, "adversary_s": adversary,
             "peak_gb": peak_memory_gb()}
@@ -78,7 +82,7 @@ def main() -> None:
     parser.add_argument("--guarantee", default="every_input", choices=["every_input", "per_input"])
     parser.add_argument("--failure-prob", type=float, default=1e-6)
     args = parser.parse_args()
-    header = (f"{'family':>10} {'m_out':>9} {'neurons':>8} {'n/sqrt(m log2 m)':>17} {'params':>11} {'build s':>8} "
+    header = (f"{'family':>10} {'m_out':>9} {'layers':>6} {'neurons':>8} {'m + m_out':>9} {'n/sqrt(m log2 m)':>17} {'params':>11} {'build s':>8} "
               f"{'random wrong/decisions':>26} {'verify s':>9} {'advers. wrong/decisions':>26} {'adv s':>7} {'peak GB':>8}")
     rows = []
     for family in args.families:
@@ -87,7 +91,7 @@ def main() -> None:
     print(header, flush=True)
     for row in rows:
         fmt = lambda e: "-" if e is None else f"{e.wrong}/{e.n_decisions:.3g}"
-        print(f"{row['family']:>10} {row['m_out']:>9} {row['neurons']:>8} {row['ratio']:>17.2f} {row['params']:>11} "
+        print(f"{row['family']:>10} {row['m_out']:>9} {row['layers']:>6} {row['neurons']:>8} {row['naive']:>9} {row['ratio']:>17.2f} {row['params']:>11} "
               f"{row['build_s']:>8.1f} {fmt(row['random']):>26} {row['verify_s']:>9.1f} "
               f"{fmt(row['adversarial']):>26} {row['adversary_s']:>7.1f} {row['peak_gb']:>8.2f}", flush=True)
 
