@@ -324,11 +324,11 @@ class SpoilerCounts:
     second_counts: np.ndarray
 
 
-def _sum_edges(largest: float) -> np.ndarray:
-    """Bin edges for influence sums: every integer to 32, then steps of 12 %."""
-    # Sums of values already rounded up to an edge can pass `largest` by up to 12 %; cover that too.
-    steps = 32.0 * 1.12 ** np.arange(int(np.ceil(np.log(max(largest, 32.0) / 32.0) / np.log(1.12))) + 3)
-    return np.unique(np.concatenate([np.arange(33.0), np.ceil(steps)]))
+def _sum_edges(largest: float, first: int = 12, step: float = 1.2) -> np.ndarray:
+    """Bin edges for influence sums: every integer to ``first``, then steps of ``step``."""
+    # Sums of values already rounded up to an edge can pass `largest` by a step; cover that too.
+    steps = first * step ** np.arange(int(np.ceil(np.log(max(largest, first) / first) / np.log(step))) + 3)
+    return np.unique(np.concatenate([np.arange(first + 1.0), np.ceil(steps)]))
 
 
 def _rebin(sums: np.ndarray, counts: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -448,9 +448,31 @@ def _bound_terms(n_outputs, k, s, q_in, q_out, spoilers: SpoilerCounts):
     return w1, base1, w2, base2
 
 
-def _bound_from_terms(terms, t, spoilers: SpoilerCounts):
+def _bound_from_terms(terms, t, spoilers: SpoilerCounts, rows=slice(None)):
     w1, base1, w2, base2 = terms
-    return ((base1 ** t) @ w1) @ spoilers.first_counts + ((base2 ** t) @ w2) @ spoilers.second_counts
+    return (((base1[rows] ** t) @ w1) @ spoilers.first_counts
+            + ((base2[rows] ** t) @ w2) @ spoilers.second_counts)
+
+
+def _first_feasible(terms, t, spoilers: SpoilerCounts, failure_prob: float) -> tuple[int, float] | None:
+    """Index of the narrowest q_out on the grid whose bound is ≤ failure_prob, and that bound.
+
+    The bound falls as q_out grows (fewer outputs per neuron: less membership
+    and less cover), so bisect instead of evaluating the whole grid.
+    """
+    n_grid = terms[1].shape[0]
+    last = float(_bound_from_terms(terms, t, spoilers, [n_grid - 1])[0])
+    if not last <= failure_prob:
+        return None
+    low, high, value = -1, n_grid - 1, last  # bound(high) ≤ failure_prob < bound(low)
+    while high - low > 1:
+        middle = (low + high) // 2
+        bound = float(_bound_from_terms(terms, t, spoilers, [middle])[0])
+        if bound <= failure_prob:
+            high, value = middle, bound
+        else:
+            low = middle
+    return high, value
 
 
 GUARANTEES = ("every_input", "per_input")
@@ -514,13 +536,12 @@ def one_layer_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
                 continue  # the input channel alone is already too wide
             terms = _bound_terms(n_outputs, k, s, float(q_in), q_out_grid, spoilers)
             for t in t_values:
-                bound = _bound_from_terms(terms, t, spoilers)
-                ok = np.nonzero(bound <= failure_prob)[0]
-                if not len(ok):
+                found = _first_feasible(terms, t, spoilers, failure_prob)
+                if found is None:
                     continue
-                n = s * q_in + t * int(q_out_grid[ok[0]])
+                n = s * q_in + t * int(q_out_grid[found[0]])
                 if best is None or n < best.n_neurons:
-                    best = OneLayerSizes(s, q_in, t, int(q_out_grid[ok[0]]), float(bound[ok[0]]))
+                    best = OneLayerSizes(s, q_in, t, int(q_out_grid[found[0]]), found[1])
     if best is None:
         raise ValueError(f"no one-layer sizes within the search range meet failure_prob = {failure_prob}")
     return best
@@ -667,10 +688,10 @@ def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6,
     pairs = validate_pairs(pairs, n_inputs)
     one = one_layer_sizes(pairs, n_inputs, k, failure_prob, guarantee=guarantee)
     try:
-        three = three_channel_sizes(pairs, n_inputs, k, failure_prob, guarantee=guarantee)
+        three = three_channel_sizes(pairs, n_inputs, k, failure_prob, guarantee=guarantee, max_neurons=one.n_neurons)
     except ValueError:
         return "one_layer", one
-    return ("three_channel", three) if three.n_neurons < one.n_neurons else ("one_layer", one)
+    return "three_channel", three
 
 
 def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, failure_prob: float = 1e-6,
@@ -1065,7 +1086,7 @@ def _next_primes(values: np.ndarray) -> np.ndarray:
 
 def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
                         code_size: int | None = None, compute_size: int | None = None,
-                        guarantee: str = "every_input") -> ThreeChannelSizes:
+                        guarantee: str = "every_input", max_neurons: int | None = None) -> ThreeChannelSizes:
     """Choose the sizes of the three-channel construction.
 
     Minimises the neurons s q_in + 2 (N_L + Σ B_h) + t q_out subject to
@@ -1076,7 +1097,8 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     q_in and r_cap on geometric grids, and the least feasible q_out.
     Since μ ∝ r_cap / q_out, q_out ∝ r_cap, and with r_cap ∝ √m' both the
     routing and the compute channel take Θ(√m' · t) neurons. ``guarantee``
-    is what ``failure_prob`` bounds, as in :func:`one_layer_sizes`.
+    is what ``failure_prob`` bounds, as in :func:`one_layer_sizes`; sizes with
+    ``max_neurons`` or more neurons are skipped (ValueError if none is left).
     """
     pairs = validate_pairs(pairs, n_inputs)
     k = _check_k(k, n_inputs)
@@ -1114,7 +1136,8 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
                     block_primes = _block_primes(owner_deg, t_c, float(r_cap))
                     blocks = t_c * block_primes
                     fixed = s * q_in + 2 * (n_light_units + int(blocks.sum()))
-                    if best is not None and fixed + t_c * int(q_out_grid[0]) >= best.n_neurons:
+                    ceiling = best.n_neurons if best is not None else max_neurons
+                    if ceiling is not None and fixed + t_c * int(q_out_grid[0]) >= ceiling:
                         continue  # cannot beat the best even with the narrowest routing layer
                     r_heavy = float((owner_deg / block_primes).max()) if len(blocks) else 0.0
                     bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light, light_spoilers),
@@ -1125,11 +1148,12 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
                         continue
                     q_out = int(q_out_grid[ok[0]])
                     n = fixed + t_c * q_out
-                    if best is None or n < best.n_neurons:
+                    if (best is None or n < best.n_neurons) and (max_neurons is None or n < max_neurons):
                         best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, t_c, q_out,
                                                  float(bound[ok[0]]))
     if best is None:
-        raise ValueError(f"no three-channel sizes within the search range meet failure_prob = {failure_prob}")
+        below = f" with fewer than {max_neurons} neurons" if max_neurons is not None else ""
+        raise ValueError(f"no three-channel sizes within the search range{below} meet failure_prob = {failure_prob}")
     return best
 
 
