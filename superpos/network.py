@@ -14,9 +14,17 @@ the parameters are the nonzero weights and biases of the layers (the input and
 output codes are fixed by (m, m', n, k, seed) and are not counted); the bits
 are parameters × ⌈log₂(number of distinct nonzero parameter values)⌉.
 
-Evaluation keeps everything sparse. Activations of a batch are csr matrices
-(batch × width): the product H Wᵀ only touches the columns of W read by active
-neurons, which is cheap because codes are sparse. Decoding never forms the
+Evaluation keeps activations sparse: those of a batch are csr matrices (batch
+× width) holding only the neurons that are on. A layer forms its
+pre-activations one of two ways. A sparse W is used through the csr product
+H Wᵀ, which only touches the rows of Wᵀ read by active neurons. A dense one
+(a constant fraction of nonzeros, as in a one-layer AND network where each
+input neuron feeds ~20% of the layer) gets a dense copy of Wᵀ in the narrowest
+type that holds its weights exactly (one byte for 0/1 weights); a block of
+inputs then sums the rows of that copy read by its active neurons, in a small
+integer type when activations are integers (exact, and equal to the float32
+result of the sparse product), which is several times faster than the sparse
+product and needs no transposed float copy. Decoding never forms the
 batch × m' output matrix: each output is indexed by the first neuron of its
 code, so only outputs whose first code neuron fires are candidates, and a
 candidate survives only if its other t − 1 neurons fire too.
@@ -203,12 +211,12 @@ class Network:
             prepared.append(layer)
         return self.input_codes.astype(np.float32), prepared
 
-    def _propagate(self, batch: sp.csr_matrix, keep_all: bool) -> list[sp.csr_matrix]:
-        """Activations (csr float32, only the positive entries of hidden layers) of every layer, or of the last only."""
+    def _propagate(self, batch: sp.csr_matrix, keep_all: bool, depth: int | None = None) -> list[sp.csr_matrix]:
+        """Activations (csr float32, only the positive entries) of the first ``depth`` layers, or of the last only."""
         codes, prepared = self._prepared
         activation = batch.astype(np.float32) @ codes
         history = [activation] if keep_all else []
-        for layer in prepared:
+        for layer in prepared[:depth]:
             activation = layer.apply(activation)
             if keep_all:
                 history.append(activation)
@@ -235,7 +243,7 @@ class Network:
         positive = np.asarray(weights.maximum(0).multiply(lower).sum(axis=1), dtype=np.float64).ravel()
         return direct, positive
 
-    def forward(self, inputs, batch_size: int = 4096, sparse: bool = False) -> list:
+    def forward(self, inputs, batch_size: int = 4096, sparse: bool = False, depth: int | None = None) -> list:
         """Activations of every layer (layer 0 first) for one moderate batch.
 
         Parameters
@@ -245,16 +253,22 @@ class Network:
             Rows evaluated at a time; the results are stacked.
         sparse : bool
             Return csr float32 matrices instead of dense float32 arrays.
+        depth : int, optional
+            Run only the first ``depth`` layers (0 ≤ depth ≤ L); all by default.
 
         Returns
         -------
-        list of arrays (batch, n_j), one per layer j = 0..L.
+        list of arrays (batch, n_j), one per layer j = 0..depth.
         """
         batch_size = _check_batch_size(batch_size)
+        if depth is None:
+            depth = len(self.layers)
+        elif isinstance(depth, (bool, np.bool_)) or not isinstance(depth, Integral) or not 0 <= depth <= len(self.layers):
+            raise ValueError(f"depth must be an integer from 0 to the number of layers {len(self.layers)}, got {depth!r}")
         matrix = as_input_matrix(inputs, self.n_inputs)
-        chunks = [self._propagate(matrix[start:start + batch_size], keep_all=True)
+        chunks = [self._propagate(matrix[start:start + batch_size], keep_all=True, depth=int(depth))
                   for start in range(0, max(matrix.shape[0], 1), batch_size)]
-        stacked = [sp.vstack([chunk[j] for chunk in chunks], format="csr") for j in range(len(self.layers) + 1)]
+        stacked = [sp.vstack([chunk[j] for chunk in chunks], format="csr") for j in range(int(depth) + 1)]
         if sparse:
             for activation in stacked:
                 activation.sort_indices()

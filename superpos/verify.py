@@ -186,20 +186,25 @@ def _code_scores(network: Network, rows: np.ndarray, group_targets: np.ndarray, 
     Rows come in groups of ``n_candidates``, group g aiming at output
     ``group_targets[g]``.
     """
-    activations = network.forward(rows, batch_size=batch_size, sparse=True)
+    # Only the code neurons of the last layer are scored, so the last layer is
+    # evaluated at those t neurons per row rather than over its whole width.
+    activations = network.forward(rows, batch_size=batch_size, sparse=True, depth=max(len(network.layers) - 1, 0))
     n_rows = rows.shape[0]
     group_of_row = np.arange(n_rows) // n_candidates
     codes = network.output_codes[group_targets][group_of_row]           # (R, t)
     t = codes.shape[1]
     flat_rows = np.repeat(np.arange(n_rows), t)
-    post = np.asarray(activations[-1][flat_rows, codes.ravel()]).reshape(n_rows, t)
-    n_firing = (post >= network.threshold).sum(axis=1)
     if not network.layers:
+        post = np.asarray(activations[-1][flat_rows, codes.ravel()]).reshape(n_rows, t)
+        n_firing = (post >= network.threshold).sum(axis=1)
         return np.stack([n_firing, post.min(axis=1), post.sum(axis=1)])
     weights, bias = network.layers[-1]
-    # Pre-activations of the code neurons: negative values still say how close they are.
-    direct, positive_part = network._preactivation_at(len(network.layers) - 1, activations[-2], flat_rows,
+    direct, positive_part = network._preactivation_at(len(network.layers) - 1, activations[-1], flat_rows,
                                                       codes.ravel())
+    # The activation as the network computes it (float32 sum plus float32 bias),
+    # and the pre-activation, whose negative values still say how close a neuron is.
+    post = direct.astype(np.float32).reshape(n_rows, t) + bias.astype(np.float32)[codes]
+    n_firing = (post >= np.float32(network.threshold)).sum(axis=1)
     pre = direct.reshape(n_rows, t) + bias[codes]
     # The cone: neurons of the layer below that excite the code, weighted by how much.
     if len(network.layers) == 1:
@@ -214,7 +219,7 @@ def _code_scores(network: Network, rows: np.ndarray, group_targets: np.ndarray, 
         cone = (indicator @ positive_weights).tocsr()
         lower_weights, lower_bias = network.layers[-2]
         feed = (cone @ lower_weights).tocsr()             # cone pre-activation = feed · h + cone · b
-        cone_score = _rowwise_dot(feed, group_of_row, activations[-3]) + (cone @ lower_bias)[group_of_row]
+        cone_score = _rowwise_dot(feed, group_of_row, activations[-2]) + (cone @ lower_bias)[group_of_row]
     return np.stack([n_firing, pre.min(axis=1), cone_score])
 
 

@@ -249,3 +249,15 @@ def test_preactivation_at_is_w_h_on_both_paths(kind):
         direct, positive = evaluated._preactivation_at(1, below, rows, neurons)
         np.testing.assert_allclose(direct, expected, rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(positive, expected_positive, rtol=1e-5, atol=1e-5)
+
+
+def test_forward_to_a_depth(instance):
+    pairs, inputs = instance
+    network = two_layer_network(pairs, 15)
+    full = network.forward(inputs)
+    partial = network.forward(inputs, depth=1)
+    assert len(partial) == 2 and all(np.array_equal(a, b) for a, b in zip(partial, full))
+    assert len(network.forward(inputs, depth=0)) == 1
+    for depth in (-1, 3, 1.0, True):
+        with pytest.raises(ValueError, match="depth must be an integer from 0 to the number of layers 2"):
+            network.forward(inputs, depth=depth)
