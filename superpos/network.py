@@ -391,8 +391,8 @@ DENSE_MIN_DENSITY = 1 / 32
 # Integers up to 2**24 are exact in float32, so integer sums below it equal the
 # float32 sums of the sparse path.
 _FLOAT32_EXACT = 2**24
-# Rows of the dense accumulator handled at once: a few MB stays in cache.
-_BLOCK_BYTES = 4 * 2**20
+# Rows of the dense accumulator handled at once: about 1 MB stays in cache.
+_BLOCK_BYTES = 2**20
 # Weights examined at a time when sizing the dense copy (bounds temporaries).
 _SCAN = 10_000_000
 
@@ -413,6 +413,16 @@ def _smallest_exact_dtype(data: np.ndarray) -> tuple[np.dtype, float]:
             if info.min <= low and high <= info.max:
                 return np.dtype(dtype), largest
     return np.dtype(np.float32), largest
+
+
+def _sparse_nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.nonzero`` of a mostly-False 2-D bool array, scanning it eight bytes at a time."""
+    flat = mask.reshape(-1)
+    whole = flat.size - flat.size % 8
+    words = np.flatnonzero(flat[:whole].view(np.uint64))
+    candidates = (words[:, None] * 8 + np.arange(8)).ravel()
+    hits = np.concatenate([candidates[flat[candidates]], whole + np.flatnonzero(flat[whole:])])
+    return np.divmod(hits, mask.shape[1])
 
 
 def _padded_entries(activation: sp.csr_matrix, pad: int, ones_first: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -535,9 +545,8 @@ class _PreparedLayer:
         for start in range(0, n_rows, block):
             entries, weights = _padded_entries(activation[start:start + block], pad, ones_first=integral)
             z = np.zeros((entries.shape[0], n_out), dtype=accumulator)
-            gathered = np.empty((entries.shape[0], n_out), dtype=self.dense.dtype)
             for position in range(entries.shape[1]):
-                np.take(self.dense, entries[:, position], axis=0, out=gathered)
+                gathered = self.dense[entries[:, position]]
                 factor = weights[:, position]
                 if integral and np.all(factor == 1):
                     z += gathered
@@ -549,11 +558,11 @@ class _PreparedLayer:
                 firing = z >= fire_at
                 if never.any():
                     firing &= ~never
-                row, column = np.nonzero(firing)
+                row, column = _sparse_nonzero(firing)
                 value = z[row, column].astype(np.float32) + self.bias[column]
             else:
                 shifted = z + self.bias
-                row, column = np.nonzero(shifted > 0)
+                row, column = _sparse_nonzero(shifted > 0)
                 value = shifted[row, column]
             rows.append(row + start)
             columns.append(column)

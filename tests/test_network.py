@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 
 from superpos import families as F
-from superpos.network import Network
+from superpos.network import Network, _sparse_nonzero
 
 
 def naive_network(pairs, n_inputs, name="naive"):
@@ -261,3 +261,10 @@ def test_forward_to_a_depth(instance):
     for depth in (-1, 3, 1.0, True):
         with pytest.raises(ValueError, match="depth must be an integer from 0 to the number of layers 2"):
             network.forward(inputs, depth=depth)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (7, 13), (64, 43), (1, 1), (0, 5)])
+@pytest.mark.parametrize("density", [0.0, 0.01, 0.5, 1.0])
+def test_sparse_nonzero_is_nonzero(shape, density):
+    mask = np.random.default_rng(0).random(shape) < density
+    assert all(np.array_equal(ours, reference) for ours, reference in zip(_sparse_nonzero(mask), np.nonzero(mask)))
