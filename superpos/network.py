@@ -395,6 +395,8 @@ _FLOAT32_EXACT = 2**24
 _BLOCK_BYTES = 2**20
 # Weights examined at a time when sizing the dense copy (bounds temporaries).
 _SCAN = 10_000_000
+# Rows of W turned dense at a time while filling the dense copy of Wᵀ.
+_FILL_ROWS = 256
 
 
 def _smallest_exact_dtype(data: np.ndarray) -> tuple[np.dtype, float]:
@@ -478,14 +480,15 @@ class _PreparedLayer:
         dense_bytes = (n_in + 1) * n_out * dtype.itemsize
         if weights.nnz >= DENSE_MIN_DENSITY * n_out * n_in and dense_bytes <= budget:
             dense = np.zeros((n_in + 1, n_out), dtype=dtype)
-            flat = dense.reshape(-1)
-            # Scatter W into Wᵀ a block of rows at a time to bound the int64 temporaries.
-            step = max(1, _SCAN * n_out // max(weights.nnz, 1))
-            for first in range(0, n_out, step):
-                last = min(first + step, n_out)
+            # Fill Wᵀ a block of columns at a time: scatter a block of rows of W
+            # into a small dense buffer, then copy its transpose into place, so
+            # the big array is written in runs rather than one byte at a time.
+            for first in range(0, n_out, _FILL_ROWS):
+                last = min(first + _FILL_ROWS, n_out)
                 lo, hi = weights.indptr[first], weights.indptr[last]
-                rows = np.repeat(np.arange(first, last, dtype=np.int64), np.diff(weights.indptr[first:last + 1]))
-                flat[weights.indices[lo:hi].astype(np.int64) * n_out + rows] = weights.data[lo:hi].astype(dtype)
+                block = sp.csr_matrix((weights.data[lo:hi].astype(dtype), weights.indices[lo:hi],
+                                       weights.indptr[first:last + 1] - lo), shape=(last - first, n_in))
+                dense[:n_in, first:last] = block.toarray().T
             return cls(bias.astype(np.float32), dense, largest, None)
         transposed = weights.T.tocsr().astype(np.float32, copy=False)
         transposed.sort_indices()
