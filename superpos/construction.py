@@ -755,33 +755,45 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, failure_pr
 
 def construction_neurons_curve(m_out_values, k: int = 3, seed: int = 0, family: str = "uniform",
                                failure_prob: float = 1e-6, guarantee: str = "every_input") -> dict[str, np.ndarray]:
-    """Neurons and parameters of the construction built for each m' (m = m').
+    """Neurons and parameters of the construction built for each m', with where the neurons sit.
 
     Builds the network for every m' in ``m_out_values`` with pairs of the given
-    family (seeded), so the counts are those of real networks, not formulas.
-    Fast for m' ≤ 10⁴ (well under a second each).
+    family (seeded; m from :func:`~superpos.families.default_n_inputs`) in the
+    layout :func:`build_and_network` chooses, so the counts are those of real
+    networks, not formulas. A few seconds each for m' ≤ 10⁴.
 
     Returns
     -------
-    dict with arrays ``m_out``, ``n_neurons``, ``n_params``, ``n_bits``.
+    dict of arrays, one entry per m':
+        ``m_out``, ``n_inputs``; ``n_neurons``, ``n_params``, ``n_bits``;
+        ``n_layers`` (1: one layer, 2: three channels); the neurons of the
+        ``input_width`` (input channel), ``compute_width`` (the clamped compute
+        units, 0 for one layer) and ``output_width`` (output channel); and
+        ``naive_neurons`` = m + m', one neuron per AND.
     """
     m_out = np.asarray([check_int(int(v), "m_out_values entries", 2) for v in m_out_values], dtype=np.int64)
+    keys = ("n_inputs", "n_neurons", "n_params", "n_bits", "n_layers", "input_width", "compute_width",
+            "output_width", "naive_neurons")
     rows = []
     for value in m_out:
         n_inputs = default_n_inputs(family, int(value))
         net = build_and_network(make_pairs(family, n_inputs, int(value), seed=seed), n_inputs, k, seed,
                                 failure_prob=failure_prob, guarantee=guarantee)
-        rows.append((net.n_neurons, net.n_params, net.n_bits))
-    counts = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
-    return {"m_out": m_out, "n_neurons": counts[:, 0], "n_params": counts[:, 1], "n_bits": counts[:, 2]}
+        widths = net.widths
+        rows.append((n_inputs, net.n_neurons, net.n_params, net.n_bits, len(net.layers), widths[0],
+                     sum(widths[1:-1]), widths[-1], n_inputs + int(value)))
+    table = np.asarray(rows, dtype=np.int64).reshape(-1, len(keys))
+    return {"m_out": m_out, **{key: table[:, j] for j, key in enumerate(keys)}}
 
 
 def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples: int, adversarial_targets: int,
                     seed: int = 0, families=FAMILIES, failure_prob: float = 1e-6) -> list[dict]:
-    """Build the default network for every family and count its wrong decisions.
+    """Build the networks of every family and count their wrong decisions.
 
     For each family: every input with at most ``k`` active features on a small
-    instance of ``exhaustive_m`` inputs, then ``random_samples`` random and
+    instance of ``exhaustive_m`` inputs, in both layouts (one layer and three
+    channels, whichever would be chosen), then, for the network
+    :func:`build_and_network` chooses, ``random_samples`` random and
     ``adversarial_targets`` adversarial ``k``-sparse inputs on an instance with
     ``scale_m_out`` outputs (and :func:`~superpos.families.default_n_inputs`
     inputs). The random and adversarial inputs use seeds ``seed + 1`` and
@@ -791,7 +803,8 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
     -------
     list of dict
         One row per check and family with keys ``check``, ``family``, ``m``,
-        ``m'``, ``neurons``, ``inputs``, ``decisions`` and ``wrong``.
+        ``m'``, ``layers`` (1: one layer, 2: three channels), ``neurons``,
+        ``inputs``, ``decisions`` and ``wrong``.
     """
     from superpos.verify import verify_adversarial, verify_exhaustive, verify_random
 
@@ -802,14 +815,16 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
                           "clique": comb(7, 2), "power_law": 2 * exhaustive_m}
 
     def row(check, family, m, pairs, net, errors):
-        return {"check": check, "family": family, "m": m, "m'": len(pairs), "neurons": net.n_neurons,
-                "inputs": errors.n_inputs, "decisions": errors.n_decisions, "wrong": errors.wrong}
+        return {"check": check, "family": family, "m": m, "m'": len(pairs), "layers": len(net.layers),
+                "neurons": net.n_neurons, "inputs": errors.n_inputs, "decisions": errors.n_decisions,
+                "wrong": errors.wrong}
 
     rows = []
     for family in families:
         pairs = make_pairs(family, exhaustive_m, exhaustive_outputs[family], seed=seed)
-        net = build_and_network(pairs, exhaustive_m, k, seed=seed, failure_prob=failure_prob)
-        rows.append(row("exhaustive", family, exhaustive_m, pairs, net, verify_exhaustive(net, pairs, k)))
+        for layout in ("one_layer", "three_channel"):
+            net = build_and_network(pairs, exhaustive_m, k, seed=seed, failure_prob=failure_prob, layout=layout)
+            rows.append(row("exhaustive", family, exhaustive_m, pairs, net, verify_exhaustive(net, pairs, k)))
     for family in families:
         m = default_n_inputs(family, scale_m_out)
         pairs = make_pairs(family, m, scale_m_out, seed=seed)
@@ -1107,13 +1122,13 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     n_outputs = len(pairs)
     degrees = influence(pairs, n_inputs)
     d_k = float(np.sort(degrees)[::-1][:k].sum())
-    s_values = [check_int(code_size, "code_size", 2)] if code_size is not None else [4, 6, 8, 11, 14]
+    s_values = [check_int(code_size, "code_size", 2)] if code_size is not None else [6, 9, 12, 15]
     t_values = ([check_int(compute_size, "compute_size", comb(k, 2) + 1)] if compute_size is not None
                 else list(range(max(4, comb(k, 2) + 1), 15, 2)))
     q_out_grid = np.array(_primes_from(max(max(t_values), isqrt(n_outputs - 1) + 1, 2), 48, 1.15), float)
     best = None
     splits_seen = set()
-    for r_cap, share in product(np.sqrt(n_outputs) * 2.0 ** np.arange(-4, 3, 0.5), (1 / 64, 1 / 16, 1 / 4, 1)):
+    for r_cap, share in product(np.sqrt(n_outputs) * 2.0 ** np.arange(-4, 3, 0.75), (1 / 64, 1 / 16, 1 / 4, 1)):
         owner = _heavy_split(degrees, pairs, k, float(r_cap), share)
         if (r_cap, int(np.count_nonzero(owner >= 0))) in splits_seen:
             continue  # the heavy inputs are chosen by a degree threshold, so equal counts mean equal splits
@@ -1128,7 +1143,7 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
                           else None)
         owner_deg = np.bincount(owner[owner >= 0], minlength=n_inputs)[owners].astype(float)
         for s in s_values:
-            for q_in in _primes_from(max(s, isqrt(n_inputs - 1) + 1), 8, 1.4):
+            for q_in in _primes_from(max(s, isqrt(n_inputs - 1) + 1), 6, 1.5):
                 for t_c in t_values:
                     n_light_units = int(np.ceil(n_light * t_c / r_cap)) if n_light else 0
                     if n_light and n_light_units < t_c:

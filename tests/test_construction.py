@@ -125,6 +125,11 @@ def test_neurons_curve():
     curve = construction_neurons_curve([300, 1000], k=3, seed=0)
     assert list(curve["m_out"]) == [300, 1000]
     assert np.all(np.diff(curve["n_neurons"]) > 0) and np.all(curve["n_params"] > 0)
+    assert list(curve["n_layers"]) == [1, 1] and list(curve["compute_width"]) == [0, 0]
+    hubs = construction_neurons_curve([1000], k=3, seed=0, family="power_law")
+    assert hubs["n_layers"][0] == 2 and hubs["compute_width"][0] > 0
+    assert hubs["input_width"][0] + hubs["compute_width"][0] + hubs["output_width"][0] == hubs["n_neurons"][0]
+    assert hubs["naive_neurons"][0] == 1000 + 1000
 
 
 def test_bad_inputs_raise_clear_errors():
@@ -243,7 +248,8 @@ def test_spoiler_counts_add_up_to_every_input():
 
 def test_verify_families_counts_every_check_and_finds_no_error():
     rows = C.verify_families(2, exhaustive_m=10, scale_m_out=60, random_samples=50, adversarial_targets=5, seed=0)
-    assert [r["check"] for r in rows] == ["exhaustive"] * 5 + ["random", "adversarial"] * 5
+    assert [r["check"] for r in rows] == ["exhaustive"] * 10 + ["random", "adversarial"] * 5
+    assert [r["layers"] for r in rows[:10]] == [1, 2] * 5
     assert {r["family"] for r in rows} == set(FAMILIES)
     exhaustive = rows[0]
     assert exhaustive["inputs"] == 1 + 10 + 45 and exhaustive["decisions"] == exhaustive["inputs"] * exhaustive["m'"]
