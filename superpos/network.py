@@ -317,7 +317,8 @@ class Network:
         ----------
         inputs : anything ``families.as_input_matrix`` accepts
         batch_size : int
-            Rows per sparse product; memory grows with it.
+            Rows per task. Dense layers work through it in blocks of about
+            1 MB of pre-activations; a sparse product's memory grows with it.
         progress : bool
             Show a tqdm bar over batches.
         n_jobs : int
