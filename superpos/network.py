@@ -240,6 +240,8 @@ class Network:
         weights = self.layers[layer_index][0][neurons]
         lower = below[rows]
         direct = np.asarray(weights.multiply(lower).sum(axis=1), dtype=np.float64).ravel()
+        if weights.nnz == 0 or weights.data.min() >= 0:
+            return direct, direct
         positive = np.asarray(weights.maximum(0).multiply(lower).sum(axis=1), dtype=np.float64).ravel()
         return direct, positive
 
