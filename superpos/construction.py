@@ -42,7 +42,7 @@ Write v = Σ_{i∈A} 1_{S_i} for the input layer (integers ≥ 0). If ℓ = (a, 
 is true, then for every w ∈ T_ℓ both a and b are in R_w, so
 Σ_{j∈U_w} v_j ≥ |S_a ∪ S_b| + |S_a ∩ S_b| = 2s (the shared neuron, if any,
 holds 2), hence W v + b ≥ 1 at every neuron of T_ℓ. The three-channel layout
-argues the same way at each stage (see :func:`build_three_channel_network`).
+argues the same way at each stage (see :func:`build_three_channel_and_network`).
 
 False positives (the sizing)
 ----------------------------
@@ -74,11 +74,13 @@ other actives whose lines pass through points of S_a and S_b (each line meets
 each of them at most once, so they raise the shared term c to 2(k-1) at all
 t neurons of T_ℓ at once) or whose codes happen to cover U_w. The default,
 ``guarantee="every_input"``, therefore adds the same events up over every
-input with at most k actives: N₁ = 2m' Σ_{j<k} C(m-2, j) events (absent
-output, its active endpoint, the other actives) of probability ≤ p₁^t and
-N₂ = m' Σ_{j≤k} C(m-2, j) of probability ≤ p₂^t, so
+input with at most k actives: 2m' Σ_{j<k} C(m-2, j) events (absent output,
+its active endpoint, the other actives Y) and m' Σ_{j≤k} C(m-2, j) without an
+active endpoint. Their probabilities depend on Y only through its influence
+sum D = Σ_y d_y (in p₁, Σ d_y / q_out becomes D / q_out), so the events are
+grouped by D (:func:`spoiler_counts`, from the histogram of influences):
 
-    P[some input gets a wrong decision] ≤ N₁ p₁^t + N₂ p₂^t  ≤  failure_prob.
+    P[some input gets a wrong decision] ≤ Σ_D N₁(D) p₁(D)^t + Σ_D N₂(D) p₂(D)^t  ≤  failure_prob.
 
 What holds, then: no false negatives for every input, deterministically; and
 with probability ≥ 1 - failure_prob over the seeded codes, no false positive
