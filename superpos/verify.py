@@ -37,7 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from superpos.families import as_input_matrix, sample_inputs, true_outputs, validate_pairs
-from superpos.network import Network
+from superpos.network import Network, _padded_entries
 from superpos.validation import check_int
 
 MAX_EXHAUSTIVE_INPUTS = 5_000_000
@@ -223,16 +223,191 @@ def _code_scores(network: Network, rows: np.ndarray, group_targets: np.ndarray, 
     return np.stack([n_firing, pre.min(axis=1), cone_score])
 
 
+# Bounds under which integer sums are exact: in float32 (as the layers
+# accumulate) and in float64 (as the scores are summed).
+_FLOAT32_EXACT = 2**24
+_FLOAT64_EXACT = 2**53
+# Bytes of the cached rows of W⁺_L W_{L-1} (the cone score's weights per code neuron).
+CONE_CACHE_BYTES = 2**30
+# Bytes of the dense pre-activations of the layer below for one block of targets.
+_BLOCK_BYTES = 2**25
+
+
+def _integral(values: np.ndarray) -> bool:
+    return all(bool(np.all(part == np.rint(part))) for part in np.array_split(values, max(1, values.size // 10**7)))
+
+
+def _exact_two_layer(network: Network, k: int) -> bool:
+    """Whether ``_TwoLayerScorer`` reproduces ``_code_scores`` exactly: two layers, integers, small sums.
+
+    With integer weights and biases every activation is an integer; the bounds
+    keep each sum of the original evaluation (float32 pre-activations, float64
+    scores) exact, so any order of summation gives the same numbers.
+    """
+    if len(network.layers) != 2:
+        return False
+    (first, first_bias), (last, last_bias) = network.layers
+    if not all(_integral(values) for values in (first.data, first_bias, last.data, last_bias)):
+        return False
+    largest = lambda values: float(np.abs(values).max()) if values.size else 0.0
+    code_size = int(np.diff(network.input_codes.indptr).max())
+    lower_bound = k * code_size * largest(first.data)
+    hidden_bound = lower_bound + largest(first_bias)
+    row_mass = np.add.reduceat(np.abs(last.data), last.indptr[:-1]) if last.nnz else np.zeros(1)
+    row_mass[np.diff(last.indptr) == 0] = 0
+    return (lower_bound < _FLOAT32_EXACT and hidden_bound < _FLOAT32_EXACT
+            and float(row_mass.max()) * hidden_bound * network.output_codes.shape[1] < _FLOAT64_EXACT)
+
+
+def _cone_rows(positive_weights: sp.csr_matrix, lower_weights: sp.csr_matrix, neurons: np.ndarray) -> np.ndarray:
+    """Rows ``neurons`` of W⁺_L W_{L-1} as a dense float64 array (integers in the exact path)."""
+    rows = np.empty((neurons.size, lower_weights.shape[1]))
+    step = max(1, 2**24 // max(lower_weights.shape[1], 1))
+    for start in range(0, neurons.size, step):
+        rows[start:start + step] = (positive_weights[neurons[start:start + step]] @ lower_weights).toarray()
+    return rows
+
+
+@dataclass(eq=False)
+class _TwoLayerScorer:
+    """Scores of ``_code_scores`` for a two-layer integer network, from the units that can move.
+
+    A row is a target's partial input A plus one candidate c, so its layer-0
+    activation is h⁰(A) + x_c with x_c the candidate's 0/1 code, and its
+    hidden pre-activation is z(A) + W₁x_c. A hidden unit v that feeds the
+    target's code can be on for some candidate only if
+    z(A)_v + b_v + ρ_v > 0, where ρ_v ≥ (W₁x)_v for every code x (the sum of
+    the s largest positive weights of row v is bounded by
+    min(Σ_j W₁⁺[v, j], s · max_j W₁⁺[v, j]), s the largest code size); only
+    those units are evaluated per candidate. The cone score is linear in h⁰:
+    Σ_{u ∈ code} (W₂⁺ W₁ h⁰ + W₂⁺ b₁)_u, so it is read from cached rows of
+    W₂⁺W₁. Every quantity is an integer below the exactness bounds of
+    ``_exact_two_layer``, so the scores equal those of the forward pass bit
+    for bit.
+    """
+
+    network: Network
+    reach: np.ndarray               # ρ_v for every hidden unit
+    positive_last: sp.csr_matrix    # W₂⁺
+    cone_bias: np.ndarray           # W₂⁺ b₁ per code neuron
+    cone_neurons: np.ndarray        # sorted code neurons whose cone rows are cached
+    cone_cache: np.ndarray | None   # rows of W₂⁺W₁ for ``cone_neurons``
+
+    @classmethod
+    def build(cls, network: Network, positive_last: sp.csr_matrix, targets: np.ndarray) -> "_TwoLayerScorer":
+        first, first_bias = network.layers[0]
+        positive_first = first.maximum(0).tocsr() if first.nnz and first.data.min() < 0 else first
+        code_size = int(np.diff(network.input_codes.indptr).max())
+        row_sum = np.asarray(positive_first.sum(axis=1)).ravel()
+        row_max = np.zeros(first.shape[0])
+        filled = np.diff(positive_first.indptr) > 0
+        if positive_first.nnz:
+            row_max[filled] = np.maximum.reduceat(positive_first.data, positive_first.indptr[:-1][filled])
+        reach = np.minimum(row_sum, code_size * row_max)
+        neurons = np.unique(network.output_codes[targets])
+        cache = None
+        if neurons.size * first.shape[1] * 8 <= CONE_CACHE_BYTES:
+            cache = _cone_rows(positive_last, first, neurons)
+        return cls(network, reach, positive_last, positive_last @ first_bias, neurons, cache)
+
+    def _cone_feed(self, codes: np.ndarray) -> np.ndarray:
+        """Σ over each row's code neurons of the rows of W₂⁺W₁, shape (groups, n₀)."""
+        if self.cone_cache is not None:
+            rows, neurons = self.cone_cache, self.cone_neurons
+        else:
+            neurons = np.unique(codes)
+            rows = _cone_rows(self.positive_last, self.network.layers[0][0], neurons)
+        return rows[np.searchsorted(neurons, codes)].sum(axis=1)
+
+    def _lower_sums(self, activation: sp.csr_matrix) -> np.ndarray:
+        """W₁h for each row of ``activation``, dense, in an exact integer or float32 type."""
+        layer = self.network._prepared[1][0]
+        if layer.dense is None:
+            return (activation @ layer.transposed).toarray()
+        entries, values = _padded_entries(activation, pad=layer.dense.shape[0] - 1, ones_first=True)
+        accumulator = layer._accumulator(activation)
+        sums = np.zeros((activation.shape[0], layer.dense.shape[1]), dtype=accumulator)
+        for position in range(entries.shape[1]):
+            gathered = layer.dense[entries[:, position]]
+            factor = values[:, position]
+            sums += gathered if np.all(factor == 1) else gathered.astype(accumulator) * factor.astype(accumulator)[:, None]
+        return sums
+
+    def scores(self, active: np.ndarray, group_targets: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Score keys of ``_code_scores`` for rows (group g, candidate i), shape (3, groups · n_candidates)."""
+        n_hidden = self.network.widths[1]
+        step = max(1, _BLOCK_BYTES // (4 * n_hidden))
+        parts = [self._block_scores(active[start:start + step], group_targets[start:start + step],
+                                    candidates[start:start + step]) for start in range(0, active.shape[0], step)]
+        return np.concatenate(parts, axis=1)
+
+    def _block_scores(self, active: np.ndarray, group_targets: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        network = self.network
+        (first, first_bias), (last, last_bias) = network.layers
+        n_groups, n_candidates = candidates.shape
+        n_lower, n_hidden = first.shape[1], first.shape[0]
+        input_codes = network.input_codes
+        partial = as_input_matrix(active, network.n_inputs).astype(np.float32) @ network._prepared[0]
+        codes = network.output_codes[group_targets]                           # (G, t)
+        t = codes.shape[1]
+        # Every (code slot, hidden unit, weight) of the last layer that feeds a target's code.
+        neurons = codes.ravel()
+        counts = np.diff(last.indptr)[neurons]
+        slot = np.repeat(np.arange(neurons.size), counts)
+        stored = np.arange(slot.size) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(last.indptr[neurons], counts)
+        unit, weight = last.indices[stored].astype(np.int64), last.data[stored]
+        group = slot // t
+        offset = self._lower_sums(partial)[group, unit] + first_bias[unit]    # z(A)_v + b_v
+        live = offset + self.reach[unit] > 0
+        slot, unit, weight, group, offset = slot[live], unit[live], weight[live], group[live], offset[live]
+        # Distinct (target, unit) pairs among the live ones.
+        keys, pair = np.unique(group * n_hidden + unit, return_inverse=True)
+        pair_group, pair_unit = keys // n_hidden, keys % n_hidden
+        pair_offset = np.empty(keys.size)
+        pair_offset[pair] = offset
+        # (W₁ x_c)_v for each pair and candidate: one product with block-diagonal
+        # structure, the columns of pair rows shifted by group · n₀ and the
+        # candidates' codes stacked one group below the other.
+        rows = first[pair_unit]
+        rows = sp.csr_matrix((rows.data, rows.indices.astype(np.int64) + np.repeat(pair_group * n_lower,
+                                                                                      np.diff(rows.indptr)),
+                              rows.indptr), shape=(keys.size, n_groups * n_lower))
+        candidate_codes = input_codes[candidates.ravel()].tocoo()
+        candidate_group = candidate_codes.row // n_candidates
+        stacked = sp.csr_matrix((candidate_codes.data, (candidate_group * n_lower + candidate_codes.col,
+                                                        candidate_codes.row % n_candidates)),
+                                shape=(n_groups * n_lower, n_candidates))
+        hidden = np.maximum((rows @ stacked).toarray() + pair_offset[:, None], 0)   # (pairs, candidates)
+        feeds = sp.csr_matrix((weight, (slot, pair)), shape=(n_groups * t, keys.size))
+        direct = (feeds @ hidden).reshape(n_groups, t, n_candidates).transpose(0, 2, 1).reshape(-1, t)
+        row_codes = np.repeat(codes, n_candidates, axis=0)
+        post = direct.astype(np.float32) + last_bias.astype(np.float32)[row_codes]
+        n_firing = (post >= np.float32(network.threshold)).sum(axis=1)
+        pre = direct + last_bias[row_codes]
+        # Cone score: feed · (h⁰(A) + x_c) + Σ_code W₂⁺b₁.
+        feed = self._cone_feed(codes)                                         # (G, n₀)
+        partial = partial.tocoo()
+        shared = np.bincount(partial.row, weights=feed[partial.row, partial.col] * partial.data, minlength=n_groups)
+        own = np.bincount(candidate_codes.row, weights=feed[candidate_group, candidate_codes.col],
+                          minlength=n_groups * n_candidates)
+        cone_score = own + np.repeat(shared + self.cone_bias[codes].sum(axis=1), n_candidates)
+        return np.stack([n_firing, pre.min(axis=1), cone_score])
+
+
 _FORKED_WORK: dict = {}
 
 
 def _best_candidates(job) -> np.ndarray:
     """For each target of a chunk, the candidate with the best score."""
-    rows, group_targets, candidates = job
-    n_candidates = _FORKED_WORK["n_candidates"]
-    scores = _code_scores(_FORKED_WORK["network"], rows, group_targets, n_candidates, _FORKED_WORK["batch_size"],
-                          _FORKED_WORK["positive_weights"])
-    size = candidates.shape[0]
+    active, group_targets, candidates = job
+    size, n_candidates = candidates.shape
+    scorer = _FORKED_WORK["scorer"]
+    if scorer is not None:
+        scores = scorer.scores(active, group_targets, candidates)
+    else:
+        rows = np.concatenate([np.repeat(active, n_candidates, axis=0), candidates.reshape(-1, 1)], axis=1)
+        scores = _code_scores(_FORKED_WORK["network"], rows, group_targets, n_candidates, _FORKED_WORK["batch_size"],
+                              _FORKED_WORK["positive_weights"])
     # lexsort sorts by its last key first: group by target, then order each
     # group by the score keys, so a group's last entry is its best candidate.
     order = np.lexsort((scores[2], scores[1], scores[0], np.repeat(np.arange(size), n_candidates)))
@@ -289,6 +464,7 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
     holders = network.input_codes.T.tocsr()
     positive_weights = _positive_last_weights(network)
     network._prepared  # build the evaluation caches once, before any fork
+    scorer = _TwoLayerScorer.build(network, positive_weights, targets) if _exact_two_layer(network, k) else None
     steps = range(k - 1)
     if progress:
         from tqdm.auto import tqdm
@@ -300,10 +476,8 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
         for part in parts:
             candidates = _draw_candidates(active[part], ends[part], other[part], n_candidates, partners,
                                           network.input_codes, holders, rng)
-            rows = np.concatenate([np.repeat(active[part], n_candidates, axis=0), candidates.reshape(-1, 1)], axis=1)
-            jobs.append((rows, targets[part], candidates))
-        _FORKED_WORK.update(network=network, n_candidates=n_candidates, batch_size=batch_size,
-                            positive_weights=positive_weights)
+            jobs.append((active[part], targets[part], candidates))
+        _FORKED_WORK.update(network=network, batch_size=batch_size, positive_weights=positive_weights, scorer=scorer)
         try:
             if n_jobs == 1 or len(jobs) < 2:
                 best = list(map(_best_candidates, jobs))
