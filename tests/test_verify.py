@@ -132,3 +132,77 @@ def test_adversary_is_the_same_on_the_dense_and_sparse_paths(n_layers):
     dense_inputs = V.adversarial_inputs(network, pairs, 3, 60, seed=4)
     assert (dense_inputs != V.adversarial_inputs(sparse_only, pairs, 3, 60, seed=4)).nnz == 0
     assert V.count_errors(network, pairs, dense_inputs) == V.count_errors(sparse_only, pairs, dense_inputs)
+
+
+def two_layer_network(seed, n_inputs=200, n_outputs=300, dense_budget=None, signed_first=False):
+    """Random two-layer integer network: overlapping input codes, weights of both signs, biases of both signs."""
+    rng = np.random.default_rng(seed)
+    n_lower, n_hidden, n_last = 40, 150, 60
+    input_codes = sp.csr_matrix(rng.random((n_inputs, n_lower)) < 0.12)
+    low, high = (-1, 3) if signed_first else (1, 3)
+    first = sp.csr_matrix((rng.random((n_hidden, n_lower)) < 0.2) * rng.integers(low, high, (n_hidden, n_lower)))
+    last = sp.csr_matrix((rng.random((n_last, n_hidden)) < 0.25) * rng.choice([-2, -1, 1, 2, 3], (n_last, n_hidden)))
+    network = Network(input_codes, [(first, rng.integers(-4, 2, n_hidden).astype(float)),
+                                    (last, rng.integers(-3, 2, n_last).astype(float))],
+                      rng.integers(n_last, size=(n_outputs, 3)), 1.0)
+    if dense_budget is not None:
+        network.dense_budget_bytes = dense_budget
+    return network
+
+
+@pytest.mark.parametrize("seed, dense_budget, signed_first, cache", [
+    (0, None, False, True), (1, 0, False, True), (2, None, True, True), (3, 0, True, False), (4, None, False, False)])
+def test_two_layer_scores_equal_the_forward_pass(seed, dense_budget, signed_first, cache, monkeypatch):
+    if not cache:
+        monkeypatch.setattr(V, "CONE_CACHE_BYTES", 0)
+    network = two_layer_network(seed, dense_budget=dense_budget, signed_first=signed_first)
+    assert (network._prepared[1][0].dense is None) == (dense_budget == 0)
+    assert V._exact_two_layer(network, 4)
+    rng = np.random.default_rng(seed)
+    n_groups, n_candidates = 37, 11
+    targets = rng.integers(network.n_outputs, size=n_groups)
+    positive = V._positive_last_weights(network)
+    scorer = V._TwoLayerScorer.build(network, positive, targets)
+    assert (scorer.cone_cache is None) == (not cache)
+    for n_active in (1, 3):
+        distinct = np.argsort(rng.random((n_groups, network.n_inputs)), axis=1)
+        active, candidates = distinct[:, :n_active], distinct[:, n_active:n_active + n_candidates]
+        rows = np.concatenate([np.repeat(active, n_candidates, axis=0), candidates.reshape(-1, 1)], axis=1)
+        generic = V._code_scores(network, rows, targets, n_candidates, 4096, positive)
+        fast = scorer.scores(active, targets, candidates)
+        assert fast.shape == generic.shape and np.array_equal(fast, generic)
+        assert np.unique(fast[2]).size > 5     # the cone score varies, so the comparison can fail
+
+
+def and_then_mix(seed):
+    """A tight first layer (units fire only on both full endpoint codes) under a random signed second layer."""
+    pairs = F.uniform_pairs(300, 400, seed=seed)
+    first = undersized_network(pairs, 300, 120, 4, seed=seed)
+    rng = np.random.default_rng(seed)
+    second = sp.csr_matrix((rng.random((90, 120)) < 0.3) * rng.integers(-2, 4, (90, 120)))
+    return Network(first.input_codes, first.layers + [(second, rng.integers(-3, 2, 90).astype(float))],
+                   rng.integers(90, size=(400, 3)), 1.0), pairs
+
+
+@pytest.mark.parametrize("seed, structured", [(0, False), (2, False), (0, True), (1, True)])
+def test_adversary_is_the_same_with_and_without_the_two_layer_scorer(seed, structured, monkeypatch):
+    if structured:
+        network, pairs = and_then_mix(seed)
+    else:
+        network, pairs = two_layer_network(seed, signed_first=seed == 2), F.uniform_pairs(200, 300, seed=seed)
+    fast = V.adversarial_inputs(network, pairs, 4, 80, seed=seed, n_candidates=12, chunk=25)
+    monkeypatch.setattr(V, "_exact_two_layer", lambda network, k: False)
+    generic = V.adversarial_inputs(network, pairs, 4, 80, seed=seed, n_candidates=12, chunk=25)
+    assert (fast != generic).nnz == 0
+
+
+def test_the_two_layer_scorer_is_only_used_when_exact():
+    network = two_layer_network(0)
+    assert V._exact_two_layer(network, 3)
+    (first, first_bias), last_layer = network.layers
+    halves = Network(network.input_codes, [(first * 0.5, first_bias), last_layer], network.output_codes, 1.0)
+    shifted = Network(network.input_codes, [(first, first_bias + 0.25), last_layer], network.output_codes, 1.0)
+    assert not V._exact_two_layer(halves, 3) and not V._exact_two_layer(shifted, 3)
+    assert not V._exact_two_layer(Network(network.input_codes, [(first, first_bias)], network.output_codes % 150, 1.0), 3)
+    huge = Network(network.input_codes, [(first * 2**22, first_bias), last_layer], network.output_codes, 1.0)
+    assert not V._exact_two_layer(huge, 3)
