@@ -259,13 +259,23 @@ def _exact_two_layer(network: Network, k: int) -> bool:
             and float(row_mass.max()) * hidden_bound * network.output_codes.shape[1] < _FLOAT64_EXACT)
 
 
-def _cone_rows(positive_weights: sp.csr_matrix, lower_weights: sp.csr_matrix, neurons: np.ndarray) -> np.ndarray:
-    """Rows ``neurons`` of W⁺_L W_{L-1} as a dense float64 array (integers in the exact path)."""
-    rows = np.empty((neurons.size, lower_weights.shape[1]))
-    step = max(1, 2**24 // max(lower_weights.shape[1], 1))
-    for start in range(0, neurons.size, step):
-        rows[start:start + step] = (positive_weights[neurons[start:start + step]] @ lower_weights).toarray()
+def _cone_rows(positive_weights: sp.csr_matrix, lower_weights: sp.csr_matrix, neurons: np.ndarray,
+               dtype=np.float64) -> np.ndarray:
+    """Rows ``neurons`` of W⁺_L W_{L-1} as a dense array."""
+    rows = np.empty((neurons.size, lower_weights.shape[1]), dtype=dtype)
+    for start in range(0, neurons.size, _CONE_STEP):
+        rows[start:start + _CONE_STEP] = (positive_weights[neurons[start:start + _CONE_STEP]] @ lower_weights).toarray()
     return rows
+
+
+def _forked_cone_rows(neurons: np.ndarray) -> np.ndarray:
+    positive_weights, lower_weights, dtype = _FORKED_CONE
+    return _cone_rows(positive_weights, lower_weights, neurons, dtype)
+
+
+_FORKED_CONE: list = []
+# Code neurons whose cone rows one sparse product forms at a time.
+_CONE_STEP = 512
 
 
 @dataclass(eq=False)
@@ -294,7 +304,8 @@ class _TwoLayerScorer:
     cone_cache: np.ndarray | None   # rows of W₂⁺W₁ for ``cone_neurons``
 
     @classmethod
-    def build(cls, network: Network, positive_last: sp.csr_matrix, targets: np.ndarray) -> "_TwoLayerScorer":
+    def build(cls, network: Network, positive_last: sp.csr_matrix, targets: np.ndarray,
+              n_jobs: int = 1) -> "_TwoLayerScorer":
         first, first_bias = network.layers[0]
         positive_first = first.maximum(0).tocsr() if first.nnz and first.data.min() < 0 else first
         code_size = int(np.diff(network.input_codes.indptr).max())
@@ -305,9 +316,22 @@ class _TwoLayerScorer:
             row_max[filled] = np.maximum.reduceat(positive_first.data, positive_first.indptr[:-1][filled])
         reach = np.minimum(row_sum, code_size * row_max)
         neurons = np.unique(network.output_codes[targets])
+        # Entries of W₂⁺W₁ are integers of at most Σ_v W₂⁺[u, v] · max|W₁|; float32 holds them exactly below 2²⁴.
+        mass = np.asarray(positive_last[neurons].sum(axis=1)).ravel()
+        exact32 = float(mass.max()) * float(np.abs(first.data).max(initial=0)) < _FLOAT32_EXACT
+        dtype = np.dtype(np.float32 if exact32 else np.float64)
         cache = None
-        if neurons.size * first.shape[1] * 8 <= CONE_CACHE_BYTES:
-            cache = _cone_rows(positive_last, first, neurons)
+        if neurons.size * first.shape[1] * dtype.itemsize <= CONE_CACHE_BYTES:
+            blocks = np.array_split(neurons, max(1, neurons.size // (4 * _CONE_STEP)))
+            if n_jobs == 1 or len(blocks) < 2:
+                cache = _cone_rows(positive_last, first, neurons, dtype)
+            else:
+                _FORKED_CONE[:] = [positive_last, first, dtype]
+                try:
+                    with multiprocessing.get_context("fork").Pool(n_jobs) as pool:
+                        cache = np.concatenate(pool.map(_forked_cone_rows, blocks))
+                finally:
+                    _FORKED_CONE.clear()
         return cls(network, reach, positive_last, positive_last @ first_bias, neurons, cache)
 
     def _cone_feed(self, codes: np.ndarray) -> np.ndarray:
@@ -317,7 +341,7 @@ class _TwoLayerScorer:
         else:
             neurons = np.unique(codes)
             rows = _cone_rows(self.positive_last, self.network.layers[0][0], neurons)
-        return rows[np.searchsorted(neurons, codes)].sum(axis=1)
+        return rows[np.searchsorted(neurons, codes)].sum(axis=1, dtype=np.float64)
 
     def _lower_sums(self, activation: sp.csr_matrix) -> np.ndarray:
         """W₁h for each row of ``activation``, dense, in an exact integer or float32 type."""
@@ -354,9 +378,9 @@ class _TwoLayerScorer:
         neurons = codes.ravel()
         counts = np.diff(last.indptr)[neurons]
         slot = np.repeat(np.arange(neurons.size), counts)
-        stored = np.arange(slot.size) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(last.indptr[neurons], counts)
+        stored = np.arange(slot.size) + np.repeat(last.indptr[neurons] - (np.cumsum(counts) - counts), counts)
         unit, weight = last.indices[stored].astype(np.int64), last.data[stored]
-        group = slot // t
+        group = np.repeat(np.arange(n_groups), counts.reshape(n_groups, t).sum(axis=1))   # slot // t, without a division
         offset = self._lower_sums(partial)[group, unit] + first_bias[unit]    # z(A)_v + b_v
         live = offset + self.reach[unit] > 0
         slot, unit, weight, group, offset = slot[live], unit[live], weight[live], group[live], offset[live]
@@ -464,7 +488,7 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
     holders = network.input_codes.T.tocsr()
     positive_weights = _positive_last_weights(network)
     network._prepared  # build the evaluation caches once, before any fork
-    scorer = _TwoLayerScorer.build(network, positive_weights, targets) if _exact_two_layer(network, k) else None
+    scorer = _TwoLayerScorer.build(network, positive_weights, targets, n_jobs) if _exact_two_layer(network, k) else None
     steps = range(k - 1)
     if progress:
         from tqdm.auto import tqdm

@@ -164,6 +164,10 @@ def test_two_layer_scores_equal_the_forward_pass(seed, dense_budget, signed_firs
     positive = V._positive_last_weights(network)
     scorer = V._TwoLayerScorer.build(network, positive, targets)
     assert (scorer.cone_cache is None) == (not cache)
+    if cache:   # the cache formed by two workers, a few neurons at a time, is the same
+        monkeypatch.setattr(V, "_CONE_STEP", 3)
+        forked = V._TwoLayerScorer.build(network, positive, targets, n_jobs=2).cone_cache
+        assert np.array_equal(forked, scorer.cone_cache)
     for n_active in (1, 3):
         distinct = np.argsort(rng.random((n_groups, network.n_inputs)), axis=1)
         active, candidates = distinct[:, :n_active], distinct[:, n_active:n_active + n_candidates]
