@@ -23,7 +23,11 @@ Three sources of inputs:
   pre-activation, then the summed pre-activation of the neurons that feed the
   code (the code's "cone" in the layer below), which moves even when no code
   neuron does. The search only runs the network forward; it never reads how
-  the network was built.
+  the network was built. On a two-layer network with integer weights and
+  biases the same scores are computed without the full forward pass, from the
+  hidden units that some candidate can switch on and from cached rows of
+  W₂⁺W₁ (``_TwoLayerScorer``); the sums are exact integers, so the inputs
+  chosen are the same.
 """
 
 from __future__ import annotations
@@ -461,7 +465,9 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
     batch_size, progress
         As in ``Network.compute``; progress shows a bar over the k − 1 steps.
     n_jobs : int
-        Forked worker processes scoring chunks at once.
+        Forked worker processes scoring chunks at once (and forming the
+        two-layer scorer's cache of W₂⁺W₁ rows, at most ``CONE_CACHE_BYTES``;
+        beyond it the rows are formed per chunk and step, slower).
 
     Returns
     -------
