@@ -45,6 +45,8 @@ from superpos.network import Network, _padded_entries
 from superpos.validation import check_int
 
 MAX_EXHAUSTIVE_INPUTS = 5_000_000
+#: Batches per worker that :func:`count_errors` decodes before counting and dropping them.
+COUNT_CHUNK_BATCHES = 4
 
 
 @dataclass
@@ -102,15 +104,30 @@ def all_sparse_inputs(n_inputs: int, k: int) -> sp.csr_matrix:
 
 def count_errors(network: Network, pairs, inputs, batch_size: int = 4096, progress: bool = False,
                  n_jobs: int = 1) -> ErrorCount:
-    """Run ``network`` on ``inputs`` and count wrong decisions against the true ANDs of ``pairs``."""
+    """Run ``network`` on ``inputs`` and count wrong decisions against the true ANDs of ``pairs``.
+
+    The inputs go through in chunks of ``COUNT_CHUNK_BATCHES`` batches per
+    worker, and only the counts are kept: an undersized network can decode
+    thousands of false outputs per input, and holding them all for 10⁵ inputs
+    would take tens of gigabytes.
+    """
     pairs, _ = _check_instance(network, pairs)
     matrix = as_input_matrix(inputs, network.n_inputs)
-    decoded = network.compute(matrix, batch_size=batch_size, progress=progress, n_jobs=n_jobs)
-    truth = true_outputs(pairs, matrix, n_inputs=network.n_inputs)
-    difference = decoded.astype(np.int8) - truth.astype(np.int8)
+    chunk = batch_size * max(int(n_jobs), 1) * COUNT_CHUNK_BATCHES
+    starts = range(0, matrix.shape[0], chunk)
+    if progress:
+        from tqdm.auto import tqdm
+        starts = tqdm(starts, desc="count errors", unit="chunk")
+    false_positives = false_negatives = 0
+    for start in starts:
+        part = matrix[start:start + chunk]
+        decoded = network.compute(part, batch_size=batch_size, n_jobs=n_jobs)
+        truth = true_outputs(pairs, part, n_inputs=network.n_inputs)
+        difference = decoded.astype(np.int8) - truth.astype(np.int8)
+        false_positives += int(np.count_nonzero(difference.data > 0))
+        false_negatives += int(np.count_nonzero(difference.data < 0))
     return ErrorCount(n_inputs=matrix.shape[0], n_decisions=matrix.shape[0] * network.n_outputs,
-                      false_positives=int(np.count_nonzero(difference.data > 0)),
-                      false_negatives=int(np.count_nonzero(difference.data < 0)))
+                      false_positives=false_positives, false_negatives=false_negatives)
 
 
 def verify_exhaustive(network: Network, pairs, k: int, batch_size: int = 4096) -> ErrorCount:

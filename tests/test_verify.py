@@ -85,6 +85,8 @@ def test_the_adversary_finds_false_positives_random_inputs_miss():
     # per input, the adversary finds far more errors than random inputs do
     assert adversarial.false_positives / 300 > 5 * random.false_positives / 2000
     assert V.verify_adversarial(network, pairs, 3, 300, seed=1) == adversarial   # seeded
+    # Counting chunk by chunk (5 inputs a batch, 4 batches a chunk: 15 chunks) loses nothing.
+    assert V.count_errors(network, pairs, adversarial_inputs, batch_size=5) == adversarial
 
 
 def test_adversary_keeps_the_target_absent():
