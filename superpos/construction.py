@@ -849,6 +849,10 @@ class PhaseTransition:
     false_negatives: int  #: over every network and input (the theorem says none)
 
 
+#: Inputs per batch when checking the deliberately undersized networks of :func:`phase_transition`.
+PHASE_BATCH = 256
+
+
 def phase_transition(pairs, n_inputs: int, k: int, n_points: int, random_samples: int, adversarial_targets: int,
                      seed: int = 0, failure_prob: float = 1e-6) -> PhaseTransition:
     """Shrink the one-layer network below the size the bound chooses and count its errors.
@@ -857,7 +861,9 @@ def phase_transition(pairs, n_inputs: int, k: int, n_points: int, random_samples
     :math:`q_0, q_1` by factors from 1/4 to 1 (never below what a line code
     needs), building each network with ``enforce_bound=False``; each is checked
     on ``random_samples`` random inputs (seed ``seed + 3``) and
-    ``adversarial_targets`` adversarial ones (seed ``seed + 4``).
+    ``adversarial_targets`` adversarial ones (seed ``seed + 4``), in batches of
+    ``PHASE_BATCH`` inputs: the smallest networks decode a large share of all
+    m' outputs on every input, so a batch of them is as large as batch × m'.
     """
     from superpos.verify import verify_adversarial, verify_random
 
@@ -872,14 +878,12 @@ def phase_transition(pairs, n_inputs: int, k: int, n_points: int, random_samples
                                           output_code_size=chosen.output_code_size,
                                           n_input_neurons=chosen.code_size * q_in,
                                           n_output_neurons=chosen.output_code_size * q_out, enforce_bound=False)
-        rnd = verify_random(net, pairs, k, random_samples, seed=seed + 3)
-        adv = verify_adversarial(net, pairs, k, adversarial_targets, seed=seed + 4)
+        rnd = verify_random(net, pairs, k, random_samples, seed=seed + 3, batch_size=PHASE_BATCH)
+        adv = verify_adversarial(net, pairs, k, adversarial_targets, seed=seed + 4, batch_size=PHASE_BATCH)
         rows.append((net.n_neurons, rnd.wrong / rnd.n_inputs, adv.wrong / adv.n_inputs,
                      rnd.false_negatives + adv.false_negatives))
     table = np.array(rows)
     return PhaseTransition(chosen, table[:, 0].astype(np.int64), table[:, 1], table[:, 2], int(table[:, 3].sum()))
-
-
 
 
 # --------------------------------------------------------------------------- three channels: sizing
