@@ -421,6 +421,14 @@ def _binom_sf(threshold, n, p):
     return np.where(threshold < 0, 1.0, np.where(threshold >= n, 0.0, inside))
 
 
+def _shared_weights(n_common: int, c_max: int, q_in: float) -> tuple[np.ndarray, np.ndarray]:
+    """Values c = 0..c_max of Binomial(n_common, 1/q_in) and their probabilities; the last collects the tail."""
+    c = np.arange(c_max + 1)
+    weight = np.diff(bdtr(c.astype(float), n_common, 1.0 / q_in), prepend=0.0)
+    weight[-1] = _binom_sf(c_max - 1, n_common, 1.0 / q_in)
+    return c, weight
+
+
 def _bound_terms(n_outputs, k, s, q_in, q_out, spoilers: SpoilerCounts):
     """The weights and bases of the bound, which do not depend on t.
 
@@ -432,18 +440,11 @@ def _bound_terms(n_outputs, k, s, q_in, q_out, spoilers: SpoilerCounts):
     member = spoilers.first_sums[None, :, None] / q_out[:, None, None]
     d_rate = spoilers.second_sums[None, :, None] / q_out[:, None, None]
 
-    def shared(n_common, c_max):
-        # c = what the other actives put on ℓ's own endpoint codes; the last value collects the tail.
-        c = np.arange(c_max + 1)
-        below = bdtr(c.astype(float), n_common, 1.0 / q_in)
-        weight = np.diff(below, prepend=0.0)
-        weight[-1] = _binom_sf(c_max - 1, n_common, 1.0 / q_in)
-        return c, weight
-
-    c1, w1 = shared(2 * s * (k - 1), min(s, 2 * (k - 1)))
+    # c = what the other actives put on ℓ's own endpoint codes (:func:`_shared_weights`).
+    c1, w1 = _shared_weights(2 * s * (k - 1), min(s, 2 * (k - 1)), q_in)
     tail1 = _binom_sf(s - c1 - 1, (k - 1) * s, f)
     base1 = np.minimum(1.0, member + tail1)
-    c2, w2 = shared(2 * s * k, min(2 * s, 2 * k))
+    c2, w2 = _shared_weights(2 * s * k, min(2 * s, 2 * k), q_in)
     tail21 = _binom_sf(s - c2 - 1, (k - 1) * s, f)
     tail22 = _binom_sf(2 * s - c2 - 1, k * s, f)
     base2 = np.minimum(1.0, d_rate ** 2 / 2 + d_rate * tail21 + tail22)
@@ -899,13 +900,17 @@ class ThreeChannelSizes:
     n_light_units: int  #: units of the shared pool of light outputs
     heavy_inputs: np.ndarray  #: the owners of blocks (heavy inputs that own at least one pair)
     block_sizes: np.ndarray  #: units in each owner's block
-    output_code_size: int  #: t, neurons per output code
     q_out: int  #: prime; the output channel has t·q_out neurons
     failure_bound: float  #: bound on P[a wrong decision] (one fixed input, or any input, per the guarantee)
 
     @property
     def n_input_neurons(self) -> int:
         return self.code_size * self.q_in
+
+    @property
+    def output_code_size(self) -> int:
+        """t, neurons per output code: t = t_c, so that an output neuron fires on t_c routed units."""
+        return self.compute_size
 
     @property
     def n_units(self) -> int:
@@ -927,14 +932,6 @@ def _poisson_sf(threshold, mean):
 
     threshold = np.asarray(threshold, float)
     return np.where(threshold <= 0, 1.0, pdtrc(np.maximum(threshold - 1, 0), np.maximum(mean, 1e-300)))
-
-
-def _shared_weights(n_common: int, c_max: int, q_in: float) -> tuple[np.ndarray, np.ndarray]:
-    """Values c = 0..c_max of Binomial(n_common, 1/q_in) and their probabilities; the last collects the tail."""
-    c = np.arange(c_max + 1)
-    weight = np.diff(bdtr(c.astype(float), n_common, 1.0 / q_in), prepend=0.0)
-    weight[-1] = _binom_sf(c_max - 1, n_common, 1.0 / q_in)
-    return c, weight
 
 
 def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, sizes_heavy: tuple,
@@ -1170,7 +1167,7 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
                     q_out = int(q_out_grid[ok[0]])
                     n = fixed + t_c * q_out
                     if (best is None or n < best.n_neurons) and (max_neurons is None or n < max_neurons):
-                        best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, t_c, q_out,
+                        best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, q_out,
                                                  float(bound[ok[0]]))
     if best is None:
         below = f" with fewer than {max_neurons} neurons" if max_neurons is not None else ""
@@ -1191,6 +1188,35 @@ def _draw_units(n_sets: int, size: int, n_units: np.ndarray, rng: np.random.Gene
         if not len(bad):
             return units
         units[bad] = np.floor(rng.random((len(bad), size)) * n_units[bad, None]).astype(np.int64)
+
+
+def _compute_units(pairs: np.ndarray, n_inputs: int, sizes: ThreeChannelSizes, seed: int) -> np.ndarray:
+    """The t_c compute units of every output, an (m', t_c) int array.
+
+    Light outputs draw distinct units of the pool [0, N_L) at random; the
+    outputs owned by the j-th heavy input take distinct lines of its block,
+    t_c rows of q_h units after the pool and the blocks before it, so two of
+    them share at most one unit.
+    """
+    t_c = sizes.compute_size
+    heavy = np.zeros(n_inputs, bool)
+    heavy[sizes.heavy_inputs] = True
+    owner = _owners(pairs, influence(pairs, n_inputs), heavy)
+    block_of = np.full(n_inputs, -1)
+    block_of[sizes.heavy_inputs] = np.arange(len(sizes.heavy_inputs))
+    starts = sizes.n_light_units + np.concatenate([[0], np.cumsum(sizes.block_sizes)[:-1]]).astype(np.int64)
+    rng = np.random.default_rng(_child_seed(seed, 2))
+    is_heavy = owner >= 0
+    units = np.empty((len(pairs), t_c), np.int64)
+    units[~is_heavy] = _draw_units(int((~is_heavy).sum()), t_c, sizes.n_light_units, rng)
+    heavy_rows = np.nonzero(is_heavy)[0]
+    heavy_rows = heavy_rows[np.argsort(owner[heavy_rows], kind="stable")]
+    bounds = np.searchsorted(block_of[owner[heavy_rows]], np.arange(len(sizes.heavy_inputs) + 1))
+    for j in range(len(sizes.heavy_inputs)):
+        rows = heavy_rows[bounds[j]:bounds[j + 1]]
+        lines = LineCodeSizes(t_c, int(sizes.block_sizes[j]) // t_c)
+        units[rows] = starts[j] + line_code_book(len(rows), lines, _child_seed(seed, 3 + j))
+    return units
 
 
 def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, failure_prob: float = 1e-6,
@@ -1220,25 +1246,7 @@ def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0,
     s, t_c = sizes.code_size, sizes.compute_size
     input_codes = input_code_book(n_inputs, sizes.n_input_neurons, s, seed)
     output_codes = output_code_book(len(pairs), sizes.n_output_neurons, sizes.output_code_size, seed)
-    heavy = np.zeros(n_inputs, bool)
-    heavy[sizes.heavy_inputs] = True
-    owner = _owners(pairs, influence(pairs, n_inputs), heavy)
-    block_of = np.full(n_inputs, -1)
-    block_of[sizes.heavy_inputs] = np.arange(len(sizes.heavy_inputs))
-    starts = sizes.n_light_units + np.concatenate([[0], np.cumsum(sizes.block_sizes)[:-1]]).astype(np.int64)
-    rng = np.random.default_rng(_child_seed(seed, 2))
-    is_heavy = owner >= 0
-    units = np.empty((len(pairs), t_c), np.int64)
-    units[~is_heavy] = _draw_units(int((~is_heavy).sum()), t_c, sizes.n_light_units, rng)
-    # Each owner's outputs take distinct lines of its block: t_c rows of q_h units.
-    heavy_rows = np.nonzero(is_heavy)[0]
-    heavy_rows = heavy_rows[np.argsort(owner[heavy_rows], kind="stable")]
-    block_ids = block_of[owner[heavy_rows]]
-    bounds = np.searchsorted(block_ids, np.arange(len(sizes.heavy_inputs) + 1))
-    for j in range(len(sizes.heavy_inputs)):
-        rows = heavy_rows[bounds[j]:bounds[j + 1]]
-        lines = LineCodeSizes(t_c, int(sizes.block_sizes[j]) // t_c)
-        units[rows] = starts[j] + line_code_book(len(rows), lines, _child_seed(seed, 3 + j))
+    units = _compute_units(pairs, n_inputs, sizes, seed)
     n_units = sizes.n_units
     groups = sp.csr_matrix((np.ones(2 * units.size, np.float32),
                             (np.concatenate([units.ravel(), units.ravel()]),

@@ -184,15 +184,20 @@ def test_three_channel_blocks_and_bound():
 
 def test_three_channel_block_outputs_share_at_most_one_unit():
     # Blocks are t_c rows of q_h units and each owned output takes a line, so
-    # two outputs of one hub meet in at most one compute unit.
-    pairs = make_pairs("star", 200, 199, seed=0)
-    sizes = three_channel_sizes(pairs, 200, 3)
-    assert list(sizes.heavy_inputs) == [int(np.bincount(pairs.ravel()).argmax())]
-    net = build_three_channel_and_network(pairs, 200, 3, sizes=sizes)
-    routes = net.layers[1][0][:, : sizes.n_units]
-    units_of = [set(routes[net.output_codes[j, 0]].indices) for j in range(len(pairs))]
-    # Unit sets recovered from row 0 of each output code hold that output's t_c units.
-    assert all(len(u) >= sizes.compute_size for u in units_of)
+    # two outputs of one hub meet in at most one compute unit; pool outputs do not.
+    pairs = make_pairs("power_law", 2000, 2000, seed=0)
+    sizes = three_channel_sizes(pairs, 2000, 3)
+    assert sizes.n_light_units > 0 and len(sizes.heavy_inputs) > 1
+    units = C._compute_units(pairs, 2000, sizes, seed=0)
+    assert units.shape == (2000, sizes.compute_size)
+    assert np.all(np.diff(np.sort(units, axis=1), axis=1) > 0)  # t_c distinct units per output
+    first_block = sizes.n_light_units, sizes.n_light_units + sizes.block_sizes[0]
+    in_block = np.flatnonzero((units >= first_block[0]).all(axis=1) & (units < first_block[1]).all(axis=1))
+    assert len(in_block) > 2
+    assert np.all((pairs[in_block] == sizes.heavy_inputs[0]).any(axis=1))
+    shared = (units[in_block, :, None, None] == units[None, None, in_block, :]).any(axis=1).sum(axis=-1)
+    np.fill_diagonal(shared, 0)
+    assert shared.max() <= 1
     block = sizes.block_sizes[0]
     assert block % sizes.compute_size == 0 and C.is_prime(block // sizes.compute_size)
 
