@@ -402,17 +402,22 @@ _SCAN = 10_000_000
 _FILL_ROWS = 256
 
 
+def _is_integral(values: np.ndarray) -> bool:
+    """True iff every value is a whole number (checked in slices, so no full-size temporary)."""
+    return all(bool(np.all(part == np.rint(part))) for part in
+               (values[start:start + _SCAN] for start in range(0, values.size, _SCAN)))
+
+
 def _smallest_exact_dtype(data: np.ndarray) -> tuple[np.dtype, float]:
     """The narrowest of uint8, int8, int16, float32 that holds every weight, and the largest |weight|."""
-    low, high, integral = np.inf, -np.inf, True
+    if not data.size:
+        return np.dtype(np.uint8), 0.0
+    low, high = np.inf, -np.inf
     for start in range(0, data.size, _SCAN):
         part = data[start:start + _SCAN]
         low, high = min(low, float(part.min())), max(high, float(part.max()))
-        integral = integral and bool(np.all(part == np.rint(part)))
-    if not data.size:
-        return np.dtype(np.uint8), 0.0
     largest = max(abs(low), abs(high))
-    if integral:
+    if _is_integral(data):
         for dtype in (np.uint8, np.int8, np.int16):
             info = np.iinfo(dtype)
             if info.min <= low and high <= info.max:
@@ -524,7 +529,7 @@ class _PreparedLayer:
     def _accumulator(self, activation: sp.csr_matrix) -> np.dtype:
         """The integer type that holds every z of the batch exactly, or float32."""
         data = activation.data
-        if self.dense.dtype.kind == "f" or not np.all(data == np.rint(data)):
+        if self.dense.dtype.kind == "f" or not _is_integral(data):
             return np.dtype(np.float32)
         row = np.repeat(np.arange(activation.shape[0]), np.diff(activation.indptr))
         bound = float(np.bincount(row, weights=np.abs(data), minlength=1).max()) * self.largest_weight

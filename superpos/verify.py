@@ -41,7 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from superpos.families import as_input_matrix, sample_inputs, true_outputs, validate_pairs
-from superpos.network import Network, _padded_entries
+from superpos.network import Network, _is_integral, _padded_entries
 from superpos.validation import check_int
 
 MAX_EXHAUSTIVE_INPUTS = 5_000_000
@@ -254,10 +254,6 @@ CONE_CACHE_BYTES = 2**30
 _BLOCK_BYTES = 2**25
 
 
-def _integral(values: np.ndarray) -> bool:
-    return all(bool(np.all(part == np.rint(part))) for part in np.array_split(values, max(1, values.size // 10**7)))
-
-
 def _exact_two_layer(network: Network, k: int) -> bool:
     """Whether ``_TwoLayerScorer`` reproduces ``_code_scores`` exactly: two layers, integers, small sums.
 
@@ -268,7 +264,7 @@ def _exact_two_layer(network: Network, k: int) -> bool:
     if len(network.layers) != 2:
         return False
     (first, first_bias), (last, last_bias) = network.layers
-    if not all(_integral(values) for values in (first.data, first_bias, last.data, last_bias)):
+    if not all(_is_integral(values) for values in (first.data, first_bias, last.data, last_bias)):
         return False
     largest = lambda values: float(np.abs(values).max()) if values.size else 0.0
     code_size = int(np.diff(network.input_codes.indptr).max())
