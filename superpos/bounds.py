@@ -1,42 +1,66 @@
-r"""The counting lower bound: how many bits, parameters and neurons a family needs.
+r"""The counting lower bound: how many bits, parameters and neurons a task needs.
 
-The argument has three steps.
+A *task* is a family :math:`F` of functions from sparse inputs to sets of
+outputs: neural permutation on :math:`m'` features (:math:`|F| = m'!`) or
+pairwise AND with :math:`m` inputs and :math:`m'` distinct pairs, listed in a
+fixed order (:math:`|F| = \binom{\binom{m}{2}}{m'}`). The argument has three
+steps.
 
 1. *Distinct functions need distinct networks.* The encoder (input codes) and
    the decoder (output codes and threshold) are fixed by ``(m, m', n, k,
-   seed)`` and do not depend on the function computed. Two members of a family
-   :math:`F` that differ on some :math:`k`-sparse input therefore cannot be
-   computed by the same weights, so at least :math:`|F|` distinct weight
-   settings are needed, that is :math:`\lceil \log_2 |F| \rceil` bits.
-2. *Family sizes.* Neural permutation on :math:`m'` features:
-   :math:`|F| = m'!`. Pairwise AND with :math:`m` inputs and :math:`m'`
-   distinct pairs (one function per set of pairs, outputs in a fixed order):
-   :math:`|F| = \binom{\binom{m}{2}}{m'} \ge (\binom{m}{2}/m')^{m'}`.
-3. *Bits to parameters to neurons.* With :math:`b` bits per parameter a fixed
-   architecture with :math:`p` parameter slots takes at most :math:`2^{bp}`
-   settings, so :math:`p \ge \log_2|F| / b`; :math:`L` dense layers of width at
-   most :math:`n` have :math:`p \le L(n^2 + n)`, so
-   :math:`n(n+1) \ge \log_2|F| / (bL)`.
+   seed)`` and do not depend on the function computed. Two members of
+   :math:`F` differ on some input of the *distinguishing set* :math:`X_F`
+   (the :math:`m'` single features for permutations, the
+   :math:`\binom{m}{2}` pairs for 2-AND), so an architecture that computes
+   every member computes at least :math:`|F|` distinct functions on
+   :math:`X_F`.
+2. *Counting settings* (a cap of :math:`b` bits per parameter): :math:`p`
+   slots take at most :math:`2^{bp}` settings, so :math:`p \ge \log_2|F|/b`.
+3. *Counting sign patterns* (real parameters, no cap): one ReLU layer with
+   :math:`p` slots computes at most :math:`(e|X_F|)^p` functions on
+   :math:`X_F` (Sauer–Shelah for the halfspaces each neuron draws), and
+   :math:`L` layers at most :math:`2^L (2eLn|X_F|)^{Lp}` (Warren's bound on
+   sign patterns of polynomials, applied region by region), so
+   :math:`p \ge \log_2|F| / \log_2(e|X_F|)` in one layer.
 
-Inverting the last inequality in :math:`m'` gives the *capacity* of ``n``
-neurons, :math:`\Theta(n^2/\log n)` features, with a Lambert-W closed form.
+From parameters to neurons: layers of widths :math:`n_0, \dots, n_L` have at
+most :math:`\sum_i n_i(n_{i-1}+1)` slots (:func:`dense_slots`), at most
+:math:`L(n^2+n)` if every layer is at most :math:`n` wide, and at most
+:math:`\lfloor N^2/4\rfloor + N` for :math:`N = \sum_i n_i` neurons in all,
+at any depth. Inverting in :math:`m'` gives the *capacity* of a layer,
+:math:`\Theta(n^2/\log n)` features at :math:`b` bits.
+
+A lottery ticket keeps :math:`p` of the :math:`P` slots of a host network.
+If the kept slots may depend on the instance, their positions carry
+information: :func:`min_params_ticket` counts it, and
+:func:`lottery_ticket_network` builds a ticket with :math:`O(m')` parameters
+that computes every 2-AND instance exactly.
 
 All functions take plain integers (or arrays of them where said) and return
-plain numbers; the symbolic checks of these formulas live in
-:mod:`superpos.bounds_symbolic`.
+plain numbers; the symbolic and exact-integer checks of these formulas live
+in :mod:`superpos.bounds_symbolic`.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 from numbers import Integral, Real
 
+import mpmath
 import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linprog
 from scipy.special import betaln, gammaln, lambertw
 
-#: The two families of the lower bound: neural permutation and pairwise AND.
-FAMILIES = ("permutation", "and")
+from superpos.construction import input_code_book, next_prime, one_layer_sizes, output_code_book
+from superpos.families import make_pairs, validate_pairs
+from superpos.network import Network
+from superpos.validation import check_int
+
+#: The two tasks of the lower bound: neural permutation and pairwise AND.
+TASKS = ("permutation", "and")
 
 #: Below this many outputs the family size is computed as an exact integer, so
 #: that bit counts are exact; above it, from ``lgamma``/``betaln`` in double
@@ -44,7 +68,10 @@ FAMILIES = ("permutation", "and")
 EXACT_LIMIT = 3000
 
 _LN2 = math.log(2.0)
+_LOG2E = math.log2(math.e)
 _FEW_PAIRS = 32  # below this many outputs, 2-AND sizes are summed factor by factor
+_DIGITS = 50  # decimal digits of the mpmath re-evaluation of close comparisons
+_CLOSE = 1e-9  # relative gap below which a float comparison is redone in mpmath
 
 
 # --------------------------------------------------------------------------- validation
@@ -78,42 +105,42 @@ def _as_counts(value, name: str, minimum: int = 1):
     if not np.all(np.isfinite(array)) or np.any(array != np.floor(array)):
         raise ValueError(f"{name} must hold integers >= {minimum}; found a non-integer value")
     if np.any(array < minimum):
-        raise ValueError(f"{name} must hold integers >= {minimum}; smallest value is {array.min()}")
+        raise ValueError(f"{name} must hold integers >= {minimum}; smallest value is {int(array.min())}")
     if np.any(array > 2**62):
-        raise ValueError(f"{name} must hold integers at most 2**62; largest value is {array.max()}")
+        raise ValueError(f"{name} must hold integers at most 2**62; largest value is {int(array.max())}")
     return array.astype(np.int64)
 
 
-def _check_family(family) -> str:
-    if family not in FAMILIES:
-        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
-    return family
+def _check_task(task) -> str:
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+    return task
 
 
-def _resolve_inputs(family: str, m_out, m_in):
-    """Validate ``m_out`` and ``m_in`` for ``family``; return them (``m_in`` filled in)."""
+def _resolve_inputs(task: str, m_out, m_in):
+    """Validate ``m_out`` and ``m_in`` for ``task``; return them (``m_in`` filled in)."""
     m_out = _as_counts(m_out, "m_out")
     if m_in is None:
         m_in = m_out
     else:
         m_in = _as_counts(m_in, "m_in")
-    if family == "permutation":
+    if task == "permutation":
         if np.any(np.asarray(m_in) != np.asarray(m_out)):
-            raise ValueError("for family='permutation' m_in must equal m_out (a permutation maps m' features to m'), "
+            raise ValueError("for task='permutation' m_in must equal m_out (a permutation maps m' features to m'), "
                              f"got m_in={m_in!r}, m_out={m_out!r}")
     else:
         n_pairs = np.asarray(m_in) * (np.asarray(m_in) - 1) // 2
         if np.any(np.asarray(m_out) > n_pairs):
-            raise ValueError("for family='and' m_out must be at most C(m_in, 2), the number of distinct pairs "
+            raise ValueError("for task='and' m_out must be at most C(m_in, 2), the number of distinct pairs "
                              f"(m_in >= 3 when m_in = m_out); got m_in={m_in!r}, m_out={m_out!r}")
     return m_out, m_in
 
 
-def _scalar_count(value, name: str) -> int:
-    """Check that ``value`` is one integer >= 1 (bits, layers, widths)."""
+def _scalar_count(value, name: str, minimum: int = 1) -> int:
+    """Check that ``value`` is one integer >= ``minimum`` (bits, layers, widths)."""
     if np.ndim(value) != 0:
-        raise TypeError(f"{name} must be a single integer >= 1, got an array")
-    return _as_counts(value, name)
+        raise TypeError(f"{name} must be a single integer >= {minimum}, got an array")
+    return _as_counts(value, name, minimum)
 
 
 def _result(values, *inputs):
@@ -139,6 +166,11 @@ def log2_num_permutations(m_out):
         :math:`\log_2 m'! = \ln\Gamma(m'+1)/\ln 2`, to double precision at
         any :math:`m'` (it equals
         :math:`m'\log_2 m' - m'\log_2 e + \tfrac12\log_2(2\pi m') + O(1/m')`).
+
+    Examples
+    --------
+    >>> round(bounds.log2_num_permutations(4), 12) == round(math.log2(24), 12)
+    True
     """
     m_out = _as_counts(m_out, "m_out")
     values = gammaln(np.asarray(m_out, dtype=float) + 1.0) / _LN2
@@ -161,9 +193,14 @@ def log2_num_and_instances(m_in, m_out):
     Returns
     -------
     float or ndarray
-        :math:`\log_2\binom{N}{m'}` with :math:`N = m(m-1)/2`, computed as
-        :math:`-\log_2(N+1) - \log_2 B(m'+1, N-m'+1)` (the Beta function keeps
-        full relative precision even when :math:`m' \ll N`).
+        :math:`\log_2\binom{M}{m'}` with :math:`M = m(m-1)/2`, computed as
+        :math:`-\log_2(M+1) - \log_2 B(m'+1, M-m'+1)` (the Beta function keeps
+        full relative precision even when :math:`m' \ll M`).
+
+    Examples
+    --------
+    >>> round(2 ** bounds.log2_num_and_instances(4, 3))  # C(6, 3)
+    20
     """
     m_out, m_in = _resolve_inputs("and", m_out, m_in)
     n_pairs = np.asarray(m_in, dtype=float) * (np.asarray(m_in, dtype=float) - 1.0) / 2.0
@@ -171,7 +208,7 @@ def log2_num_and_instances(m_in, m_out):
     n_pairs, k = np.broadcast_arrays(n_pairs, k)
     with np.errstate(divide="ignore", invalid="ignore"):
         values = (-np.log(n_pairs + 1.0) - betaln(k + 1.0, n_pairs - k + 1.0)) / _LN2
-        # betaln loses digits for tiny k; there the product of the k factors (N - i)/(k - i) is exact enough
+        # betaln loses digits for tiny k; there the product of the k factors (M - i)/(k - i) is exact enough
         offsets = np.arange(_FEW_PAIRS, dtype=float)
         factors = np.log2((n_pairs[..., None] - offsets) / (k[..., None] - offsets))
         few = np.where(offsets < k[..., None], factors, 0.0).sum(axis=-1)
@@ -180,13 +217,13 @@ def log2_num_and_instances(m_in, m_out):
     return _result(values, m_in, m_out)
 
 
-def family_size(family: str, m_out: int, m_in: int | None = None) -> int:
+def family_size(task: str, m_out: int, m_in: int | None = None) -> int:
     r"""Return :math:`|F|` as an exact integer (small sizes only).
 
     Parameters
     ----------
-    family : {"permutation", "and"}
-        The family.
+    task : {"permutation", "and"}
+        The task.
     m_out : int
         Number of outputs :math:`m'`, at most :data:`EXACT_LIMIT`.
     m_in : int, optional
@@ -196,31 +233,63 @@ def family_size(family: str, m_out: int, m_in: int | None = None) -> int:
     -------
     int
         :math:`m'!` or :math:`\binom{\binom{m}{2}}{m'}`.
+
+    Examples
+    --------
+    >>> bounds.family_size("permutation", 5), bounds.family_size("and", 3, m_in=4)
+    (120, 20)
     """
-    family = _check_family(family)
+    task = _check_task(task)
     if np.ndim(m_out) != 0 or (m_in is not None and np.ndim(m_in) != 0):
         raise TypeError("family_size takes single integers for m_out and m_in")
-    m_out, m_in = _resolve_inputs(family, m_out, m_in)
+    m_out, m_in = _resolve_inputs(task, m_out, m_in)
     if m_out > EXACT_LIMIT:
         raise ValueError(f"m_out must be at most EXACT_LIMIT={EXACT_LIMIT} for an exact family size, got {m_out}")
-    if family == "permutation":
+    if task == "permutation":
         return math.factorial(m_out)
     return math.comb(m_in * (m_in - 1) // 2, m_out)
 
 
-def log2_family_size(family: str, m_out, m_in=None):
-    """Return :math:`\\log_2 |F|` for ``family`` (floats; see the two functions above)."""
-    family = _check_family(family)
-    if family == "permutation":
-        _resolve_inputs(family, m_out, m_in)
+def log2_family_size(task: str, m_out, m_in=None):
+    """Return :math:`\\log_2 |F|` for ``task`` (floats; see the two functions above)."""
+    task = _check_task(task)
+    if task == "permutation":
+        _resolve_inputs(task, m_out, m_in)
         return log2_num_permutations(m_out)
     return log2_num_and_instances(m_out if m_in is None else m_in, m_out)
 
 
-# --------------------------------------------------------------------------- bounds
+def distinguishing_set_size(task: str, m_out, m_in=None):
+    r"""Return :math:`|X_F|`, the number of inputs on which any two members of the family differ somewhere.
+
+    Two permutations differ on some single active feature, two sets of pairs
+    on some active pair, so :math:`X_F` is the :math:`m'` one-feature inputs
+    (permutations) or the :math:`\binom{m}{2}` two-feature inputs (2-AND). The
+    precision-free bounds count functions on :math:`X_F` only.
+
+    Examples
+    --------
+    >>> bounds.distinguishing_set_size("permutation", 10), bounds.distinguishing_set_size("and", 10)
+    (10, 45)
+    """
+    task = _check_task(task)
+    m_out, m_in = _resolve_inputs(task, m_out, m_in)
+    size = np.asarray(m_out) if task == "permutation" else np.asarray(m_in) * (np.asarray(m_in) - 1) // 2
+    return _result(size, m_out, m_in)
 
 
-def _ceil_log2_size(family: str, m_out, m_in):
+def _log2_size_precise(task: str, m_out: int, m_in: int):
+    """:math:`\\log_2|F|` as an mpmath number: from the exact integer up to EXACT_LIMIT, else to double precision."""
+    with mpmath.workdps(_DIGITS):
+        if m_out <= EXACT_LIMIT:
+            return mpmath.log(mpmath.mpf(family_size(task, m_out, m_in)), 2)
+        return mpmath.mpf(float(log2_family_size(task, m_out, m_in)))
+
+
+# --------------------------------------------------------------------------- bounds at b bits per parameter
+
+
+def _ceil_log2_size(task: str, m_out, m_in):
     """Return :math:`\\lceil\\log_2|F|\\rceil` as int64, exact for :math:`m' \\le` :data:`EXACT_LIMIT`.
 
     The double-precision value decides the ceiling unless it lies within
@@ -228,22 +297,22 @@ def _ceil_log2_size(family: str, m_out, m_in):
     integer :math:`|F|` decides it.
     """
     m_out_arr, m_in_arr = np.broadcast_arrays(np.atleast_1d(m_out), np.atleast_1d(m_in))
-    approx = np.asarray(log2_family_size(family, m_out_arr, m_in_arr), dtype=float)
+    approx = np.asarray(log2_family_size(task, m_out_arr, m_in_arr), dtype=float)
     result = np.ceil(approx - 1e-13 * np.maximum(approx, 1.0)).astype(np.int64)
     unsure = (np.abs(approx - np.round(approx)) < 1e-6) & (m_out_arr <= EXACT_LIMIT)
     for index in zip(*np.nonzero(unsure)):
-        result[index] = _exact_ceil_log2_size(family, int(m_out_arr[index]), int(m_in_arr[index]))
+        result[index] = _exact_ceil_log2_size(task, int(m_out_arr[index]), int(m_in_arr[index]))
     return result.reshape(np.broadcast(np.asarray(m_out), np.asarray(m_in)).shape)
 
 
 @functools.lru_cache(maxsize=65536)
-def _exact_ceil_log2_size(family: str, m_out: int, m_in: int) -> int:
+def _exact_ceil_log2_size(task: str, m_out: int, m_in: int) -> int:
     """Return the ceiling of log2 of the exact integer family size."""
-    return (family_size(family, m_out, m_in) - 1).bit_length()
+    return (family_size(task, m_out, m_in) - 1).bit_length()
 
 
-def min_bits(family: str, m_out, m_in=None):
-    r"""Return the fewest bits any network computing every member of ``family`` needs.
+def min_bits(task: str, m_out, m_in=None):
+    r"""Return the fewest bits any network computing every member of the task's family needs.
 
     Under fixed codes distinct members need distinct networks, so a
     description must take :math:`|F|` values: :math:`\lceil\log_2|F|\rceil`
@@ -251,7 +320,7 @@ def min_bits(family: str, m_out, m_in=None):
 
     Parameters
     ----------
-    family : {"permutation", "and"}
+    task : {"permutation", "and"}
         Neural permutation on :math:`m'` features, or 2-AND on :math:`m'`
         distinct pairs of :math:`m` inputs.
     m_out : int or array-like of int
@@ -265,21 +334,26 @@ def min_bits(family: str, m_out, m_in=None):
     int or ndarray of int
         :math:`\lceil \log_2 |F| \rceil`; exact for :math:`m' \le`
         :data:`EXACT_LIMIT`, to double precision above.
+
+    Examples
+    --------
+    >>> bounds.min_bits("permutation", 5)  # 120 permutations: 7 bits
+    7
     """
-    family = _check_family(family)
-    m_out, m_in = _resolve_inputs(family, m_out, m_in)
-    return _result(_ceil_log2_size(family, m_out, m_in), m_out, m_in)
+    task = _check_task(task)
+    m_out, m_in = _resolve_inputs(task, m_out, m_in)
+    return _result(_ceil_log2_size(task, m_out, m_in), m_out, m_in)
 
 
-def min_params(family: str, m_out, m_in=None, *, bits_per_param):
-    r"""Return the fewest parameters (slots of a fixed architecture) the family needs.
+def min_params(task: str, m_out, m_in=None, *, bits_per_param):
+    r"""Return the fewest parameters (slots of a fixed architecture) the task needs at :math:`b` bits each.
 
-    A fixed architecture with :math:`p` slots of :math:`b` bits takes
-    :math:`2^{bp}` settings, so :math:`p \ge \lceil\log_2|F|\rceil / b`.
+    :math:`p` slots of :math:`b` bits take at most :math:`2^{bp}` settings,
+    so :math:`p \ge \lceil\log_2|F|\rceil / b`.
 
     Parameters
     ----------
-    family, m_out, m_in
+    task, m_out, m_in
         As in :func:`min_bits`.
     bits_per_param : int
         Bits :math:`b \ge 1` per parameter.
@@ -288,13 +362,18 @@ def min_params(family: str, m_out, m_in=None, *, bits_per_param):
     -------
     int or ndarray of int
         :math:`\lceil \lceil\log_2|F|\rceil / b \rceil`.
+
+    Examples
+    --------
+    >>> bounds.min_params("permutation", 5, bits_per_param=2)
+    4
     """
     bits = _scalar_count(bits_per_param, "bits_per_param")
-    needed = np.asarray(min_bits(family, m_out, m_in))
+    needed = np.asarray(min_bits(task, m_out, m_in))
     return _result(-(-needed // bits), needed)
 
 
-def _min_width(total: np.ndarray) -> np.ndarray:
+def _least_width(total: np.ndarray) -> np.ndarray:
     """Return the smallest integer :math:`n \\ge 0` with :math:`n(n+1) \\ge` ``total``, elementwise."""
     total = np.asarray(total, dtype=np.int64)
     width = np.floor((np.sqrt(1.0 + 4.0 * total.astype(float)) - 1.0) / 2.0).astype(np.int64)
@@ -305,53 +384,416 @@ def _min_width(total: np.ndarray) -> np.ndarray:
     return width
 
 
-def min_neurons(family: str, m_out, m_in=None, *, bits_per_param, layers=1):
-    r"""Return the smallest width of :math:`L` dense layers that can hold the family.
+def min_layer_width(task: str, m_out, m_in=None, *, bits_per_param, layers=1):
+    r"""Return the least :math:`n` such that :math:`L` layers, every one at most :math:`n` wide, can hold the family.
 
-    :math:`L` dense ReLU layers of width at most :math:`n` have at most
-    :math:`L(n^2 + n)` weights and biases, so :math:`bL(n^2+n) \ge
-    \lceil\log_2|F|\rceil`; the answer is the least such :math:`n`, which is
-    :math:`\sqrt{\log_2|F|/(bL)} - O(1)`. Any network of this shape therefore
-    has at least this many neurons (in its widest layer alone).
+    If every layer, the input layer and the last layer included, is at most
+    :math:`n` wide, the :math:`L` layers have at most :math:`L(n^2 + n)`
+    weights and biases, so :math:`bL(n^2+n) \ge \lceil\log_2|F|\rceil`; the
+    answer is the least such :math:`n`, which is
+    :math:`\sqrt{\log_2|F|/(bL)} - O(1)`. It bounds the widest layer; for
+    the neurons of all layers together see :func:`min_total_neurons`.
 
     Parameters
     ----------
-    family, m_out, m_in
+    task, m_out, m_in
         As in :func:`min_bits`.
     bits_per_param : int
         Bits :math:`b \ge 1` per parameter.
     layers : int, default 1
-        Number :math:`L \ge 1` of dense layers.
+        Number :math:`L \ge 1` of layers.
 
     Returns
     -------
     int or ndarray of int
         The least :math:`n` with :math:`bL\,n(n+1) \ge \lceil\log_2|F|\rceil`.
+
+    Examples
+    --------
+    >>> bounds.min_layer_width("permutation", 5, bits_per_param=1)  # 2 * 3 >= 7 fails, 3 * 4 >= 7 holds
+    3
     """
     bits = _scalar_count(bits_per_param, "bits_per_param")
     depth = _scalar_count(layers, "layers")
-    needed = np.asarray(min_bits(family, m_out, m_in))
-    return _result(_min_width(-(-needed // (bits * depth))), needed)
+    needed = np.asarray(min_bits(task, m_out, m_in))
+    return _result(_least_width(-(-needed // (bits * depth))), needed)
 
 
-def min_params_sparse(family: str, m_out, m_in=None, *, bits_per_param, n_slots):
-    r"""Return the fewest nonzero parameters when their positions are free.
-
-    A sub-network keeping :math:`p` of the :math:`P` parameter slots of a
-    dense network (a "lottery ticket") is described by which slots it keeps
-    and their values: :math:`\binom{P}{p}\,2^{bp}` settings. It needs
-    :math:`\log_2\binom{P}{p} + bp \ge \log_2|F|`; as
-    :math:`\log_2\binom{P}{p} \le p\log_2(eP/p)`, this gives
-    :math:`p \ge \log_2|F| / (b + \log_2(eP/p))`.
+def dense_slots(widths) -> int:
+    r"""Return the weights and biases of dense layers of the given widths: :math:`\sum_{i \ge 1} n_i(n_{i-1}+1)`.
 
     Parameters
     ----------
-    family, m_out, m_in
+    widths : sequence of int
+        Widths :math:`n_0, n_1, \dots, n_L` (the input layer first), each at
+        least 1, at least two of them.
+
+    Examples
+    --------
+    >>> bounds.dense_slots([3, 4, 2])  # 4 * (3 + 1) + 2 * (4 + 1)
+    26
+    """
+    if isinstance(widths, (str, bytes)) or np.ndim(widths) != 1 or len(widths) < 2:
+        raise ValueError(f"widths must be a sequence of at least two layer widths (input layer first), got {widths!r}")
+    sizes = [check_int(int(w) if isinstance(w, np.integer) else w, "every width", 1) for w in widths]
+    return sum(upper * (lower + 1) for lower, upper in zip(sizes[:-1], sizes[1:]))
+
+
+def total_neuron_slots(n_neurons) -> int:
+    r"""Return :math:`\lfloor N^2/4\rfloor + N`, the most weights and biases :math:`N` neurons can hold at any depth.
+
+    Every weight joins two consecutive layers, one of even and one of odd
+    index, so :math:`\sum_i n_{i-1} n_i \le (\sum_{i\ \mathrm{even}} n_i)
+    (\sum_{i\ \mathrm{odd}} n_i) \le \lfloor N^2/4 \rfloor`; there are at
+    most :math:`N` biases.
+
+    Examples
+    --------
+    >>> bounds.total_neuron_slots(10)
+    35
+    """
+    n = _scalar_count(n_neurons, "n_neurons", 0)
+    return n * n // 4 + n
+
+
+def min_total_neurons(task: str, m_out, m_in=None, *, bits_per_param):
+    r"""Return the fewest neurons, summed over all layers and at any depth, that can hold the family at :math:`b` bits.
+
+    The least :math:`N` with :math:`b(\lfloor N^2/4\rfloor + N) \ge
+    \lceil\log_2|F|\rceil` (see :func:`total_neuron_slots`); it is
+    :math:`2\sqrt{1 + \lceil\log_2|F|\rceil/b} - 2` rounded up, to within one.
+    This is the bound to hold against a network counted by its total neurons,
+    whatever its depth and its layer widths.
+
+    Parameters
+    ----------
+    task, m_out, m_in
+        As in :func:`min_bits`.
+    bits_per_param : int
+        Bits :math:`b \ge 1` per parameter.
+
+    Returns
+    -------
+    int or ndarray of int
+
+    Examples
+    --------
+    >>> bounds.min_total_neurons("permutation", 5, bits_per_param=1)  # 7 bits: 3^2 // 4 + 3 = 5 < 7, 4 + 4 = 8
+    4
+    """
+    bits = _scalar_count(bits_per_param, "bits_per_param")
+    needed = np.asarray(min_bits(task, m_out, m_in), dtype=np.int64)
+    target = -(-needed // bits)  # the least number of slots
+    total = np.floor(2.0 * np.sqrt(1.0 + target.astype(float)) - 2.0).astype(np.int64)
+    total = np.maximum(total - 2, 0)
+    for _ in range(5):  # settle float rounding with integers
+        total = np.where(total * total // 4 + total < target, total + 1, total)
+    return _result(total, needed)
+
+
+# --------------------------------------------------------------------------- bounds without a precision cap
+
+
+def sauer_count(n_points, dimension) -> int:
+    r"""Return :math:`\Phi_\nu(M) = \sum_{j=0}^{\nu}\binom{M}{j}`, the Sauer–Shelah bound.
+
+    A family of subsets of :math:`M` points that shatters no :math:`\nu+1` of
+    them has at most :math:`\Phi_\nu(M)` members. One neuron with :math:`\nu`
+    free slots draws at most this many firing patterns on :math:`M` inputs.
+
+    Examples
+    --------
+    >>> bounds.sauer_count(5, 2)  # 1 + 5 + 10
+    16
+    """
+    points = check_int(n_points, "n_points", 0)
+    nu = check_int(dimension, "dimension", 0)
+    return sum(math.comb(points, j) for j in range(min(nu, points) + 1))
+
+
+def log2_functions_bound(n_params, n_inputs_set, layers=1, max_width=None) -> float:
+    r"""Return an upper bound on :math:`\log_2` of the number of functions an architecture computes on a finite input set.
+
+    For any ReLU architecture with fixed codes, :math:`p` real parameter
+    slots and :math:`L` layers, on :math:`M` inputs:
+
+    * :math:`L = 1`: at most :math:`(eM)^p` firing patterns of the layer
+      (each neuron with :math:`p_u` slots draws at most
+      :math:`\Phi_{p_u}(M) \le (eM)^{p_u}` patterns), so the bound is
+      :math:`p\log_2(eM)`;
+    * :math:`L \ge 1`: at most :math:`2^L(2eLnM)^{Lp}` (Warren's bound on
+      sign patterns of polynomials, region by region), so
+      :math:`L + Lp\log_2(2eLnM)`, with :math:`n` the largest number of
+      neurons with a slot in one layer (at most :math:`p`).
+
+    For :math:`L = 1` the first form is returned.
+
+    Parameters
+    ----------
+    n_params : int
+        Number :math:`p \ge 0` of free slots.
+    n_inputs_set : int
+        Number :math:`M \ge 1` of inputs the functions are compared on.
+    layers : int, default 1
+        Depth :math:`L \ge 1`.
+    max_width : int, optional
+        The :math:`n` above (default: :math:`p`, which always holds).
+
+    Examples
+    --------
+    >>> round(bounds.log2_functions_bound(1, 2 ** 10), 4) == round(math.log2(math.e * 2 ** 10), 4)
+    True
+    """
+    p = check_int(n_params, "n_params", 0)
+    points = check_int(n_inputs_set, "n_inputs_set", 1)
+    depth = check_int(layers, "layers", 1)
+    width = max(p, 1) if max_width is None else check_int(max_width, "max_width", 1)
+    if depth == 1:
+        return p * math.log2(math.e * points)
+    return depth + depth * p * math.log2(2.0 * math.e * depth * width * points)
+
+
+def _log2_bound_precise(p: int, points: int, depth: int, width: int):
+    """:func:`log2_functions_bound` in mpmath at ``_DIGITS`` digits."""
+    with mpmath.workdps(_DIGITS):
+        if depth == 1:
+            return p * mpmath.log(mpmath.e * points, 2)
+        return depth + depth * p * mpmath.log(2 * mpmath.e * depth * width * points, 2)
+
+
+def _bound_reaches(p: int, points: int, depth: int, width: int, target: float, task: str, m_out: int,
+                   m_in: int) -> bool:
+    """True iff the function-count bound with ``p`` slots is at least :math:`\\log_2|F|` (float, or mpmath when close)."""
+    value = log2_functions_bound(p, points, depth, width)
+    if abs(value - target) > _CLOSE * max(1.0, abs(target)):
+        return value >= target
+    return bool(_log2_bound_precise(p, points, depth, width) >= _log2_size_precise(task, m_out, m_in))
+
+
+def _least(predicate, low: int, high: int) -> int:
+    """Smallest integer in [low, high] where the monotone ``predicate`` holds (it must hold at ``high``)."""
+    while low < high:
+        mid = (low + high) // 2
+        if predicate(mid):
+            high = mid
+        else:
+            low = mid + 1
+    return low
+
+
+def _min_params_real_one(task: str, m_out: int, m_in: int, depth: int) -> int:
+    target = float(log2_family_size(task, m_out, m_in))
+    points = int(distinguishing_set_size(task, m_out, m_in))
+    if target <= 0:
+        return 0
+    high = max(1, math.ceil(target))  # the bound with p slots is at least p
+    return _least(lambda p: _bound_reaches(p, points, depth, max(p, 1), target, task, m_out, m_in), 0, high)
+
+
+def min_params_real(task: str, m_out, m_in=None, *, layers=1):
+    r"""Return the fewest real-valued parameters an architecture of depth :math:`L` needs, with no cap on precision.
+
+    Under fixed codes the architecture computes at least :math:`|F|` distinct
+    functions on the distinguishing set :math:`X_F`
+    (:func:`distinguishing_set_size`), and at most
+    :math:`2^{\text{log2\_functions\_bound}}` (:func:`log2_functions_bound`,
+    with :math:`n \le p`). The answer is the least :math:`p` with
+
+    * :math:`p\log_2(e|X_F|) \ge \log_2|F|` for :math:`L = 1`;
+    * :math:`L + Lp\log_2(2eLp|X_F|) \ge \log_2|F|` for :math:`L \ge 2`.
+
+    It is :math:`\Omega(m'/L)` up to a logarithmic factor: about :math:`m'`
+    for a permutation and :math:`m'/2` for 2-AND in one layer (:math:`m = m'`).
+
+    Parameters
+    ----------
+    task, m_out, m_in
+        As in :func:`min_bits`.
+    layers : int, default 1
+        Depth :math:`L \ge 1`.
+
+    Returns
+    -------
+    int or ndarray of int
+        Exact for :math:`m' \le` :data:`EXACT_LIMIT` (comparisons within
+        :math:`10^{-9}` are redone at 50 digits with the exact :math:`|F|`).
+
+    Examples
+    --------
+    >>> bounds.min_params_real("permutation", 10)  # 10! needs p log2(10 e) >= 21.8
+    5
+    """
+    task = _check_task(task)
+    depth = _scalar_count(layers, "layers")
+    m_out, m_in = _resolve_inputs(task, m_out, m_in)
+    outs, ins = np.broadcast_arrays(np.atleast_1d(m_out), np.atleast_1d(m_in))
+    values = np.array([_min_params_real_one(task, int(o), int(i), depth) for o, i in zip(outs.ravel(), ins.ravel())],
+                      dtype=np.int64).reshape(outs.shape)
+    return values.item() if np.ndim(m_out) == 0 and np.ndim(m_in) == 0 else values
+
+
+def _real_neuron_bound(total: int, points: int, depth: int | None) -> float:
+    """Largest log2 function count over networks of ``total`` neurons in all (depth ``depth``, or any)."""
+    if total < 2:
+        return 0.0  # no layer at all: one function
+    one_layer = ((total + 1) ** 2 // 4) * math.log2(math.e * points)  # n_1 (n_0 + 1) <= (N + 1)^2 / 4
+    if depth == 1:
+        return one_layer
+    deepest = total - 1 if depth is None else depth
+    if deepest > total - 1:
+        return 0.0  # fewer neurons than layers: no such network
+    slots = total_neuron_slots(total)
+    deep = deepest + deepest * slots * math.log2(2.0 * math.e * deepest * total * points)
+    return max(one_layer, deep) if depth is None else deep
+
+
+def _min_total_neurons_real_one(task: str, m_out: int, m_in: int, depth: int | None) -> int:
+    target = float(log2_family_size(task, m_out, m_in))
+    points = int(distinguishing_set_size(task, m_out, m_in))
+    if target <= 0:
+        return 0
+    high = 2
+    while _real_neuron_bound(high, points, depth) < target:
+        high *= 2
+    return _least(lambda total: _real_neuron_bound(total, points, depth) >= target, 0, high)
+
+
+def min_total_neurons_real(task: str, m_out, m_in=None, *, layers=None):
+    r"""Return the fewest neurons in all (input layer included) of a real-weight network of depth :math:`L`, or of any depth.
+
+    With :math:`N` neurons in all: one layer has at most
+    :math:`n_1(n_0+1) \le \lfloor (N+1)^2/4 \rfloor` slots; :math:`L` layers at
+    most :math:`q = \lfloor N^2/4\rfloor + N` slots, widths at most :math:`N`,
+    and :math:`L \le N - 1`. The answer is the least :math:`N` for which
+    :func:`log2_functions_bound` reaches :math:`\log_2|F|` on :math:`X_F`
+    (for ``layers=None``, at the depth that makes the bound largest). It
+    grows like :math:`\sqrt{m'/L}` up to logarithms for a fixed depth, and
+    only like :math:`(m'/\log m')^{1/3}` when the depth is free.
+
+    Parameters
+    ----------
+    task, m_out, m_in
+        As in :func:`min_bits`.
+    layers : int or None, default None
+        Depth :math:`L \ge 1`, or None for any depth.
+
+    Returns
+    -------
+    int or ndarray of int
+        Computed in double precision (the answer is a neuron count far from
+        the rounding of the logarithms).
+
+    Examples
+    --------
+    >>> bounds.min_total_neurons_real("permutation", 100, layers=1)  # floor(17^2 / 4) log2(100 e) >= log2 100!
+    16
+    """
+    task = _check_task(task)
+    depth = None if layers is None else _scalar_count(layers, "layers")
+    m_out, m_in = _resolve_inputs(task, m_out, m_in)
+    outs, ins = np.broadcast_arrays(np.atleast_1d(m_out), np.atleast_1d(m_in))
+    values = np.array([_min_total_neurons_real_one(task, int(o), int(i), depth)
+                       for o, i in zip(outs.ravel(), ins.ravel())], dtype=np.int64).reshape(outs.shape)
+    return values.item() if np.ndim(m_out) == 0 and np.ndim(m_in) == 0 else values
+
+
+#: Margin of the linear programs in :func:`count_threshold_labelings`: a point
+#: counts as clearly on one side when it is this far inside the constraint.
+LP_MARGIN = 1e-6
+
+
+def _separable(lifted: np.ndarray, labels: np.ndarray) -> tuple[bool, np.ndarray | None]:
+    """Is there u with lifted·u >= 0 where labels are 1 and <= -1 where 0? Return (answer, u)."""
+    signs = np.where(labels, -1.0, 1.0)
+    result = linprog(np.zeros(lifted.shape[1]), A_ub=signs[:, None] * lifted, b_ub=np.where(labels, 0.0, -1.0),
+                     bounds=[(None, None)] * lifted.shape[1], method="highs")
+    return result.status == 0, (result.x if result.status == 0 else None)
+
+
+def count_threshold_labelings(points, max_points: int = 24) -> int:
+    r"""Count the labelings :math:`(\mathbf 1[\langle w, x_j\rangle + \beta \ge 0])_j` of points by real :math:`(w, \beta)`.
+
+    These are the firing patterns one neuron with free weights and bias can
+    draw on inputs whose first-layer activations are the given points (the
+    threshold is absorbed into :math:`\beta`). A labeling is realisable iff
+    the linear program :math:`\langle w, x_j\rangle + \beta \ge 0` (label 1),
+    :math:`\le -1` (label 0) is feasible (scale any strict solution).
+    Labelings are grown point by point, and a prefix that is infeasible is
+    not extended; when the solution found for a prefix already puts the next
+    point clearly on one side, that child needs no new program (a solution
+    scaled by a factor above 1 stays a solution, so a point clearly below 0
+    can be pushed below -1).
+
+    Parameters
+    ----------
+    points : array-like of shape (M, d)
+        The points, one per row.
+    max_points : int, default 24
+        Refuse larger sets (the count can reach :math:`2^M`).
+
+    Returns
+    -------
+    int
+        The number of distinct labelings; for points in general position it
+        equals Cover's count :math:`2\sum_{j=0}^{d}\binom{M-1}{j}`.
+
+    Examples
+    --------
+    >>> bounds.count_threshold_labelings([[0.0], [1.0], [2.0]])  # thresholds on a line: 2M labelings
+    6
+    """
+    array = np.asarray(points, dtype=float)
+    if array.ndim != 2 or array.shape[0] < 1 or array.shape[1] < 1 or not np.all(np.isfinite(array)):
+        raise ValueError(f"points must be a finite 2-D array with at least one row and one column, got shape "
+                         f"{array.shape}")
+    if array.shape[0] > check_int(max_points, "max_points", 1):
+        raise ValueError(f"{array.shape[0]} points; at most max_points={max_points} are counted")
+    lifted = np.hstack([array, np.ones((array.shape[0], 1))])
+    count = 0
+    stack = [(np.zeros(0, dtype=bool), np.zeros(lifted.shape[1]))]  # (labels of the first points, a witness u)
+    while stack:
+        labels, witness = stack.pop()
+        depth = labels.size
+        if depth == lifted.shape[0]:
+            count += 1
+            continue
+        value = lifted[depth] @ witness
+        for label in (False, True):
+            extended = np.append(labels, label)
+            if label and value >= LP_MARGIN:
+                stack.append((extended, witness))
+            elif not label and value <= -LP_MARGIN:
+                # scaling a witness up keeps it feasible for the prefix and pushes this point below -1
+                stack.append((extended, witness * max(1.0, (1.0 + LP_MARGIN) / -value)))
+            else:
+                feasible, solution = _separable(lifted[:depth + 1], extended)
+                if feasible:
+                    stack.append((extended, solution))
+    return count
+
+
+# --------------------------------------------------------------------------- lottery tickets
+
+
+def min_params_ticket(task: str, m_out, m_in=None, *, bits_per_param, n_slots):
+    r"""Return the fewest parameters a lottery ticket needs when its kept slots may depend on the instance.
+
+    A ticket keeps :math:`p` of the :math:`P` slots of a host network, chosen
+    per instance, each with a value of :math:`b` bits: at most
+    :math:`\binom{P}{p}2^{bp}` tickets, so
+    :math:`\log_2\binom{P}{p} + bp \ge \log_2|F|`; as
+    :math:`\log_2\binom{P}{p} \le p\log_2(eP/p)`, this gives
+    :math:`p \ge \log_2|F| / (b + \log_2(eP/p))`, only :math:`\Omega(m')` for
+    a host polynomial in :math:`m'`.
+
+    Parameters
+    ----------
+    task, m_out, m_in
         As in :func:`min_bits` (scalars only).
     bits_per_param : int
         Bits :math:`b \ge 1` per kept parameter.
     n_slots : int
-        Number :math:`P` of slots the positions are chosen from.
+        Number :math:`P` of slots of the host network.
 
     Returns
     -------
@@ -363,12 +805,17 @@ def min_params_sparse(family: str, m_out, m_in=None, *, bits_per_param, n_slots)
     ------
     ValueError
         If even all :math:`P` slots (:math:`bP` bits) cannot hold the family.
+
+    Examples
+    --------
+    >>> bounds.min_params_ticket("permutation", 100, bits_per_param=1, n_slots=10 ** 6)
+    31
     """
     bits = _scalar_count(bits_per_param, "bits_per_param")
     if np.ndim(n_slots) != 0 or np.ndim(m_out) != 0 or (m_in is not None and np.ndim(m_in) != 0):
-        raise TypeError("min_params_sparse takes single integers")
+        raise TypeError("min_params_ticket takes single integers")
     slots = _as_counts(n_slots, "n_slots")
-    needed = int(min_bits(family, m_out, m_in))
+    needed = int(min_bits(task, m_out, m_in))
     if bits * slots < needed:
         raise ValueError(f"n_slots={slots} slots of {bits} bits hold {bits * slots} bits, fewer than the "
                          f"{needed} the family needs; no sub-network of this size exists")
@@ -376,14 +823,98 @@ def min_params_sparse(family: str, m_out, m_in=None, *, bits_per_param, n_slots)
     def description_bits(p: int) -> float:
         return (-math.log(slots + 1.0) - float(betaln(p + 1.0, slots - p + 1.0))) / _LN2 + bits * p
 
-    low, high = 0, slots  # description_bits is increasing in p on [0, P]
-    while low < high:
-        mid = (low + high) // 2
-        if description_bits(mid) >= needed - 1e-9 * needed:
-            high = mid
-        else:
-            low = mid + 1
-    return low
+    # description_bits is increasing in p on [0, P]
+    return _least(lambda p: description_bits(p) >= needed - 1e-9 * needed, 0, slots)
+
+
+def ticket_code_sizes(n_inputs: int, n_outputs: int, k: int) -> tuple[int, int, int, int]:
+    r"""Return :math:`(s, q_{in}, t, q_{out})` of the lottery ticket of :func:`lottery_ticket_network`.
+
+    :math:`s = 2k-1` neurons per input code and :math:`t = \binom{k}{2}+1`
+    per output code, both line codes: :math:`q_{in}` is the least prime
+    :math:`\ge \max(s, \lceil\sqrt m\,\rceil)` and :math:`q_{out}` the least
+    prime :math:`\ge \max(t, \lceil\sqrt{m'}\,\rceil)`.
+
+    Examples
+    --------
+    >>> bounds.ticket_code_sizes(100, 100, 3)
+    (5, 11, 4, 11)
+    """
+    n_inputs = check_int(n_inputs, "n_inputs", 2)
+    n_outputs = check_int(n_outputs, "n_outputs", 1)
+    k = check_int(k, "k", 1)
+    s, t = 2 * k - 1, math.comb(k, 2) + 1
+    q_in = next_prime(max(s, math.isqrt(n_inputs - 1) + 1))
+    q_out = next_prime(max(t, math.isqrt(n_outputs - 1) + 1))
+    return s, q_in, t, q_out
+
+
+def lottery_ticket_network(pairs, n_inputs: int, k: int, seed: int = 0) -> Network:
+    r"""Build a sparse ReLU network that computes the pairwise AND of ``pairs`` exactly, with :math:`O(m')` parameters.
+
+    The input and output codes are fixed line codes
+    (:func:`superpos.construction.input_code_book`, ``output_code_book``),
+    with the sizes of :func:`ticket_code_sizes`. Hidden unit :math:`\ell`
+    reads the union of the codes of the endpoints :math:`a, b` of pair
+    :math:`\ell` with weight 1 and bias :math:`-(2s-1)`, and writes with
+    weight 1 to the :math:`t` neurons of the output code :math:`T_\ell`
+    (output biases 0, threshold 1).
+
+    Exact for every input with at most ``k`` active features: two line codes
+    share at most one neuron, so an active feature other than :math:`a, b`
+    adds at most 2 to unit :math:`\ell`; with one endpoint active the unit
+    sees at most :math:`s + 2(k-1) \le 2s - 1` and stays off, with both it
+    sees at least :math:`2s` and is on (at least 1). An absent output has at
+    most :math:`\binom{k}{2}` true outputs, each covering at most one neuron of
+    its code, so with :math:`t \ge \binom{k}{2}+1` one neuron of its code stays
+    below threshold.
+
+    It is a lottery ticket of the dense host with the same widths
+    (:func:`dense_slots` of ``network.widths``): which input neurons unit
+    :math:`\ell` reads depends on the instance, and so does the information,
+    since every kept weight is 1 and every kept bias :math:`-(2s-1)`.
+
+    Parameters
+    ----------
+    pairs : array-like of shape (m', 2)
+        The instance.
+    n_inputs : int
+        Number :math:`m` of input features.
+    k : int
+        Most active features per input, at least 1.
+    seed : int, default 0
+        Seed of the code books.
+
+    Returns
+    -------
+    superpos.network.Network
+        Widths :math:`(s q_{in}, m', t q_{out})`, at most
+        :math:`m'(2s + 1 + t)` parameters.
+
+    Examples
+    --------
+    >>> net = bounds.lottery_ticket_network([[0, 1], [1, 2], [0, 3]], 6, k=2)
+    >>> net.widths, net.n_params <= 3 * (2 * 3 + 1 + 2)
+    ([9, 3, 4], True)
+    """
+    pairs = validate_pairs(pairs, n_inputs)
+    k = check_int(k, "k", 1, n_inputs)
+    seed = check_int(seed, "seed", 0)
+    n_outputs = len(pairs)
+    s, q_in, t, q_out = ticket_code_sizes(n_inputs, n_outputs, k)
+    input_codes = input_code_book(n_inputs, s * q_in, s, seed)
+    output_codes = output_code_book(n_outputs, t * q_out, t, seed)
+    reads = input_codes[pairs[:, 0]] + input_codes[pairs[:, 1]]  # the union of the two codes, weights summed
+    reads.data[:] = 1.0
+    hidden = (sp.csr_matrix(reads), np.full(n_outputs, -(2.0 * s - 1.0)))
+    rows = output_codes.ravel()
+    columns = np.repeat(np.arange(n_outputs), t)
+    writes = sp.csr_matrix((np.ones(rows.size), (rows, columns)), shape=(t * q_out, n_outputs))
+    return Network(input_codes, [hidden, (writes, np.zeros(t * q_out))], output_codes, 1.0,
+                   name=f"lottery ticket, s = {s}, t = {t}")
+
+
+# --------------------------------------------------------------------------- representation
 
 
 def min_neurons_to_represent(m_features, max_active, *, bits_per_neuron):
@@ -407,6 +938,11 @@ def min_neurons_to_represent(m_features, max_active, *, bits_per_neuron):
     -------
     int or ndarray of int
         :math:`\lceil \lceil\log_2 \sum_{j\le k}\binom{m}{j}\rceil / b\rceil`.
+
+    Examples
+    --------
+    >>> bounds.min_neurons_to_represent(4, 1, bits_per_neuron=1)  # 5 sets: 3 bits
+    3
     """
     m_features = _as_counts(m_features, "m_features")
     if np.ndim(max_active) != 0:
@@ -432,41 +968,8 @@ def min_neurons_to_represent(m_features, max_active, *, bits_per_neuron):
 # --------------------------------------------------------------------------- capacity
 
 
-def capacity(n_neurons, bits_per_param, layers=1, family: str = "and") -> int:
-    r"""Return the largest :math:`m'` the counting bound allows in ``layers`` dense layers.
-
-    With :math:`L` layers of width :math:`n` and :math:`b` bits per parameter
-    the network holds :math:`B = bL(n^2+n)` bits; the capacity is the largest
-    :math:`m'` with :math:`\lceil\log_2|F(m')|\rceil \le B`, found by
-    doubling and bisection (the family size grows with :math:`m'`). For 2-AND
-    the number of inputs is :math:`m = m'`. It is :math:`\Theta(n^2/\log n)`;
-    compare :func:`capacity_lambert`.
-
-    Parameters
-    ----------
-    n_neurons : int
-        Width :math:`n \ge 1` of each layer.
-    bits_per_param : int
-        Bits :math:`b \ge 1` per parameter.
-    layers : int, default 1
-        Number :math:`L \ge 1` of dense layers.
-    family : {"permutation", "and"}, default "and"
-        The family.
-
-    Returns
-    -------
-    int
-        The largest :math:`m'` whose family fits in :math:`B` bits
-        (for 2-AND at least 3, where the family has one member).
-    """
-    family = _check_family(family)
-    n = _scalar_count(n_neurons, "n_neurons")
-    budget = _scalar_count(bits_per_param, "bits_per_param") * _scalar_count(layers, "layers") * (n * n + n)
-    smallest = 3 if family == "and" else 1
-
-    def fits(m_out: int) -> bool:
-        return int(min_bits(family, m_out)) <= budget
-
+def _largest_fitting(fits, smallest: int) -> int:
+    """Largest m' >= ``smallest`` with ``fits(m')``, by doubling and bisection (``fits(smallest)`` must hold)."""
     low, high = smallest, 2 * smallest
     while fits(high):
         low, high = high, 2 * high
@@ -479,32 +982,220 @@ def capacity(n_neurons, bits_per_param, layers=1, family: str = "and") -> int:
     return low
 
 
-def capacity_lambert(n_neurons, bits_per_param, layers=1, family: str = "and") -> float:
-    r"""Return the Lambert-W closed form of :func:`capacity`.
+def _budget(n_neurons, bits_per_param, layers) -> int:
+    n = _scalar_count(n_neurons, "n_neurons")
+    return _scalar_count(bits_per_param, "bits_per_param") * _scalar_count(layers, "layers") * (n * n + n)
 
-    Keep the leading terms of :math:`\log_2|F|` and solve exactly:
+
+def capacity(n_neurons, bits_per_param, layers=1, task: str = "and") -> int:
+    r"""Return the largest :math:`m'` the counting bound allows in ``layers`` layers of width :math:`n`.
+
+    With :math:`L` layers of width :math:`n` (input layer included) and
+    :math:`b` bits per parameter the network holds :math:`B = bL(n^2+n)` bits;
+    the capacity is the largest :math:`m'` with
+    :math:`\lceil\log_2|F(m')|\rceil \le B`, found by doubling and bisection
+    (the family size grows with :math:`m'`). For 2-AND the number of inputs
+    is :math:`m = m'`. It lies in the bracket of :func:`capacity_bounds` and
+    is :math:`\Theta(n^2/\log n)`.
+
+    Parameters
+    ----------
+    n_neurons : int
+        Width :math:`n \ge 1` of each layer.
+    bits_per_param : int
+        Bits :math:`b \ge 1` per parameter.
+    layers : int, default 1
+        Number :math:`L \ge 1` of layers.
+    task : {"permutation", "and"}, default "and"
+        The task.
+
+    Returns
+    -------
+    int
+        The largest :math:`m'` whose family fits in :math:`B` bits
+        (for 2-AND at least 3, where the family has one member).
+
+    Examples
+    --------
+    >>> bounds.capacity(4, 1, 1, "permutation")  # 20 bits hold 9! (19 bits), not 10! (22 bits)
+    9
+    """
+    task = _check_task(task)
+    budget = _budget(n_neurons, bits_per_param, layers)
+    return _largest_fitting(lambda m_out: int(min_bits(task, m_out)) <= budget, 3 if task == "and" else 1)
+
+
+def capacity_lambert(n_neurons, bits_per_param, layers=1, task: str = "and") -> float:
+    r"""Return the leading-order closed form of :func:`capacity` (an estimate; it differs by a few features).
+
+    Keep the leading terms of :math:`\ln|F|` and solve exactly:
 
     * permutations, :math:`m'\ln m' - m' = B\ln 2`:
       :math:`m' = B\ln 2 / W(B\ln 2/e)`;
     * 2-AND with :math:`m=m'`, :math:`m'\ln(e m'/2) = B\ln 2` (from
-      :math:`\binom{N}{m'} \approx (eN/m')^{m'}`, :math:`N \approx m'^2/2`):
+      :math:`\binom{M}{m'} \approx (eM/m')^{m'}`, :math:`M \approx m'^2/2`):
       :math:`m' = B\ln 2 / W(eB\ln 2/2)`;
 
-    with :math:`B = bL(n^2+n)` and :math:`W` the principal branch. As
-    :math:`W(x) = \ln x - \ln\ln x + o(1)`, both are :math:`\Theta(n^2/\log n)`.
+    with :math:`B = bL(n^2+n)` and :math:`W` the principal branch of the
+    Lambert function.
 
-    Parameters
+    Examples
+    --------
+    >>> abs(bounds.capacity_lambert(4096, 8) - bounds.capacity(4096, 8)) <= 2
+    True
+    """
+    task = _check_task(task)
+    nats = _budget(n_neurons, bits_per_param, layers) * _LN2
+    argument = nats / math.e if task == "permutation" else math.e * nats / 2.0
+    return float(nats / lambertw(argument).real)
+
+
+def capacity_bounds(n_neurons, bits_per_param, layers=1, task: str = "and") -> tuple[int, int]:
+    r"""Return a proved bracket :math:`(\lfloor \mu_-\rfloor, \lfloor\mu_+\rfloor)` around :func:`capacity`.
+
+    With :math:`c = B\ln 2`, :math:`B = bL(n^2+n)`:
+
+    * permutations: :math:`m'\ln(m'/e) \le \ln m'! \le m'\ln m'` give
+      :math:`\mu_- = c/W(c)` and :math:`\mu_+ = c/W(c/e)`;
+    * 2-AND with :math:`m = m'`: :math:`m'\ln(m'/3) \le m'\ln\frac{m'-1}{2}
+      \le \ln|F| \le m'\ln\frac{em'}{2}` (:math:`m' \ge 3`) give
+      :math:`\mu_- = c/W(ec/2)` and :math:`\mu_+ = c/W(c/3)`.
+
+    Every :math:`m' \le \mu_-` fits in :math:`B` bits and none above
+    :math:`\mu_+` does; both are :math:`c/\ln c\,(1 + o(1))`, so the capacity
+    is :math:`\Theta(n^2/\log n)`.
+
+    Examples
+    --------
+    >>> low, high = bounds.capacity_bounds(4096, 8)
+    >>> low <= bounds.capacity(4096, 8) <= high
+    True
+    """
+    task = _check_task(task)
+    nats = _budget(n_neurons, bits_per_param, layers) * _LN2
+    if task == "permutation":
+        lower, upper = nats / lambertw(nats).real, nats / lambertw(nats / math.e).real
+    else:
+        lower, upper = nats / lambertw(math.e * nats / 2.0).real, nats / lambertw(nats / 3.0).real
+    return int(math.floor(lower)), int(math.floor(upper))
+
+
+def capacity_real(n_neurons, layers=1, task: str = "and") -> int:
+    r"""Return the largest :math:`m'` that :math:`L` layers of width :math:`n` can hold with real weights.
+
+    :math:`p = L(n^2+n)` slots and widths :math:`n`: the largest :math:`m'`
+    with :math:`\log_2|F(m')| \le` :func:`log2_functions_bound`
+    :math:`(p, |X_F(m')|, L, n)`; for 2-AND :math:`m = m'`. In one layer it is
+    :math:`\Theta(n^2)` (a permutation of about :math:`n^2` features, 2-AND
+    of about :math:`2n^2`): without a cap on precision the capacity loses
+    only its :math:`1/\log n`.
+
+    Examples
+    --------
+    >>> bounds.capacity_real(4, 1, "permutation")  # 20 log2(34 e) >= log2 34!, not so at 35
+    34
+    """
+    task = _check_task(task)
+    width = _scalar_count(n_neurons, "n_neurons")
+    depth = _scalar_count(layers, "layers")
+    slots = depth * (width * width + width)
+
+    def fits(m_out: int) -> bool:
+        target = float(log2_family_size(task, m_out))
+        points = int(distinguishing_set_size(task, m_out))
+        return _bound_reaches(slots, points, depth, width, target, task, m_out, m_out)
+
+    return _largest_fitting(fits, 3 if task == "and" else 1)
+
+
+@dataclass(frozen=True)
+class ConstructionFit:
+    """Where the one-layer construction fits in layers of a given width.
+
+    Attributes
     ----------
-    n_neurons, bits_per_param, layers, family
-        As in :func:`capacity`.
+    width : int
+        The width :math:`n` both layers must fit in.
+    m_out : int or None
+        The largest :math:`m'` tried at which the sized network has input and
+        output layers of at most ``width`` neurons (None: none tried fits).
+    next_m_out : int or None
+        The smallest :math:`m'` tried above ``m_out`` (it does not fit; None
+        if ``m_out`` is the largest tried).
+    input_width, output_width : int
+        The two widths of the network at ``m_out`` (0 if none fits).
+    """
+
+    width: int
+    m_out: int | None
+    next_m_out: int | None
+    input_width: int
+    output_width: int
+
+
+@functools.lru_cache(maxsize=4096)
+def _construction_widths(m_out: int, k: int, seed: int, failure_prob: float) -> tuple[int, int]:
+    """Input and output widths of the one-layer construction sized for uniform pairs, m = m'."""
+    sizes = one_layer_sizes(make_pairs("uniform", m_out, m_out, seed=seed), m_out, k, failure_prob)
+    return sizes.n_input_neurons, sizes.n_output_neurons
+
+
+def construction_capacity(widths, k: int = 3, seed: int = 0, failure_prob: float = 1e-6, per_decade: int = 1,
+                          m_min: int = 10, m_max: int = 10**5, rel_tol: float | None = None) -> list[ConstructionFit]:
+    r"""Find, for each width :math:`n`, the largest :math:`m'` whose one-layer construction fits in layers of :math:`n` neurons.
+
+    For uniform pairs on :math:`m = m'` inputs, the sizes are those of
+    :func:`superpos.construction.one_layer_sizes` (every-input failure bound
+    ``failure_prob``); the network *fits* width :math:`n` if its input layer
+    and its output layer both have at most :math:`n` neurons, the shape the
+    capacity bound assumes. The :math:`m'` tried are a geometric grid of
+    ``per_decade`` points per factor of ten from ``m_min`` to ``m_max``; with
+    ``rel_tol`` each answer is refined by bisection against the next grid point
+    until the two are within that relative distance (0: adjacent integers).
+    Each sizing takes about two seconds, and is cached.
 
     Returns
     -------
-    float
-        The closed-form capacity.
+    list of ConstructionFit
+        One per width, in the order given.
+
+    Examples
+    --------
+    >>> fit, = bounds.construction_capacity([100], m_min=10, m_max=10)
+    >>> fit.m_out is None, fit.next_m_out
+    (True, 10)
     """
-    family = _check_family(family)
-    n = _scalar_count(n_neurons, "n_neurons")
-    nats = _scalar_count(bits_per_param, "bits_per_param") * _scalar_count(layers, "layers") * (n * n + n) * _LN2
-    argument = nats / math.e if family == "permutation" else math.e * nats / 2.0
-    return float(nats / lambertw(argument).real)
+    k = check_int(k, "k", 1)
+    seed = check_int(seed, "seed", 0)
+    failure_prob = float(failure_prob)
+    if not 0.0 < failure_prob < 1.0:
+        raise ValueError(f"failure_prob must lie in (0, 1), got {failure_prob!r}")
+    per_decade = check_int(per_decade, "per_decade", 1)
+    m_min = check_int(m_min, "m_min", max(k + 1, 4))
+    m_max = check_int(m_max, "m_max", m_min)
+    if rel_tol is not None and not (isinstance(rel_tol, Real) and 0.0 <= rel_tol):
+        raise ValueError(f"rel_tol must be None or a number >= 0, got {rel_tol!r}")
+    sizes = [check_int(int(w) if isinstance(w, np.integer) else w, "every width", 1) for w in widths]
+    steps = max(1, round(per_decade * math.log10(m_max / m_min))) if m_max > m_min else 0
+    grid = sorted({int(round(m_min * (m_max / m_min) ** (j / steps))) for j in range(steps + 1)} if steps else {m_min})
+
+    def widths_at(m_out: int) -> tuple[int, int]:
+        return _construction_widths(m_out, k, seed, failure_prob)
+
+    results = []
+    for width in sizes:
+        fitting = [m for m in grid if max(widths_at(m)) <= width]
+        low = max(fitting) if fitting else None
+        above = [m for m in grid if low is None or m > low]
+        high = min(above) if above else None
+        if rel_tol is not None and low is not None and high is not None:
+            while high - low > 1 and high > low * (1.0 + rel_tol):
+                mid = int(round(math.sqrt(low * high)))
+                mid = min(max(mid, low + 1), high - 1)
+                if max(widths_at(mid)) <= width:
+                    low = mid
+                else:
+                    high = mid
+        input_width, output_width = widths_at(low) if low is not None else (0, 0)
+        results.append(ConstructionFit(width, low, high, input_width, output_width))
+    return results

@@ -5,7 +5,9 @@ only when SymPy settles the statement (an identity simplifies to zero, a limit
 evaluates to the stated number, a sign is decided) or when every case of an
 exact range holds. An unevaluated SymPy result counts as a failure, never as a
 pass; where SymPy cannot settle a limit directly, the check bounds the
-expression from both sides by forms it can settle.
+expression from both sides by forms it can settle. Exact ranges use Python
+integers, rationals, or mpmath interval arithmetic, so that rounding cannot
+turn a false case into a pass.
 
 Symbols carry their assumptions: counts such as :math:`m'`, :math:`b`,
 :math:`L`, :math:`n` are ``positive=True, integer=True``.
@@ -13,20 +15,28 @@ Symbols carry their assumptions: counts such as :math:`m'`, :math:`b`,
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 import numpy as np
 import sympy as sp
 
 from superpos import bounds
+from superpos.enumeration import enumerate_one_layer, sparse_inputs
+from superpos.families import make_pairs
+from superpos.verify import verify_exhaustive
 
 #: The symbols of the chapter, with their assumptions.
 m = sp.Symbol("m", positive=True, integer=True)  # m', the number of outputs
 b = sp.Symbol("b", positive=True, integer=True)  # bits per parameter
-L = sp.Symbol("L", positive=True, integer=True)  # dense layers
+L = sp.Symbol("L", positive=True, integer=True)  # layers
 n = sp.Symbol("n", positive=True, integer=True)  # neurons per layer
+
+#: A rational lower and upper bound on e (e = 2.71828...), for exact comparisons.
+E_BELOW, E_ABOVE = Fraction(271828, 100000), Fraction(271829, 100000)
 
 
 @dataclass(frozen=True)
@@ -149,26 +159,26 @@ def check_stirling_exact(m_max: int = 2000) -> Check:
 
 
 def check_family_size_symbolic() -> Check:
-    r"""Each factor of :math:`\binom{N}{k} = \prod_{i<k}\frac{N-i}{k-i}` is at least :math:`N/k`.
+    r"""Each factor of :math:`\binom{M}{j} = \prod_{i<j}\frac{M-i}{j-i}` is at least :math:`M/j`.
 
-    :math:`(N-i)k - N(k-i) = i(N-k) \ge 0` for :math:`0 \le i < k \le N`, so
-    :math:`\binom{N}{k} \ge (N/k)^k`. And
-    :math:`\binom{N}{k} \le N^k/k! \le (eN/k)^k` by the Stirling lower bound.
+    :math:`(M-i)j - M(j-i) = i(M-j) \ge 0` for :math:`0 \le i < j \le M`, so
+    :math:`\binom{M}{j} \ge (M/j)^j`. And
+    :math:`\binom{M}{j} \le M^j/j! \le (eM/j)^j` by the Stirling lower bound.
     """
-    N, i = sp.symbols("N i", nonnegative=True, integer=True)
-    slack = sp.Symbol("s", nonnegative=True, integer=True)  # N - k
-    k = sp.Symbol("k", positive=True, integer=True)
-    identity = _is_zero(sp.expand((N - i) * k - N * (k - i) - i * (N - k)))
+    M, i = sp.symbols("M i", nonnegative=True, integer=True)
+    slack = sp.Symbol("s", nonnegative=True, integer=True)  # M - j
+    j = sp.Symbol("j", positive=True, integer=True)
+    identity = _is_zero(sp.expand((M - i) * j - M * (j - i) - i * (M - j)))
     sign = (i * slack).is_nonnegative is True
-    upper = _is_zero(sp.expand_log(sp.log((sp.E * N / k) ** k) - (k * sp.log(N) - (k * sp.log(k) - k)), force=True))
-    return Check("family-size-symbolic", r"$(N/m')^{m'} \le \binom{N}{m'} \le (eN/m')^{m'}$",
+    upper = _is_zero(sp.expand_log(sp.log((sp.E * M / j) ** j) - (j * sp.log(M) - (j * sp.log(j) - j)), force=True))
+    return Check("family-size-symbolic", r"$(M/j)^{j} \le \binom{M}{j} \le (eM/j)^{j}$",
                  identity and sign and upper)
 
 
 def check_family_size_exact(n_max: int = 150) -> Check:
-    r"""Check :math:`(N/k)^k \le \binom{N}{k} \le N^k/k!` for every :math:`1 \le k \le N \le` ``n_max``.
+    r"""Check :math:`(M/j)^j \le \binom{M}{j} \le M^j/j!` for every :math:`1 \le j \le M \le` ``n_max``.
 
-    Exact integers: :math:`\binom{N}{k}k^k \ge N^k` and :math:`\binom{N}{k}k! \le N^k`.
+    Exact integers: :math:`\binom{M}{j}j^j \ge M^j` and :math:`\binom{M}{j}j! \le M^j`.
     Also checks :func:`superpos.bounds.log2_num_and_instances` against
     :math:`\log_2\binom{\binom{m}{2}}{m'}` computed from exact integers for
     every :math:`m \le 60` and every valid :math:`m'` (relative error
@@ -188,7 +198,7 @@ def check_family_size_exact(n_max: int = 150) -> Check:
         exact = np.array([_log2_int(math.comb(pairs, int(k))) for k in outputs])
         passed &= bool(np.all(np.abs(numeric - exact) <= 1e-12 * np.maximum(exact, 1.0)))
         cases += len(outputs)
-    return Check("family-size-exact", rf"$(N/k)^k \le \binom{{N}}{{k}} \le N^k/k!$ for all $k \le N \le {n_max}$; "
+    return Check("family-size-exact", rf"$(M/j)^j \le \binom{{M}}{{j}} \le M^j/j!$ for all $j \le M \le {n_max}$; "
                  r"numeric $\log_2$ of 2-AND sizes against exact integers", bool(passed), cases)
 
 
@@ -222,27 +232,295 @@ def check_neuron_bound() -> Check:
 
 
 def check_neuron_bound_exact(m_max: int = 3000) -> Check:
-    r""":func:`superpos.bounds.min_neurons` is the least width, for every :math:`m' \le` ``m_max``.
+    r""":func:`superpos.bounds.min_layer_width` is the least width, for every :math:`m' \le` ``m_max``.
 
-    For both families, :math:`b \in \{1, 2, 8, 32\}` and :math:`L \in \{1, 3\}`:
+    For both tasks, :math:`b \in \{1, 2, 8, 32\}` and :math:`L \in \{1, 3\}`:
     :math:`bL\,n(n+1) \ge \lceil\log_2|F|\rceil > bL\,(n-1)n`, in exact integers.
     """
     m_max = _check_positive_int(m_max, "m_max")
     passed, cases = True, 0
-    for family, start in (("permutation", 1), ("and", 3)):
+    for task, start in (("permutation", 1), ("and", 3)):
         outputs = np.arange(start, max(m_max, start) + 1)
-        needed = bounds.min_bits(family, outputs)
+        needed = bounds.min_bits(task, outputs)
         for bits in (1, 2, 8, 32):
             for depth in (1, 3):
-                width = bounds.min_neurons(family, outputs, bits_per_param=bits, layers=depth)
+                width = bounds.min_layer_width(task, outputs, bits_per_param=bits, layers=depth)
                 cap = bits * depth
                 least = (width == 0) | (cap * (width - 1) * width < needed)
                 passed &= bool(np.all(cap * width * (width + 1) >= needed) and np.all(least))
                 cases += len(outputs)
-    return Check("neuron-bound-exact", rf"min_neurons is the least width for every $m' \le {m_max}$", passed, cases)
+    return Check("neuron-bound-exact", rf"min_layer_width is the least width for every $m' \le {m_max}$", passed, cases)
 
 
-# --------------------------------------------------------------------------- capacity
+def _compositions(total: int):
+    """Every sequence of at least two positive widths summing to ``total``."""
+    for cuts in range(1, total):
+        for places in itertools.combinations(range(1, total), cuts):
+            edges = (0, *places, total)
+            yield [edges[i + 1] - edges[i] for i in range(len(edges) - 1)]
+
+
+def check_total_neurons(n_max: int = 14, m_max: int = 2000) -> Check:
+    r"""The depth-free slot count :math:`\lfloor N^2/4\rfloor + N` and :func:`superpos.bounds.min_total_neurons`.
+
+    (i) For every sequence of widths :math:`n_0, \dots, n_L` (:math:`L \ge 1`)
+    with :math:`N = \sum n_i \le` ``n_max``: :math:`\sum n_{i-1}n_i \le
+    (\sum_{\text{even}} n_i)(\sum_{\text{odd}} n_i) \le \lfloor N^2/4\rfloor`,
+    :func:`~superpos.bounds.dense_slots` is at most
+    :func:`~superpos.bounds.total_neuron_slots`, and a single layer has at most
+    :math:`\lfloor (N+1)^2/4\rfloor` slots. (ii) SymPy: :math:`N = 2\sqrt{1+x}-2`
+    solves :math:`N^2/4 + N = x` and lies in :math:`[2\sqrt{x} - 2, 2\sqrt{x}]`.
+    (iii) For every :math:`m' \le` ``m_max``, both tasks and
+    :math:`b \in \{1, 8\}`, :func:`~superpos.bounds.min_total_neurons` is the
+    least :math:`N` with :math:`b(\lfloor N^2/4\rfloor + N) \ge
+    \lceil\log_2|F|\rceil`, in exact integers.
+    """
+    n_max = _check_positive_int(n_max, "n_max")
+    m_max = _check_positive_int(m_max, "m_max")
+    passed, cases = True, 0
+    for total in range(2, n_max + 1):
+        for widths in _compositions(total):
+            weights = sum(a * c for a, c in zip(widths[:-1], widths[1:]))
+            even, odd = sum(widths[0::2]), sum(widths[1::2])
+            passed &= weights <= even * odd <= total * total // 4
+            passed &= bounds.dense_slots(widths) <= bounds.total_neuron_slots(total)
+            if len(widths) == 2:
+                passed &= bounds.dense_slots(widths) <= (total + 1) ** 2 // 4
+            cases += 1
+    x = sp.Symbol("x", positive=True)
+    root = 2 * sp.sqrt(1 + x) - 2
+    solves = _is_zero(root**2 / 4 + root - x)
+    # 2 sqrt(1 + x) - 2 >= 2 sqrt(x) - 2, and 2 sqrt(1 + x) - 2 <= 2 sqrt(x) iff sqrt(1 + x) <= sqrt(x) + 1
+    bracket = (_is_zero(sp.expand((sp.sqrt(x) + 1) ** 2 - (1 + x)) - 2 * sp.sqrt(x))
+               and sp.sqrt(1 + x).is_positive is True)
+    passed &= solves and bracket
+    for task, start in (("permutation", 1), ("and", 3)):
+        outputs = np.arange(start, max(m_max, start) + 1)
+        needed = [int(v) for v in bounds.min_bits(task, outputs)]
+        for bits in (1, 8):
+            found = [int(v) for v in bounds.min_total_neurons(task, outputs, bits_per_param=bits)]
+            for need, total in zip(needed, found):
+                slots = -(-need // bits)
+                passed &= total * total // 4 + total >= slots and (total == 0 or (total - 1) ** 2 // 4 + total - 1 < slots)
+                cases += 1
+    return Check("total-neurons", r"$\sum_i n_{i-1}n_i \le \lfloor N^2/4\rfloor$ for all widths; min_total_neurons "
+                 r"is the least $N$ with $b(\lfloor N^2/4\rfloor + N) \ge \lceil\log_2\lvert F\rvert\rceil$",
+                 bool(passed), cases)
+
+
+# --------------------------------------------------------------------------- without a precision cap
+
+
+def check_sauer_shelah(n_max: int = 60) -> Check:
+    r"""The Sauer–Shelah count and its bound :math:`\Phi_\nu(M) \le (eM/\nu)^\nu \le (eM)^\nu`.
+
+    Exact integers for every :math:`0 \le \nu \le M + 5` and
+    :math:`1 \le M \le` ``n_max``: Pascal's rule
+    :math:`\Phi_\nu(M) = \Phi_\nu(M-1) + \Phi_{\nu-1}(M-1)` (the step of the
+    proof), :math:`\Phi_\nu(M)\,\nu^\nu < (e_-M)^\nu` for :math:`1 \le \nu
+    \le M` and :math:`\Phi_\nu(M) \le (e_-M)^\nu` for all :math:`\nu`, with
+    the rational :math:`e_- = 2.71828 < e`. SymPy: :math:`\ln(1+y) \le y` for
+    :math:`y \ge 0` (the derivative of :math:`y - \ln(1+y)` is
+    :math:`y/(1+y) \ge 0` and it vanishes at 0), which gives
+    :math:`(1 + \nu/M)^M \le e^\nu`.
+    """
+    n_max = _check_positive_int(n_max, "n_max")
+    passed, cases = True, 0
+    for total in range(1, n_max + 1):
+        for nu in range(0, total + 6):
+            count = bounds.sauer_count(total, nu)
+            below = bounds.sauer_count(total - 1, nu) + (bounds.sauer_count(total - 1, nu - 1) if nu else 0)
+            passed &= count == below
+            passed &= count <= (E_BELOW * total) ** nu
+            if 1 <= nu <= total:
+                passed &= count * nu**nu <= (E_BELOW * total) ** nu
+            cases += 1
+    y = sp.Symbol("y", nonnegative=True)
+    gap = y - sp.log(1 + y)
+    symbolic = _is_zero(sp.diff(gap, y) - y / (1 + y)) and gap.subs(y, 0) == 0 and (y / (1 + y)).is_nonnegative is True
+    return Check("sauer-shelah", rf"$\Phi_\nu(M) \le (eM/\nu)^\nu \le (eM)^\nu$ for all $\nu$ and $M \le {n_max}$",
+                 bool(passed and symbolic), cases)
+
+
+#: Point sets in general position on which the labeling counter must give Cover's count exactly.
+COVER_CASES = ((6, 1), (8, 2), (8, 3), (9, 2))
+
+
+def check_threshold_counter(cases=COVER_CASES, seed: int = 0) -> Check:
+    r""":func:`superpos.bounds.count_threshold_labelings` gives Cover's count on points in general position.
+
+    For Gaussian points (general position with probability 1) the number of
+    labelings by affine halfspaces is exactly
+    :math:`2\sum_{j=0}^{d}\binom{M-1}{j}` (Cover 1965); the counter, which
+    solves linear programs, must reproduce it for each ``(M, d)`` of
+    ``cases`` (default :data:`COVER_CASES`). This validates the counter used
+    on code points.
+    """
+    rng = np.random.default_rng(seed)
+    passed = True
+    for points, dimension in cases:
+        found = bounds.count_threshold_labelings(rng.normal(size=(points, dimension)))
+        passed &= found == 2 * sum(math.comb(points - 1, j) for j in range(dimension + 1))
+    return Check("threshold-counter", r"labelings of $M$ points in general position in $\mathbb R^d$: "
+                 r"$2\sum_{j\le d}\binom{M-1}{j}$", bool(passed), len(cases))
+
+
+def check_one_layer_count(cases: dict) -> Check:
+    r"""The one-layer function count against brute force, for tiny architectures.
+
+    For each architecture (input codes, output codes, weight values, bias
+    values; every input with at most 2 active features, as in
+    :func:`superpos.enumeration.enumerate_one_layer`): the number of distinct
+    functions its finite-valued settings compute is at most :math:`C^{n_1}`,
+    where :math:`C` counts the labelings that one neuron with *real* weights
+    draws on the input points (:func:`superpos.bounds.count_threshold_labelings`),
+    which is at most :math:`\Phi_{n_0+1}(|X|)^{n_1}`, which is at most
+    :math:`(e|X|)^{p}` with :math:`p = n_1(n_0 + 1)`; all in exact integers.
+    """
+    passed, counted = True, {}
+    for input_codes, output_codes, weights, biases in cases.values():
+        result = enumerate_one_layer(input_codes, output_codes, weights, biases, max_active=2)
+        points = sparse_inputs(np.shape(input_codes)[0], 2) @ np.asarray(input_codes)
+        n_in, n_out = np.shape(input_codes)[1], np.shape(output_codes)[1]
+        key = (points.shape, points.tobytes())
+        if key not in counted:  # architectures with the same input codes share the count
+            counted[key] = bounds.count_threshold_labelings(points)
+        labelings = counted[key]
+        sauer = bounds.sauer_count(len(points), n_in + 1)
+        passed &= (result.n_functions <= labelings**n_out <= sauer**n_out
+                   <= (E_BELOW * len(points)) ** (n_out * (n_in + 1)))
+    return Check("one-layer-count", r"distinct functions $\le C^{n_1} \le \Phi_{n_0+1}(\lvert X\rvert)^{n_1} \le "
+                 r"(e\lvert X\rvert)^{p}$ on tiny architectures", bool(passed), len(cases))
+
+
+def _interval_log2_size(task: str, m_out: int):
+    iv = mpmath.iv
+    return iv.log(iv.mpf(bounds.family_size(task, m_out))) / iv.log(iv.mpf(2))
+
+
+def _interval_bound(p: int, points: int, depth: int, width: int):
+    iv = mpmath.iv
+    if depth == 1:
+        return p * iv.log(iv.e * points) / iv.log(iv.mpf(2))
+    return depth + depth * p * iv.log(2 * iv.e * depth * width * points) / iv.log(iv.mpf(2))
+
+
+def _interval_total_bound(total: int, points: int, depth):
+    """Interval form of the real-weight bound for ``total`` neurons (mirrors min_total_neurons_real)."""
+    iv = mpmath.iv
+    if total < 2:
+        return iv.mpf(0)
+    one_layer = ((total + 1) ** 2 // 4) * iv.log(iv.e * points) / iv.log(iv.mpf(2))
+    if depth == 1:
+        return one_layer
+    deepest = total - 1 if depth is None else depth
+    if deepest > total - 1:
+        return iv.mpf(0)
+    slots = total * total // 4 + total
+    deep = deepest + deepest * slots * iv.log(2 * iv.e * deepest * total * points) / iv.log(iv.mpf(2))
+    if depth is None:
+        return iv.mpf([max(one_layer.a, deep.a), max(one_layer.b, deep.b)])
+    return deep
+
+
+def check_real_params_exact(m_max: int = 500) -> Check:
+    r""":func:`superpos.bounds.min_params_real` and ``min_total_neurons_real`` are the least solutions, for every :math:`m'`.
+
+    For every :math:`m' \le \min(` ``m_max`` :math:`,` EXACT_LIMIT :math:`)`, both tasks
+    (:math:`m = m'`) and :math:`L \in \{1, 2, 3\}`: the function-count bound
+    with :math:`p` slots reaches :math:`\log_2|F|` and with :math:`p - 1` it
+    does not; and for :math:`L \in \{1, 2, \text{any}\}` the same for the total
+    neurons. Evaluated in mpmath interval arithmetic (200 bits) with the exact
+    integer :math:`|F|`; a comparison the intervals cannot decide fails.
+    """
+    m_max = min(_check_positive_int(m_max, "m_max"), bounds.EXACT_LIMIT)
+    passed, cases = True, 0
+    iv = mpmath.iv
+    old_prec, iv.prec = iv.prec, 200
+    try:
+        for task, start in (("permutation", 2), ("and", 4)):
+            for m_out in range(start, max(m_max, start) + 1):
+                target = _interval_log2_size(task, m_out)
+                points = int(bounds.distinguishing_set_size(task, m_out))
+                for depth in (1, 2, 3):
+                    p = bounds.min_params_real(task, m_out, layers=depth)
+                    reached = _interval_bound(p, points, depth, max(p, 1))
+                    short = _interval_bound(p - 1, points, depth, max(p - 1, 1))
+                    passed &= bool(reached.a >= target.b and short.b < target.a)
+                    cases += 1
+                for depth in (1, 2, None):
+                    total = bounds.min_total_neurons_real(task, m_out, layers=depth)
+                    reached = _interval_total_bound(total, points, depth)
+                    short = _interval_total_bound(total - 1, points, depth)
+                    passed &= bool(reached.a >= target.b and short.b < target.a)
+                    cases += 1
+    finally:
+        iv.prec = old_prec
+    return Check("real-params-exact", rf"min_params_real and min_total_neurons_real are the least solutions for "
+                 rf"every $m' \le {m_max}$", bool(passed), cases)
+
+
+def check_real_params_order() -> Check:
+    r"""Orders of the precision-free bounds, and what a cap of :math:`b` bits buys.
+
+    One layer, from the Stirling and binomial bounds on :math:`\ln|F|` and
+    :math:`|X_F| = m'` (permutations) or :math:`\binom{m'}{2}` (2-AND): the
+    lower and upper forms of :math:`\ln|F|/(m'\ln(e|X_F|))` tend to 1 and to
+    :math:`1/2`. Depth :math:`L`: with :math:`\ln|F| \ge m'\ln m' - m' + 1`
+    and, inside the logarithm, :math:`\log_2|F| \le m'\log_2 m'`, the explicit
+    bound :math:`(\log_2|F| - L)/(L\log_2(2eL|X_F|\log_2|F|))` over
+    :math:`m'` tends to :math:`1/(2L)` for permutations. The cap: the
+    :math:`b`-bit bound over the one-layer real bound,
+    :math:`\ln(e|X_F|)/(b\ln 2)`, tends to infinity.
+    """
+    low_perm = (m * sp.log(m) - m + 1) / sp.log(sp.E * m) / m
+    high_perm = (m * sp.log(m) - m + sp.log(m) / 2 + 1) / sp.log(sp.E * m) / m
+    pairs = m * (m - 1) / 2
+    low_and = m * sp.log((m - 1) / 2) / sp.log(sp.E * pairs) / m
+    high_and = m * sp.log(sp.E * (m - 1) / 2) / sp.log(sp.E * pairs) / m
+    one_layer = (_limit_is(low_perm, m, 1) and _limit_is(high_perm, m, 1)
+                 and _limit_is(low_and, m, sp.Rational(1, 2)) and _limit_is(high_and, m, sp.Rational(1, 2)))
+    depth = sp.Symbol("L", positive=True)
+    bits_lower = (m * sp.log(m) - m + 1) / sp.log(2)
+    explicit = (bits_lower - depth) / (depth * sp.log(2 * sp.E * depth * m * m * sp.log(m, 2), 2)) / m
+    deep = _limit_is(explicit, m, 1 / (2 * depth))
+    cap = _limit_is(sp.log(sp.E * m) / (b * sp.log(2)), m, sp.oo)
+    return Check("real-params-order", r"real weights: $p \gtrsim m'$ (permutation) and $m'/2$ (2-AND) in one layer, "
+                 r"$m'/(2L)$ in $L$ layers; a cap of $b$ bits gains a factor $\log_2(e\lvert X_F\rvert)/b \to \infty$",
+                 bool(one_layer and deep and cap))
+
+
+# --------------------------------------------------------------------------- lottery tickets
+
+
+#: Instances (family, m, m', k) on which the lottery ticket is checked on every input.
+TICKET_CASES = (("uniform", 20, 40, 2), ("uniform", 20, 40, 3), ("matching", 40, 20, 3), ("star", 31, 30, 3),
+                ("clique", 16, 40, 3), ("power_law", 24, 40, 3))
+
+
+def check_ticket(cases=TICKET_CASES, seed: int = 0) -> Check:
+    r"""The lottery ticket of :func:`superpos.bounds.lottery_ticket_network`, certified on every input.
+
+    For each instance: no wrong decision on any input with at most :math:`k`
+    active features (every one of them is run); at most
+    :math:`m'(2s + 1 + t)` parameters, all of one bit; and its parameter count
+    respects the per-instance counting bound
+    :func:`~superpos.bounds.min_params_ticket` for its dense host. The cases
+    are the inputs run.
+    """
+    passed, inputs = True, 0
+    for family, n_inputs, n_outputs, k in cases:
+        pairs = make_pairs(family, n_inputs, n_outputs, seed=seed)
+        net = bounds.lottery_ticket_network(pairs, n_inputs, k, seed=seed)
+        errors = verify_exhaustive(net, pairs, k)
+        s, _, t, _ = bounds.ticket_code_sizes(n_inputs, n_outputs, k)
+        host = bounds.dense_slots(net.widths)
+        floor = bounds.min_params_ticket("and", n_outputs, n_inputs, bits_per_param=1, n_slots=host)
+        passed &= (errors.wrong == 0 and net.n_params <= n_outputs * (2 * s + 1 + t) and net.bits_per_param == 1
+                   and net.n_params >= floor)
+        inputs += errors.n_inputs
+    return Check("lottery-ticket", r"the $O(m')$ ticket decodes every input with at most $k$ active features exactly",
+                 bool(passed), inputs)
 
 
 def check_lambert_identity() -> Check:
@@ -290,22 +568,32 @@ def check_lambert_bounds(n_points: int = 400) -> Check:
 
 
 def check_capacity_inversion() -> Check:
-    r"""The Lambert-W capacities solve the leading-order equations exactly.
+    r"""The Lambert-W forms solve their equations exactly.
 
-    Permutations: with :math:`c = B\ln 2`, :math:`w = W(c/e)` (so
-    :math:`c = e\,w\,e^{w}`) and :math:`m' = c/w`: :math:`m'\ln m' - m' = c`.
-    2-AND (:math:`m = m'`): with :math:`w = W(ec/2)` (so :math:`c = 2we^{w}/e`)
-    and :math:`m' = c/w`: :math:`m'\ln(em'/2) = c`.
+    For :math:`a > 0`: with :math:`w = W(ac)` (so :math:`ac = we^{w}`),
+    :math:`x = c/w` solves :math:`x\ln(ax) = c`; as :math:`x\ln(ax)`
+    increases for :math:`ax \ge 1/e`, every :math:`x \ge 1/a` with
+    :math:`x\ln(ax) \le c` has :math:`x \le c/W(ac)`. This gives every end
+    of the bracket of :func:`superpos.bounds.capacity_bounds`
+    (:math:`a = 1, 1/e` for permutations, :math:`a = e/2, 1/3` for 2-AND).
+    The leading-order estimates: :math:`m' = c/W(c/e)` solves
+    :math:`m'\ln m' - m' = c` and :math:`m' = c/W(ec/2)` solves
+    :math:`m'\ln(em'/2) = c`.
     """
-    w = sp.Symbol("w", positive=True)
+    w, a = sp.symbols("w a", positive=True)
+    c_of = w * sp.exp(w) / a
+    x = c_of / w
+    general = _is_zero(sp.expand_log(x * sp.log(a * x) - c_of, force=True))
+    y = sp.Symbol("y", positive=True)
+    increasing = _is_zero(sp.diff(y * sp.log(a * y), y) - (sp.log(a * y) + 1))  # >= 0 iff a y >= 1/e
     c_perm = sp.E * w * sp.exp(w)
     m_perm = c_perm / w
     perm = _is_zero(sp.expand_log(m_perm * sp.log(m_perm) - m_perm - c_perm, force=True))
     c_and = 2 * w * sp.exp(w) / sp.E
     m_and = c_and / w
     pairs = _is_zero(sp.expand_log(m_and * sp.log(sp.E * m_and / 2) - c_and, force=True))
-    return Check("capacity-inversion", r"$m' = B\ln 2/W(B\ln 2/e)$ solves $m'\ln m' - m' = B\ln 2$ (and the 2-AND form)",
-                 perm and pairs)
+    return Check("capacity-inversion", r"$x = c/W(ac)$ solves $x\ln(ax) = c$; the leading-order forms solve theirs",
+                 general and increasing and perm and pairs)
 
 
 def check_capacity_order() -> Check:
@@ -327,25 +615,41 @@ def check_capacity_order() -> Check:
     return Check("capacity-order", r"$\mathrm{capacity}\cdot\ln n/n^2 \to bL\ln 2/2$", bool(passed))
 
 
-def check_capacity_closed_form(widths=(2, 4, 16, 64, 256, 768, 3072, 4096, 12288), bit_widths=(1, 8, 16, 32)) -> Check:
-    r"""Exact capacity by search and the Lambert-W form differ by at most two features.
+def check_capacity_search(widths=(2, 4, 16, 64, 256, 768, 3072, 4096, 12288), bit_widths=(1, 8, 16, 32)) -> Check:
+    r"""The capacity by search against its proved bracket and its leading-order estimate.
 
-    The closed form drops :math:`\tfrac12\log_2(2\pi m')` bits (permutations)
-    or :math:`O(\log m')` bits (2-AND), and each extra feature costs about
-    :math:`\log_2 m'` bits, so the two differ by :math:`O(1)` features, at every
-    width (checked for :math:`L \in \{1, 4\}`).
+    For both tasks, every width, every :math:`b` and :math:`L \in \{1, 4\}`:
+    the search of :func:`superpos.bounds.capacity` returns the largest
+    :math:`m'` with :math:`\lceil\log_2|F|\rceil \le B` (it fits, the next
+    does not), lies in the bracket of :func:`superpos.bounds.capacity_bounds`,
+    and is within 2 features of :func:`superpos.bounds.capacity_lambert` (the
+    estimate drops :math:`O(\log m')` bits, and a feature costs about
+    :math:`\log_2 m'` bits). For :math:`L \in \{1, 2\}` the real-weight
+    capacity :func:`superpos.bounds.capacity_real` fits and the next
+    :math:`m'` does not.
     """
     passed, cases = True, 0
-    for family in bounds.FAMILIES:
+    for task in bounds.TASKS:
         for width in widths:
             for bits in bit_widths:
                 for depth in (1, 4):
-                    exact = bounds.capacity(width, bits, depth, family)
-                    closed = bounds.capacity_lambert(width, bits, depth, family)
-                    passed &= abs(closed - exact) <= 2
+                    exact = bounds.capacity(width, bits, depth, task)
+                    budget = bits * depth * (width * width + width)
+                    low, high = bounds.capacity_bounds(width, bits, depth, task)
+                    closed = bounds.capacity_lambert(width, bits, depth, task)
+                    passed &= bounds.min_bits(task, exact) <= budget < bounds.min_bits(task, exact + 1)
+                    passed &= low <= exact <= high and abs(closed - exact) <= 2
                     cases += 1
-    return Check("capacity-closed-form", r"search and Lambert-W capacities differ by at most 2 features", bool(passed),
-                 cases)
+            for depth in (1, 2):
+                found = bounds.capacity_real(width, depth, task)
+                slots = depth * (width * width + width)
+                for size, fits in ((found, True), (found + 1, False)):
+                    reached = bounds.log2_functions_bound(slots, int(bounds.distinguishing_set_size(task, size)),
+                                                          depth, width)
+                    passed &= (float(bounds.log2_family_size(task, size)) <= reached) == fits
+                cases += 1
+    return Check("capacity-search", r"capacity by search: largest fitting $m'$, inside the proved bracket, within 2 "
+                 r"of the Lambert-W estimate", bool(passed), cases)
 
 
 # --------------------------------------------------------------------------- orders of growth
@@ -377,10 +681,10 @@ def check_precision() -> Check:
     r"""How the parameter bound moves with :math:`b`.
 
     :math:`b` constant: :math:`(m'\ln m' - m')/b \big/ (m'\ln m') \to 1/b`.
-    :math:`b = \beta\log_2 m'`: :math:`\log_2 m'!/b \big/ m' \to 1/\beta`, only
+    :math:`b = \lambda\log_2 m'`: :math:`\log_2 m'!/b \big/ m' \to 1/\lambda`, only
     :math:`\Omega(m')`.
     """
-    beta = sp.Symbol("beta", positive=True)
+    beta = sp.Symbol("lambda", positive=True)
     constant = _limit_is((m * sp.log(m) - m) / b / (m * sp.log(m)), m, 1 / b)
     log_bits = _limit_is((m * sp.log(m, 2) - m * sp.log(sp.E, 2)) / (beta * sp.log(m, 2)) / m, m, 1 / beta)
     return Check("precision", r"$b = O(1)$ gives $\Omega(m'\log m')$ parameters; $b = \Theta(\log m')$ only $\Omega(m')$",
@@ -390,21 +694,26 @@ def check_precision() -> Check:
 def check_gap() -> Check:
     r"""C7: computing over representing, :math:`\sqrt{m'\ln m'}/\ln m'`, beats every power of :math:`\ln m'`.
 
-    With :math:`t = \ln m'` the ratio over :math:`(\ln m')^c` is
-    :math:`e^{t/2}t^{-c-1/2}`, whose limit SymPy finds to be :math:`\infty`
-    for a symbolic :math:`c > 0`.
+    With :math:`u = \ln m'` the ratio over :math:`(\ln m')^\gamma` is
+    :math:`e^{u/2}u^{-\gamma-1/2}`, whose limit SymPy finds to be :math:`\infty`
+    for a symbolic :math:`\gamma > 0`.
     """
-    t, c = sp.symbols("t c", positive=True)
-    ratio = sp.sqrt(sp.exp(t) * t) / t
-    rewritten = _is_zero(ratio / t**c - sp.exp(t / 2) * t ** (-c - sp.Rational(1, 2)))
-    return Check("gap", r"$\sqrt{m'\ln m'}/\ln m' \,\big/\, (\ln m')^c \to \infty$ for every $c > 0$",
-                 rewritten and _limit_is(sp.exp(t / 2) * t ** (-c - sp.Rational(1, 2)), t, sp.oo))
+    u, gamma = sp.symbols("u gamma", positive=True)
+    ratio = sp.sqrt(sp.exp(u) * u) / u
+    rewritten = _is_zero(ratio / u**gamma - sp.exp(u / 2) * u ** (-gamma - sp.Rational(1, 2)))
+    return Check("gap", r"$\sqrt{m'\ln m'}/\ln m' \,\big/\, (\ln m')^\gamma \to \infty$ for every $\gamma > 0$",
+                 rewritten and _limit_is(sp.exp(u / 2) * u ** (-gamma - sp.Rational(1, 2)), u, sp.oo))
 
 
-def run_all(m_max: int = 2000, n_max: int = 150) -> list[Check]:
-    """Run every check; ``m_max`` and ``n_max`` size the exact ranges."""
-    return [check_stirling_lower(), check_stirling_upper(), check_stirling_exact(m_max),
-            check_family_size_symbolic(), check_family_size_exact(n_max), check_neuron_bound(),
-            check_neuron_bound_exact(m_max), check_lambert_identity(), check_lambert_bounds(),
-            check_capacity_inversion(), check_capacity_order(), check_capacity_closed_form(),
-            check_growth_limits(), check_precision(), check_gap()]
+def run_all(m_max: int = 2000, n_max: int = 150, one_layer_cases: dict | None = None,
+            cover_cases=COVER_CASES) -> list[Check]:
+    """Run every check; ``m_max`` and ``n_max`` size the exact ranges, the cases the brute-force counts."""
+    checks = [check_stirling_lower(), check_stirling_upper(), check_stirling_exact(m_max),
+              check_family_size_symbolic(), check_family_size_exact(n_max), check_neuron_bound(),
+              check_neuron_bound_exact(m_max), check_total_neurons(min(n_max, 14), m_max), check_sauer_shelah(n_max),
+              check_threshold_counter(cover_cases), check_real_params_exact(min(m_max, 300)), check_real_params_order(),
+              check_ticket(), check_lambert_identity(), check_lambert_bounds(), check_capacity_inversion(),
+              check_capacity_order(), check_capacity_search(), check_growth_limits(), check_precision(), check_gap()]
+    if one_layer_cases is not None:
+        checks.append(check_one_layer_count(one_layer_cases))
+    return checks

@@ -11,7 +11,7 @@ their numbers up on common grids of :math:`m'`.
 * Computing :math:`m'` pairwise ANDs of :math:`m = m'` inputs with parameters
   of :math:`b` bits needs at least :math:`N_b(m')` neurons, the least
   :math:`n` with :math:`b\,n(n+1) \ge \lceil \log_2 |F| \rceil`
-  (:func:`superpos.bounds.min_neurons`), and
+  (:func:`superpos.bounds.min_layer_width`), and
   :math:`\log_2|F| = \Theta(m' \log m')`, so
   :math:`N_b(m') = \Theta(\sqrt{m' \log m' / b})`.
 * The construction of :mod:`superpos.construction` computes them with
@@ -136,7 +136,7 @@ class GapCurves:
         """Computing lower bound over the cheaper measured representation at the largest measured :math:`m'`."""
         m = self.m_measured[-1]
         cheapest = min(self.representation_sparse[-1], self.representation_dense[-1])
-        bound = bounds.min_neurons("and", int(m), int(m), bits_per_param=self.bits_per_param, layers=1)
+        bound = bounds.min_layer_width("and", int(m), int(m), bits_per_param=self.bits_per_param, layers=1)
         return float(bound / cheapest)
 
     def theory_deviation(self, code: str = "sparse") -> float:
@@ -203,7 +203,7 @@ def gap_curves(m_measured_max: int, m_theory_max: int, k: int = 3, bits_per_para
         m_theory=m_theory,
         representation_sparse_theory=theory["sparse"],
         representation_dense_theory=theory["dense"],
-        lower_bound=np.asarray(bounds.min_neurons("and", m_theory, m_theory, bits_per_param=bits_per_param,
+        lower_bound=np.asarray(bounds.min_layer_width("and", m_theory, m_theory, bits_per_param=bits_per_param,
                                                   layers=1), dtype=np.int64),
         one_per_and=one_neuron_per_and_neurons(m_theory),
         k=k, bits_per_param=bits_per_param, n_trials=n_trials,

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import doctest
+import itertools
 import math
 
 import numpy as np
 import pytest
 
-from superpos import bounds
+from superpos import bounds, families, verify
+from superpos.enumeration import sparse_inputs
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(bounds, extraglobs={"bounds": bounds, "math": math})
+    assert result.attempted > 20 and result.failed == 0
 
 # --------------------------------------------------------------------------- family sizes
 
@@ -57,12 +65,12 @@ def test_family_size_is_exact():
 # --------------------------------------------------------------------------- bits, parameters, neurons
 
 
-@pytest.mark.parametrize("family", bounds.FAMILIES)
-def test_min_bits_is_the_exact_ceiling(family):
-    start = 1 if family == "permutation" else 3
+@pytest.mark.parametrize("task", bounds.TASKS)
+def test_min_bits_is_the_exact_ceiling(task):
+    start = 1 if task == "permutation" else 3
     outputs = np.arange(start, 700)
-    sizes = [bounds.family_size(family, int(k)) for k in outputs]
-    assert bounds.min_bits(family, outputs).tolist() == [(size - 1).bit_length() for size in sizes]
+    sizes = [bounds.family_size(task, int(k)) for k in outputs]
+    assert bounds.min_bits(task, outputs).tolist() == [(size - 1).bit_length() for size in sizes]
 
 
 def test_min_bits_exact_powers_of_two():
@@ -78,19 +86,19 @@ def test_min_params_divides_bits_by_precision():
         assert params * precision >= bits > (params - 1) * precision
 
 
-def test_min_neurons_is_the_least_width_and_vectorised():
+def test_min_layer_width_is_the_least_width_and_vectorised():
     outputs = np.round(np.geomspace(3, 1e9, 50)).astype(np.int64)
     needed = bounds.min_bits("and", outputs)
     for precision, layers in ((1, 1), (8, 1), (8, 4), (32, 2)):
-        width = bounds.min_neurons("and", m_in=outputs, m_out=outputs, bits_per_param=precision, layers=layers)
+        width = bounds.min_layer_width("and", m_in=outputs, m_out=outputs, bits_per_param=precision, layers=layers)
         budget = precision * layers
         assert np.all(budget * width * (width + 1) >= needed)
         assert np.all((width == 0) | (budget * (width - 1) * width < needed))
 
 
-def test_min_neurons_grows_like_sqrt_m_log_m():
+def test_min_layer_width_grows_like_sqrt_m_log_m():
     outputs = np.array([10**4, 10**6, 10**8])
-    width = bounds.min_neurons("permutation", outputs, bits_per_param=1)
+    width = bounds.min_layer_width("permutation", outputs, bits_per_param=1)
     ratio = width / np.sqrt(outputs * np.log2(outputs))
     assert np.all(np.abs(ratio - 1) < 0.12)
 
@@ -102,27 +110,137 @@ def test_min_neurons_to_represent_is_logarithmic():
     assert 55 <= small <= 60 and 115 <= large <= 120  # about 3 log2 m - log2 6
 
 
-def test_min_params_sparse_is_below_the_fixed_bound_and_monotone_in_slots():
+def test_min_params_ticket_is_below_the_fixed_bound_and_monotone_in_slots():
     fixed = bounds.min_params("permutation", 500, bits_per_param=2)
-    few = bounds.min_params_sparse("permutation", 500, bits_per_param=2, n_slots=fixed)
-    many = bounds.min_params_sparse("permutation", 500, bits_per_param=2, n_slots=10**7)
+    few = bounds.min_params_ticket("permutation", 500, bits_per_param=2, n_slots=fixed)
+    many = bounds.min_params_ticket("permutation", 500, bits_per_param=2, n_slots=10**7)
     assert few <= fixed and many < few
     bits = bounds.min_bits("permutation", 500)
     description = math.log2(math.comb(10**7, many)) + 2 * many
     assert description >= bits > math.log2(math.comb(10**7, many - 1)) + 2 * (many - 1)
 
 
+def test_min_total_neurons_is_the_least_total_and_below_the_layer_bound():
+    outputs = np.round(np.geomspace(3, 1e9, 40)).astype(np.int64)
+    needed = bounds.min_bits("and", outputs)
+    for precision in (1, 8):
+        total = bounds.min_total_neurons("and", outputs, bits_per_param=precision)
+        slots = -(-needed // precision)
+        assert np.all(total * total // 4 + total >= slots)
+        assert np.all((total - 1) ** 2 // 4 + total - 1 < slots)
+        # any depth, counted over all layers, against one layer n -> n counted as 2n neurons
+        assert np.all(total <= 2 * bounds.min_layer_width("and", outputs, bits_per_param=precision) + 1)
+
+
+def test_dense_slots_never_exceed_the_depth_free_count():
+    for total in range(2, 11):
+        for cuts in range(1, total):
+            for places in itertools.combinations(range(1, total), cuts):
+                edges = (0, *places, total)
+                widths = [edges[i + 1] - edges[i] for i in range(len(edges) - 1)]
+                assert bounds.dense_slots(widths) <= bounds.total_neuron_slots(total)
+
+
+def test_sauer_count_matches_brute_force_on_small_families():
+    # intervals of a line of M points shatter 2 points and no 3: at most Phi_2(M) subsets
+    for points in range(1, 9):
+        intervals = {frozenset(range(a, c)) for a in range(points + 1) for c in range(a, points + 1)}
+        assert len(intervals) == bounds.sauer_count(points, 2)
+
+
+def test_threshold_labelings_match_cover_and_respect_sauer():
+    rng = np.random.default_rng(3)
+    for points, dimension in ((5, 1), (7, 2), (7, 3)):
+        count = bounds.count_threshold_labelings(rng.normal(size=(points, dimension)))
+        assert count == 2 * sum(math.comb(points - 1, j) for j in range(dimension + 1))
+    code_points = sparse_inputs(3, 2) @ np.eye(3, dtype=int)
+    assert bounds.count_threshold_labelings(code_points) <= bounds.sauer_count(len(code_points), 4)
+    assert bounds.count_threshold_labelings([[1.0, 2.0], [1.0, 2.0]]) == 2  # equal points share their label
+
+
+def test_log2_functions_bound_forms():
+    assert bounds.log2_functions_bound(0, 100) == 0.0
+    assert bounds.log2_functions_bound(10, 100) == pytest.approx(10 * math.log2(100 * math.e))
+    assert bounds.log2_functions_bound(10, 100, layers=2, max_width=4) == pytest.approx(2 + 20 * math.log2(16 * math.e * 100))
+
+
+@pytest.mark.parametrize("task", bounds.TASKS)
+def test_min_params_real_is_the_least_solution(task):
+    for depth in (1, 2, 4):
+        for m_out in (5, 50, 500, 10**5, 10**8):
+            p = bounds.min_params_real(task, m_out, layers=depth)
+            target = bounds.log2_family_size(task, m_out)
+            points = bounds.distinguishing_set_size(task, m_out)
+            assert bounds.log2_functions_bound(p, points, depth, max(p, 1)) >= target
+            assert bounds.log2_functions_bound(p - 1, points, depth, max(p - 1, 1)) < target
+
+
+def test_min_params_real_orders_and_what_the_cap_buys():
+    m_out = 10**8
+    perm = bounds.min_params_real("permutation", m_out)
+    pairs = bounds.min_params_real("and", m_out)
+    # log2(m'/e) / log2(e m') and its 2-AND analogue approach 1 and 1/2 slowly
+    assert 0.85 < perm / m_out < 1.0 and 0.45 < pairs / m_out < 0.55
+    # depth helps real weights (about 1/L), never the b-bit bound
+    assert bounds.min_params_real("and", m_out, layers=4) < pairs / 4
+    gain = bounds.min_params("and", m_out, bits_per_param=1) / pairs
+    assert gain == pytest.approx(math.log2(math.e * m_out * (m_out - 1) / 2), rel=0.02)
+    # at b bits above log2(e |X_F|) the cap buys nothing: the real bound is the stronger one
+    assert bounds.min_params("and", m_out, bits_per_param=64) < pairs
+
+
+def test_min_total_neurons_real_depth_free_is_weakest():
+    for task in bounds.TASKS:
+        one = bounds.min_total_neurons_real(task, 10**6, layers=1)
+        two = bounds.min_total_neurons_real(task, 10**6, layers=2)
+        free = bounds.min_total_neurons_real(task, 10**6)
+        assert free < two < one < bounds.min_total_neurons(task, 10**6, bits_per_param=8)
+
+
+# --------------------------------------------------------------------------- lottery tickets
+
+
+@pytest.mark.parametrize("family, n_inputs, n_outputs, k", [
+    ("uniform", 18, 30, 3), ("clique", 14, 30, 3), ("star", 26, 25, 2), ("uniform", 12, 20, 4)])
+def test_lottery_ticket_is_exact_on_every_input(family, n_inputs, n_outputs, k):
+    pairs = families.make_pairs(family, n_inputs, n_outputs, seed=2)
+    net = bounds.lottery_ticket_network(pairs, n_inputs, k, seed=5)
+    assert verify.verify_exhaustive(net, pairs, k).wrong == 0
+    s, q_in, t, q_out = bounds.ticket_code_sizes(n_inputs, n_outputs, k)
+    assert net.widths == [s * q_in, n_outputs, t * q_out] and net.bits_per_param == 1
+    assert net.n_params <= n_outputs * (2 * s + 1 + t)
+
+
+def test_lottery_ticket_fails_beyond_the_sparsity_it_was_built_for():
+    # the exactness argument needs s >= 2k - 1 and t >= C(k, 2) + 1; with more actives it breaks
+    pairs = families.make_pairs("uniform", 18, 40, seed=1)
+    net = bounds.lottery_ticket_network(pairs, 18, 2, seed=0)
+    assert verify.verify_exhaustive(net, pairs, 2).wrong == 0
+    assert verify.verify_exhaustive(net, pairs, 4).false_positives > 0
+
+
+def test_lottery_ticket_beats_the_fixed_position_bound_at_scale():
+    m_out = 10**5
+    pairs = families.make_pairs("uniform", m_out, m_out, seed=0)
+    net = bounds.lottery_ticket_network(pairs, m_out, 3)
+    host = bounds.dense_slots(net.widths)
+    assert net.n_params < bounds.min_params("and", m_out, bits_per_param=1)
+    assert net.n_params >= bounds.min_params_ticket("and", m_out, bits_per_param=1, n_slots=host)
+
+
 # --------------------------------------------------------------------------- capacity
 
 
-@pytest.mark.parametrize("family", bounds.FAMILIES)
+@pytest.mark.parametrize("task", bounds.TASKS)
 @pytest.mark.parametrize("width", [1, 2, 7, 100, 4096])
 @pytest.mark.parametrize("precision", [1, 16])
-def test_capacity_is_the_largest_fitting_family(family, width, precision):
-    found = bounds.capacity(width, precision, 2, family)
+def test_capacity_is_the_largest_fitting_family(task, width, precision):
+    found = bounds.capacity(width, precision, 2, task)
     budget = precision * 2 * (width * width + width)
-    assert bounds.min_bits(family, found) <= budget < bounds.min_bits(family, found + 1)
-    assert abs(bounds.capacity_lambert(width, precision, 2, family) - found) <= 2 or found < 10
+    assert bounds.min_bits(task, found) <= budget < bounds.min_bits(task, found + 1)
+    assert abs(bounds.capacity_lambert(width, precision, 2, task) - found) <= 2 or found < 10
+    low, high = bounds.capacity_bounds(width, precision, 2, task)
+    assert low <= found <= high
 
 
 def test_capacity_grows_like_n_squared_over_log_n():
@@ -137,6 +255,21 @@ def test_capacity_ledger_value():
     assert bounds.capacity_lambert(4096, 8, 1, "and") == pytest.approx(5856266.87, abs=0.01)
 
 
+@pytest.mark.parametrize("task", bounds.TASKS)
+def test_capacity_real_is_order_n_squared(task):
+    for width in (64, 1024):
+        found = bounds.capacity_real(width, 1, task)
+        scale = found / width**2
+        assert (1.0 < scale < 1.4) if task == "permutation" else (1.8 < scale < 2.2)
+        assert found > bounds.capacity(width, 8, 1, task)
+
+
+def test_construction_capacity_reports_a_fitting_network():
+    fits = bounds.construction_capacity([1300], m_min=100, m_max=1000, per_decade=1)
+    assert fits[0].m_out == 100 and fits[0].next_m_out == 1000
+    assert max(fits[0].input_width, fits[0].output_width) <= 1300
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -149,18 +282,28 @@ def test_capacity_ledger_value():
     (lambda: bounds.log2_num_permutations(float("nan")), ValueError, "m_out must be an integer"),
     (lambda: bounds.log2_num_and_instances(4, 7), ValueError, "at most C\\(m_in, 2\\)"),
     (lambda: bounds.log2_num_and_instances(1, 1), ValueError, "at most C\\(m_in, 2\\)"),
-    (lambda: bounds.min_bits("xor", 5), ValueError, "family must be one of"),
+    (lambda: bounds.min_bits("xor", 5), ValueError, "task must be one of"),
     (lambda: bounds.min_bits("permutation", 5, m_in=6), ValueError, "m_in must equal m_out"),
     (lambda: bounds.min_bits("and", 2), ValueError, "m_in >= 3 when m_in = m_out"),
     (lambda: bounds.min_params("and", 10, bits_per_param=0), ValueError, "bits_per_param must be an integer >= 1"),
     (lambda: bounds.min_params("and", 10, bits_per_param=[1, 2]), TypeError, "bits_per_param must be a single"),
-    (lambda: bounds.min_neurons("and", 10, bits_per_param=8, layers=0), ValueError, "layers must be an integer >= 1"),
+    (lambda: bounds.min_layer_width("and", 10, bits_per_param=8, layers=0), ValueError, "layers must be an integer >= 1"),
     (lambda: bounds.capacity(0, 8), ValueError, "n_neurons must be an integer >= 1"),
-    (lambda: bounds.capacity(64, 8, family="or"), ValueError, "family must be one of"),
+    (lambda: bounds.capacity(64, 8, task="or"), ValueError, "task must be one of"),
     (lambda: bounds.capacity_lambert(64, 0.5), ValueError, "bits_per_param must be an integer"),
     (lambda: bounds.family_size("permutation", bounds.EXACT_LIMIT + 1), ValueError, "EXACT_LIMIT"),
-    (lambda: bounds.min_params_sparse("permutation", 100, bits_per_param=1, n_slots=10), ValueError, "no sub-network"),
+    (lambda: bounds.min_params_ticket("permutation", 100, bits_per_param=1, n_slots=10), ValueError, "no sub-network"),
     (lambda: bounds.min_neurons_to_represent(3, 4, bits_per_neuron=1), ValueError, "max_active must be at most"),
+    (lambda: bounds.min_params_real("and", 10, layers=0), ValueError, "layers must be an integer >= 1"),
+    (lambda: bounds.min_total_neurons("and", 10, bits_per_param=0), ValueError, "bits_per_param must be an integer"),
+    (lambda: bounds.dense_slots([5]), ValueError, "at least two layer widths"),
+    (lambda: bounds.dense_slots([5, 0]), ValueError, "every width must be at least 1"),
+    (lambda: bounds.count_threshold_labelings([1.0, 2.0]), ValueError, "finite 2-D array"),
+    (lambda: bounds.count_threshold_labelings(np.zeros((30, 2))), ValueError, "at most max_points"),
+    (lambda: bounds.log2_functions_bound(-1, 10), ValueError, "n_params must be at least 0"),
+    (lambda: bounds.lottery_ticket_network([[0, 1]], 4, k=0), ValueError, "k must be in"),
+    (lambda: bounds.construction_capacity([100], rel_tol=-1), ValueError, "rel_tol must be None"),
+    (lambda: bounds.distinguishing_set_size("and", 10, m_in=4), ValueError, "at most C\\(m_in, 2\\)"),
 ])
 def test_bad_arguments_raise_clear_errors(call, error, message):
     with pytest.raises(error, match=message):

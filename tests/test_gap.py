@@ -84,7 +84,7 @@ def test_curves_lie_on_their_grids(small_curves):
 
 def test_curves_agree_with_the_modules_they_come_from(small_curves):
     c = small_curves
-    assert c.lower_bound.tolist() == bounds.min_neurons("and", c.m_theory, c.m_theory, bits_per_param=8).tolist()
+    assert c.lower_bound.tolist() == bounds.min_layer_width("and", c.m_theory, c.m_theory, bits_per_param=8).tolist()
     again = representation.min_neurons_curve(c.m_measured, 3, "sparse", 300, 0)
     assert c.representation_sparse.tolist() == again.tolist()
 
@@ -93,7 +93,7 @@ def test_no_construction_beats_the_lower_bound_for_its_own_precision(small_curve
     """A valid construction cannot have fewer neurons than the bound at its own bits per parameter."""
     c = small_curves
     assert c.construction_bits_per_param == 1  # 0/1 weights and one bias value
-    floor = bounds.min_neurons("and", c.m_measured, c.m_measured, bits_per_param=c.construction_bits_per_param)
+    floor = bounds.min_layer_width("and", c.m_measured, c.m_measured, bits_per_param=c.construction_bits_per_param)
     assert np.all(c.construction >= floor)
     assert np.all(c.construction <= gap.one_neuron_per_and_neurons(c.m_measured) * 100)
 
