@@ -748,6 +748,13 @@ def count_threshold_labelings(points, max_points: int = 24) -> int:
                          f"{array.shape}")
     if array.shape[0] > check_int(max_points, "max_points", 1):
         raise ValueError(f"{array.shape[0]} points; at most max_points={max_points} are counted")
+    return _count_labelings(tuple(map(tuple, array.tolist())))
+
+
+@functools.lru_cache(maxsize=64)
+def _count_labelings(points: tuple) -> int:
+    """:func:`count_threshold_labelings` on a checked point set, as a tuple of rows (cached)."""
+    array = np.asarray(points, dtype=float)
     lifted = np.hstack([array, np.ones((array.shape[0], 1))])
     count = 0
     stack = [(np.zeros(0, dtype=bool), np.zeros(lifted.shape[1]))]  # (labels of the first points, a witness u)

@@ -98,12 +98,12 @@ def check_stirling_lower() -> Check:
 def check_stirling_upper() -> Check:
     r"""Upper Stirling bound :math:`\ln m'! \le m'\ln m' - m' + \tfrac12\ln m' + 1`.
 
-    Let :math:`d(m) = \ln m! - (m\ln m - m + \tfrac12\ln m)`. SymPy checks
-    (i) :math:`d(1) = 1`; (ii) :math:`d(m) - d(m+1) = (m+\tfrac12)\ln(1+1/m) - 1`;
+    Let :math:`\Delta(m) = \ln m! - (m\ln m - m + \tfrac12\ln m)`. SymPy checks
+    (i) :math:`\Delta(1) = 1`; (ii) :math:`\Delta(m) - \Delta(m+1) = (m+\tfrac12)\ln(1+1/m) - 1`;
     (iii) with :math:`x = 1/(2m+1)`, :math:`(m+\tfrac12)\ln(1+1/m) =
-    \ln\frac{1+x}{1-x}/(2x)`; (iv) :math:`g(x) = \ln\frac{1+x}{1-x} - 2x` has
-    :math:`g(0) = 0` and :math:`g'(x) = 2x^2/(1-x^2) > 0` at :math:`x = 1/(2m+1)`.
-    So :math:`d` decreases and :math:`d(m) \le d(1) = 1`.
+    \ln\frac{1+x}{1-x}/(2x)`; (iv) :math:`\psi(x) = \ln\frac{1+x}{1-x} - 2x` has
+    :math:`\psi(0) = 0` and :math:`\psi'(x) = 2x^2/(1-x^2) > 0` at :math:`x = 1/(2m+1)`.
+    So :math:`\Delta` decreases and :math:`\Delta(m) \le \Delta(1) = 1`.
     """
     x = sp.Symbol("x", positive=True)
 
@@ -121,7 +121,7 @@ def check_stirling_upper() -> Check:
     derivative_ok = _is_zero(sp.diff(g, x) - 2 * x**2 / (1 - x**2)) and g.subs(x, 0) == 0
     positive_ok = sp.factor(sp.simplify((2 * x**2 / (1 - x**2)).subs(x, x_of_m))).is_positive is True
     passed = step_ok and at_one and substitution_ok and derivative_ok and positive_ok
-    return Check("stirling-upper", r"$d(m') = \ln m'! - m'\ln m' + m' - \tfrac12\ln m'$ decreases from $d(1) = 1$",
+    return Check("stirling-upper", r"$\Delta(m') = \ln m'! - m'\ln m' + m' - \tfrac12\ln m'$ decreases from $\Delta(1) = 1$",
                  passed)
 
 
@@ -159,26 +159,26 @@ def check_stirling_exact(m_max: int = 2000) -> Check:
 
 
 def check_family_size_symbolic() -> Check:
-    r"""Each factor of :math:`\binom{M}{j} = \prod_{i<j}\frac{M-i}{j-i}` is at least :math:`M/j`.
+    r"""Each factor of :math:`\binom{Q}{j} = \prod_{i<j}\frac{Q-i}{j-i}` is at least :math:`Q/j`.
 
-    :math:`(M-i)j - M(j-i) = i(M-j) \ge 0` for :math:`0 \le i < j \le M`, so
-    :math:`\binom{M}{j} \ge (M/j)^j`. And
-    :math:`\binom{M}{j} \le M^j/j! \le (eM/j)^j` by the Stirling lower bound.
+    :math:`(Q-i)j - Q(j-i) = i(Q-j) \ge 0` for :math:`0 \le i < j \le Q`, so
+    :math:`\binom{Q}{j} \ge (Q/j)^j`. And
+    :math:`\binom{Q}{j} \le Q^j/j! \le (eQ/j)^j` by the Stirling lower bound.
     """
-    M, i = sp.symbols("M i", nonnegative=True, integer=True)
-    slack = sp.Symbol("s", nonnegative=True, integer=True)  # M - j
+    Q, i = sp.symbols("Q i", nonnegative=True, integer=True)
+    slack = sp.Symbol("s", nonnegative=True, integer=True)  # Q - j
     j = sp.Symbol("j", positive=True, integer=True)
-    identity = _is_zero(sp.expand((M - i) * j - M * (j - i) - i * (M - j)))
+    identity = _is_zero(sp.expand((Q - i) * j - Q * (j - i) - i * (Q - j)))
     sign = (i * slack).is_nonnegative is True
-    upper = _is_zero(sp.expand_log(sp.log((sp.E * M / j) ** j) - (j * sp.log(M) - (j * sp.log(j) - j)), force=True))
-    return Check("family-size-symbolic", r"$(M/j)^{j} \le \binom{M}{j} \le (eM/j)^{j}$",
+    upper = _is_zero(sp.expand_log(sp.log((sp.E * Q / j) ** j) - (j * sp.log(Q) - (j * sp.log(j) - j)), force=True))
+    return Check("family-size-symbolic", r"$(Q/j)^{j} \le \binom{Q}{j} \le (eQ/j)^{j}$",
                  identity and sign and upper)
 
 
 def check_family_size_exact(n_max: int = 150) -> Check:
-    r"""Check :math:`(M/j)^j \le \binom{M}{j} \le M^j/j!` for every :math:`1 \le j \le M \le` ``n_max``.
+    r"""Check :math:`(Q/j)^j \le \binom{Q}{j} \le Q^j/j!` for every :math:`1 \le j \le Q \le` ``n_max``.
 
-    Exact integers: :math:`\binom{M}{j}j^j \ge M^j` and :math:`\binom{M}{j}j! \le M^j`.
+    Exact integers: :math:`\binom{Q}{j}j^j \ge Q^j` and :math:`\binom{Q}{j}j! \le Q^j`.
     Also checks :func:`superpos.bounds.log2_num_and_instances` against
     :math:`\log_2\binom{\binom{m}{2}}{m'}` computed from exact integers for
     every :math:`m \le 60` and every valid :math:`m'` (relative error
@@ -198,7 +198,7 @@ def check_family_size_exact(n_max: int = 150) -> Check:
         exact = np.array([_log2_int(math.comb(pairs, int(k))) for k in outputs])
         passed &= bool(np.all(np.abs(numeric - exact) <= 1e-12 * np.maximum(exact, 1.0)))
         cases += len(outputs)
-    return Check("family-size-exact", rf"$(M/j)^j \le \binom{{M}}{{j}} \le M^j/j!$ for all $j \le M \le {n_max}$; "
+    return Check("family-size-exact", rf"$(Q/j)^j \le \binom{{Q}}{{j}} \le Q^j/j!$ for all $j \le Q \le {n_max}$; "
                  r"numeric $\log_2$ of 2-AND sizes against exact integers", bool(passed), cases)
 
 
@@ -377,15 +377,12 @@ def check_one_layer_count(cases: dict) -> Check:
     which is at most :math:`\Phi_{n_0+1}(|X|)^{n_1}`, which is at most
     :math:`(e|X|)^{p}` with :math:`p = n_1(n_0 + 1)`; all in exact integers.
     """
-    passed, counted = True, {}
+    passed = True
     for input_codes, output_codes, weights, biases in cases.values():
         result = enumerate_one_layer(input_codes, output_codes, weights, biases, max_active=2)
         points = sparse_inputs(np.shape(input_codes)[0], 2) @ np.asarray(input_codes)
         n_in, n_out = np.shape(input_codes)[1], np.shape(output_codes)[1]
-        key = (points.shape, points.tobytes())
-        if key not in counted:  # architectures with the same input codes share the count
-            counted[key] = bounds.count_threshold_labelings(points)
-        labelings = counted[key]
+        labelings = bounds.count_threshold_labelings(points)
         sauer = bounds.sauer_count(len(points), n_in + 1)
         passed &= (result.n_functions <= labelings**n_out <= sauer**n_out
                    <= (E_BELOW * len(points)) ** (n_out * (n_in + 1)))
@@ -469,7 +466,8 @@ def check_real_params_order() -> Check:
     :math:`1/2`. Depth :math:`L`: with :math:`\ln|F| \ge m'\ln m' - m' + 1`
     and, inside the logarithm, :math:`\log_2|F| \le m'\log_2 m'`, the explicit
     bound :math:`(\log_2|F| - L)/(L\log_2(2eL|X_F|\log_2|F|))` over
-    :math:`m'` tends to :math:`1/(2L)` for permutations. The cap: the
+    :math:`m'` tends to :math:`1/(2L)` for permutations, and with the binomial
+    bounds to :math:`1/(3L)` for 2-AND. The cap: the
     :math:`b`-bit bound over the one-layer real bound,
     :math:`\ln(e|X_F|)/(b\ln 2)`, tends to infinity.
     """
@@ -483,10 +481,13 @@ def check_real_params_order() -> Check:
     depth = sp.Symbol("L", positive=True)
     bits_lower = (m * sp.log(m) - m + 1) / sp.log(2)
     explicit = (bits_lower - depth) / (depth * sp.log(2 * sp.E * depth * m * m * sp.log(m, 2), 2)) / m
-    deep = _limit_is(explicit, m, 1 / (2 * depth))
+    and_lower = m * sp.log((m - 1) / 2, 2)
+    and_upper = m * sp.log(sp.E * (m - 1) / 2, 2)
+    explicit_and = (and_lower - depth) / (depth * sp.log(2 * sp.E * depth * pairs * and_upper, 2)) / m
+    deep = _limit_is(explicit, m, 1 / (2 * depth)) and _limit_is(explicit_and, m, 1 / (3 * depth))
     cap = _limit_is(sp.log(sp.E * m) / (b * sp.log(2)), m, sp.oo)
     return Check("real-params-order", r"real weights: $p \gtrsim m'$ (permutation) and $m'/2$ (2-AND) in one layer, "
-                 r"$m'/(2L)$ in $L$ layers; a cap of $b$ bits gains a factor $\log_2(e\lvert X_F\rvert)/b \to \infty$",
+                 r"$m'/(2L)$ and $m'/(3L)$ in $L$ layers; a cap of $b$ bits gains a factor $\log_2(e\lvert X_F\rvert)/b \to \infty$",
                  bool(one_layer and deep and cap))
 
 
@@ -570,29 +571,30 @@ def check_lambert_bounds(n_points: int = 400) -> Check:
 def check_capacity_inversion() -> Check:
     r"""The Lambert-W forms solve their equations exactly.
 
-    For :math:`a > 0`: with :math:`w = W(ac)` (so :math:`ac = we^{w}`),
-    :math:`x = c/w` solves :math:`x\ln(ax) = c`; as :math:`x\ln(ax)`
-    increases for :math:`ax \ge 1/e`, every :math:`x \ge 1/a` with
-    :math:`x\ln(ax) \le c` has :math:`x \le c/W(ac)`. This gives every end
-    of the bracket of :func:`superpos.bounds.capacity_bounds`
-    (:math:`a = 1, 1/e` for permutations, :math:`a = e/2, 1/3` for 2-AND).
-    The leading-order estimates: :math:`m' = c/W(c/e)` solves
-    :math:`m'\ln m' - m' = c` and :math:`m' = c/W(ec/2)` solves
-    :math:`m'\ln(em'/2) = c`.
+    For :math:`\rho > 0`: with :math:`w = W(\rho\kappa)` (so :math:`\rho\kappa = we^{w}`),
+    :math:`x = \kappa/w` solves :math:`x\ln(\rho x) = \kappa`, and the derivative of
+    :math:`x\ln(\rho x)` is :math:`\ln(\rho x) + 1`, so it increases where
+    :math:`\rho x \ge 1`: for :math:`x > 0`, :math:`x\ln(\rho x) \le \kappa` iff
+    :math:`x \le \kappa/W(\rho\kappa)`. This gives every end of the bracket of
+    :func:`superpos.bounds.capacity_bounds` (:math:`\rho = 1, 1/e` for
+    permutations, :math:`\rho = e/2, 1/3` for 2-AND). The leading-order
+    estimates: :math:`m' = \kappa/W(\kappa/e)` solves :math:`m'\ln m' - m' = \kappa`
+    and :math:`m' = \kappa/W(e\kappa/2)` solves :math:`m'\ln(em'/2) = \kappa`.
     """
-    w, a = sp.symbols("w a", positive=True)
-    c_of = w * sp.exp(w) / a
-    x = c_of / w
-    general = _is_zero(sp.expand_log(x * sp.log(a * x) - c_of, force=True))
+    w, rho = sp.symbols("w rho", positive=True)
+    kappa = w * sp.exp(w) / rho
+    x = kappa / w
+    general = _is_zero(sp.expand_log(x * sp.log(rho * x) - kappa, force=True))
     y = sp.Symbol("y", positive=True)
-    increasing = _is_zero(sp.diff(y * sp.log(a * y), y) - (sp.log(a * y) + 1))  # >= 0 iff a y >= 1/e
-    c_perm = sp.E * w * sp.exp(w)
-    m_perm = c_perm / w
-    perm = _is_zero(sp.expand_log(m_perm * sp.log(m_perm) - m_perm - c_perm, force=True))
-    c_and = 2 * w * sp.exp(w) / sp.E
-    m_and = c_and / w
-    pairs = _is_zero(sp.expand_log(m_and * sp.log(sp.E * m_and / 2) - c_and, force=True))
-    return Check("capacity-inversion", r"$x = c/W(ac)$ solves $x\ln(ax) = c$; the leading-order forms solve theirs",
+    increasing = _is_zero(sp.diff(y * sp.log(rho * y), y) - (sp.log(rho * y) + 1))  # >= 1 where rho y >= 1
+    kappa_perm = sp.E * w * sp.exp(w)
+    m_perm = kappa_perm / w
+    perm = _is_zero(sp.expand_log(m_perm * sp.log(m_perm) - m_perm - kappa_perm, force=True))
+    kappa_and = 2 * w * sp.exp(w) / sp.E
+    m_and = kappa_and / w
+    pairs = _is_zero(sp.expand_log(m_and * sp.log(sp.E * m_and / 2) - kappa_and, force=True))
+    return Check("capacity-inversion", r"$x = \kappa/W(\rho\kappa)$ solves $x\ln(\rho x) = \kappa$; the leading-order "
+                 r"forms solve theirs",
                  general and increasing and perm and pairs)
 
 
