@@ -129,8 +129,9 @@ def _resolve_inputs(task: str, m_out, m_in):
             raise ValueError("for task='permutation' m_in must equal m_out (a permutation maps m' features to m'), "
                              f"got m_in={m_in!r}, m_out={m_out!r}")
     else:
-        n_pairs = np.asarray(m_in) * (np.asarray(m_in) - 1) // 2
-        if np.any(np.asarray(m_out) > n_pairs):
+        # in floats: m (m - 1) / 2 overflows int64 beyond m = 3e9, and the comparison needs no more precision
+        n_pairs = np.asarray(m_in, dtype=float) * (np.asarray(m_in, dtype=float) - 1.0) / 2.0
+        if np.any(np.asarray(m_out, dtype=float) > n_pairs):
             raise ValueError("for task='and' m_out must be at most C(m_in, 2), the number of distinct pairs "
                              f"(m_in >= 3 when m_in = m_out); got m_in={m_in!r}, m_out={m_out!r}")
     return m_out, m_in
@@ -274,8 +275,13 @@ def distinguishing_set_size(task: str, m_out, m_in=None):
     """
     task = _check_task(task)
     m_out, m_in = _resolve_inputs(task, m_out, m_in)
-    size = np.asarray(m_out) if task == "permutation" else np.asarray(m_in) * (np.asarray(m_in) - 1) // 2
-    return _result(size, m_out, m_in)
+    if task == "permutation":
+        return _result(np.asarray(m_out), m_out, m_in)
+    if np.ndim(m_in) == 0 and np.ndim(m_out) == 0:
+        return m_in * (m_in - 1) // 2  # a Python int, exact at any size
+    if np.max(m_in) > 3 * 10**9:
+        raise ValueError("distinguishing_set_size: C(m_in, 2) overflows int64 for m_in above 3e9; pass a single m_in")
+    return np.broadcast_to(np.asarray(m_in) * (np.asarray(m_in) - 1) // 2, np.broadcast(m_in, m_out).shape).copy()
 
 
 def _log2_size_precise(task: str, m_out: int, m_in: int):

@@ -158,6 +158,15 @@ def test_threshold_labelings_match_cover_and_respect_sauer():
     assert bounds.count_threshold_labelings([[1.0, 2.0], [1.0, 2.0]]) == 2  # equal points share their label
 
 
+def test_counts_beyond_int64_pairs():
+    # C(m, 2) overflows int64 beyond m = 3e9; the checks and the distinguishing set stay exact
+    m_in = 4 * 10**9
+    assert bounds.distinguishing_set_size("and", m_in) == m_in * (m_in - 1) // 2
+    assert bounds.capacity_real(65536, 1, "and") > bounds.capacity(65536, 8, 1, "and")
+    with pytest.raises(ValueError, match="overflows int64"):
+        bounds.distinguishing_set_size("and", [10, m_in])
+
+
 def test_log2_functions_bound_forms():
     assert bounds.log2_functions_bound(0, 100) == 0.0
     assert bounds.log2_functions_bound(10, 100) == pytest.approx(10 * math.log2(100 * math.e))
