@@ -120,7 +120,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import bdtr, bdtrc
 
-from superpos.families import FAMILIES, default_n_inputs, influence, make_pairs, validate_pairs
+from superpos.families import FAMILIES, default_n_inputs, make_pairs
+from superpos.instance import AndInstance
 from superpos.network import Network
 from superpos.validation import check_int
 
@@ -301,7 +302,7 @@ def _influence_profile(pairs: np.ndarray, n_inputs: int, k: int) -> tuple[float,
     """Return (D_k, D_spoil, d_spoil): the sum of the k largest influences, and
     the sum of the k-1 largest and the largest influence among inputs that can
     spoil an output (inputs outside some pair; a star's centre is in all)."""
-    d = influence(pairs, n_inputs)
+    d = AndInstance(pairs, n_inputs).influence
     top = np.sort(d)[::-1]
     d_k = float(top[:k].sum())
     spoilers = np.sort(d[d < len(pairs)])[::-1]
@@ -356,13 +357,13 @@ def spoiler_counts(pairs, n_inputs: int, k: int, guarantee: str = "every_input")
     the counts can only overstate the bound), and divided by j! (ordered
     tuples, repeats included, over-count sets).
     """
-    pairs = validate_pairs(pairs, n_inputs)
+    pairs = AndInstance(pairs, n_inputs).pairs
     guarantee = _check_guarantee(guarantee)
     n_outputs = len(pairs)
     if guarantee == "per_input":
         d_k, d_spoil, d_max = _influence_profile(pairs, n_inputs, k)
         return SpoilerCounts(np.array([d_spoil]), np.array([d_k]), np.array([k * d_max]), np.array([float(n_outputs)]))
-    degrees = influence(pairs, n_inputs).astype(float)
+    degrees = AndInstance(pairs, n_inputs).influence.astype(float)
     degrees[degrees >= n_outputs] = 0.0
     edges = _sum_edges(k * max(degrees.max(), 1.0))
     single_sums, single_counts = _rebin(degrees, np.ones_like(degrees), edges)
@@ -523,7 +524,7 @@ def one_layer_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
     The search runs over s in 3..20, t in 3..24 (or the values given), q_in on a
     geometric grid of primes, and the least feasible q_out over a grid of primes.
     """
-    pairs = validate_pairs(pairs, n_inputs)
+    pairs = AndInstance(pairs, n_inputs).pairs
     k = _check_k(k, n_inputs)
     failure_prob = _check_prob(failure_prob, "failure_prob")
     guarantee = _check_guarantee(guarantee)
@@ -585,7 +586,7 @@ def build_one_layer_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, 
     Parameters
     ----------
     pairs : array-like (m', 2) of int
-        The pairs; validated by :func:`superpos.families.validate_pairs`.
+        The pairs; checked by :class:`superpos.instance.AndInstance`.
     n_inputs : int
         m, the number of input features.
     k : int
@@ -616,7 +617,7 @@ def build_one_layer_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, 
     Network
         Layer 0 of s·q_in neurons, one layer of t·q_out neurons, threshold 1.
     """
-    pairs = validate_pairs(pairs, n_inputs)
+    pairs = AndInstance(pairs, n_inputs).pairs
     k = _check_k(k, n_inputs)
     failure_prob = _check_prob(failure_prob, "failure_prob")
     sizes = _one_layer_chosen_sizes(pairs, n_inputs, k, failure_prob, code_size, output_code_size,
@@ -661,7 +662,7 @@ def naive_and_network(pairs, n_inputs: int) -> Network:
     m + m' neurons and 3m' parameters; nothing is in superposition. The
     baseline every construction is measured against.
     """
-    pairs = validate_pairs(pairs, n_inputs)
+    pairs = AndInstance(pairs, n_inputs).pairs
     n_outputs = len(pairs)
     input_codes = sp.identity(n_inputs, dtype=np.float32, format="csr")
     weights = sp.csr_matrix((np.ones(2 * n_outputs, dtype=np.float32), pairs.ravel(),
@@ -688,7 +689,7 @@ def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6,
     never spoils); blocks win when hubs would spoil most output neurons (a
     clique, power-law influences).
     """
-    pairs = validate_pairs(pairs, n_inputs)
+    pairs = AndInstance(pairs, n_inputs).pairs
     one = one_layer_sizes(pairs, n_inputs, k, failure_prob, guarantee=guarantee)
     try:
         three = three_channel_sizes(pairs, n_inputs, k, failure_prob, guarantee=guarantee, max_neurons=one.n_neurons)
@@ -728,7 +729,7 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, failure_pr
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
-    pairs = validate_pairs(pairs, n_inputs)
+    pairs = AndInstance(pairs, n_inputs).pairs
     k = _check_k(k, n_inputs)
     failure_prob = _check_prob(failure_prob, "failure_prob")
     guarantee = _check_guarantee(guarantee)
@@ -868,7 +869,7 @@ def phase_transition(pairs, n_inputs: int, k: int, n_points: int, random_samples
     """
     from superpos.verify import verify_adversarial, verify_random
 
-    pairs = validate_pairs(pairs, n_inputs)
+    pairs = AndInstance(pairs, n_inputs).pairs
     n_points = check_int(n_points, "n_points", 2)
     chosen = one_layer_sizes(pairs, n_inputs, k, failure_prob)
     rows = []
@@ -1118,12 +1119,12 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     is what ``failure_prob`` bounds, as in :func:`one_layer_sizes`; sizes with
     ``max_neurons`` or more neurons are skipped (ValueError if none is left).
     """
-    pairs = validate_pairs(pairs, n_inputs)
+    pairs = AndInstance(pairs, n_inputs).pairs
     k = _check_k(k, n_inputs)
     failure_prob = _check_prob(failure_prob, "failure_prob")
     guarantee = _check_guarantee(guarantee)
     n_outputs = len(pairs)
-    degrees = influence(pairs, n_inputs)
+    degrees = AndInstance(pairs, n_inputs).influence
     d_k = float(np.sort(degrees)[::-1][:k].sum())
     s_values = [check_int(code_size, "code_size", 2)] if code_size is not None else [6, 9, 12, 15]
     t_values = ([check_int(compute_size, "compute_size", comb(k, 2) + 1)] if compute_size is not None
@@ -1140,7 +1141,7 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
         # belong to heavier partners (a star's leaves) needs none.
         owners = np.unique(owner[owner >= 0])
         n_light = int(np.count_nonzero(owner < 0))
-        light_deg = influence(pairs[owner < 0], n_inputs) if n_light else np.zeros(1)
+        light_deg = AndInstance(pairs[owner < 0], n_inputs).influence if n_light else np.zeros(1)
         d_light = float(np.sort(light_deg)[::-1][: max(k - 1, 0)].sum())
         light_spoilers = (spoiler_counts(pairs[owner < 0], n_inputs, k) if n_light and guarantee == "every_input"
                           else None)
@@ -1201,7 +1202,7 @@ def _compute_units(pairs: np.ndarray, n_inputs: int, sizes: ThreeChannelSizes, s
     t_c = sizes.compute_size
     heavy = np.zeros(n_inputs, bool)
     heavy[sizes.heavy_inputs] = True
-    owner = _owners(pairs, influence(pairs, n_inputs), heavy)
+    owner = _owners(pairs, AndInstance(pairs, n_inputs).influence, heavy)
     block_of = np.full(n_inputs, -1)
     block_of[sizes.heavy_inputs] = np.arange(len(sizes.heavy_inputs))
     starts = sizes.n_light_units + np.concatenate([[0], np.cumsum(sizes.block_sizes)[:-1]]).astype(np.int64)
@@ -1238,7 +1239,7 @@ def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0,
     |S_a ∪ S_b| + |S_a ∩ S_b| = 2s on each of its units, so p_u ≥ 1 and c_u = 1
     at all t_c of them, and every neuron of its output code sees at least t_c.
     """
-    pairs = validate_pairs(pairs, n_inputs)
+    pairs = AndInstance(pairs, n_inputs).pairs
     k = _check_k(k, n_inputs)
     failure_prob = _check_prob(failure_prob, "failure_prob")
     if sizes is None:

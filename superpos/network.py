@@ -52,7 +52,8 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 
-from superpos.families import as_input_matrix
+from superpos.inputs import as_input_sets
+from superpos.numerics import FLOAT32_EXACT, is_integral, nonzero_2d, smallest_exact_dtype
 
 
 def _canonical_csr(matrix, name: str, copy: bool = True) -> sp.csr_matrix:
@@ -250,7 +251,7 @@ class Network:
 
         Parameters
         ----------
-        inputs : anything ``families.as_input_matrix`` accepts
+        inputs : anything :func:`superpos.inputs.as_input_sets` accepts
         batch_size : int
             Rows evaluated at a time; the results are stacked.
         sparse : bool
@@ -267,7 +268,7 @@ class Network:
             depth = len(self.layers)
         elif isinstance(depth, (bool, np.bool_)) or not isinstance(depth, Integral) or not 0 <= depth <= len(self.layers):
             raise ValueError(f"depth must be an integer from 0 to the number of layers {len(self.layers)}, got {depth!r}")
-        matrix = as_input_matrix(inputs, self.n_inputs)
+        matrix = as_input_sets(inputs, self.n_inputs)
         chunks = [self._propagate(matrix[start:start + batch_size], keep_all=True, depth=int(depth))
                   for start in range(0, max(matrix.shape[0], 1), batch_size)]
         stacked = [sp.vstack([chunk[j] for chunk in chunks], format="csr") for j in range(int(depth) + 1)]
@@ -317,7 +318,7 @@ class Network:
 
         Parameters
         ----------
-        inputs : anything ``families.as_input_matrix`` accepts
+        inputs : anything :func:`superpos.inputs.as_input_sets` accepts
         batch_size : int
             Rows per task. Dense layers work through it in blocks of about
             1 MB of pre-activations; a sparse product's memory grows with it.
@@ -330,7 +331,7 @@ class Network:
         batch_size = _check_batch_size(batch_size)
         if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, Integral) or n_jobs < 1:
             raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
-        matrix = as_input_matrix(inputs, self.n_inputs)
+        matrix = as_input_sets(inputs, self.n_inputs)
         starts = range(0, matrix.shape[0], batch_size)
         self._prepared, self._output_index  # build the caches before any fork
         if n_jobs == 1 or len(starts) < 2:
@@ -391,48 +392,10 @@ class Network:
 # A dense copy of Wᵀ costs n_in · n_out small integers; it pays off over the
 # sparse product (several ns per stored weight) once W is this dense.
 DENSE_MIN_DENSITY = 1 / 32
-# Integers up to 2**24 are exact in float32, so integer sums below it equal the
-# float32 sums of the sparse path.
-_FLOAT32_EXACT = 2**24
 # Rows of the dense accumulator handled at once: about 1 MB stays in cache.
-_BLOCK_BYTES = 2**20
-# Weights examined at a time when sizing the dense copy (bounds temporaries).
-_SCAN = 10_000_000
+ACCUMULATOR_BLOCK_BYTES = 2**20
 # Rows of W turned dense at a time while filling the dense copy of Wᵀ.
 _FILL_ROWS = 256
-
-
-def _is_integral(values: np.ndarray) -> bool:
-    """True iff every value is a whole number (checked in slices, so no full-size temporary)."""
-    return all(bool(np.all(part == np.rint(part))) for part in
-               (values[start:start + _SCAN] for start in range(0, values.size, _SCAN)))
-
-
-def _smallest_exact_dtype(data: np.ndarray) -> tuple[np.dtype, float]:
-    """The narrowest of uint8, int8, int16, float32 that holds every weight, and the largest |weight|."""
-    if not data.size:
-        return np.dtype(np.uint8), 0.0
-    low, high = np.inf, -np.inf
-    for start in range(0, data.size, _SCAN):
-        part = data[start:start + _SCAN]
-        low, high = min(low, float(part.min())), max(high, float(part.max()))
-    largest = max(abs(low), abs(high))
-    if _is_integral(data):
-        for dtype in (np.uint8, np.int8, np.int16):
-            info = np.iinfo(dtype)
-            if info.min <= low and high <= info.max:
-                return np.dtype(dtype), largest
-    return np.dtype(np.float32), largest
-
-
-def _sparse_nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.nonzero`` of a mostly-False 2-D bool array, scanning it eight bytes at a time."""
-    flat = mask.reshape(-1)
-    whole = flat.size - flat.size % 8
-    words = np.flatnonzero(flat[:whole].view(np.uint64))
-    candidates = (words[:, None] * 8 + np.arange(8)).ravel()
-    hits = np.concatenate([candidates[flat[candidates]], whole + np.flatnonzero(flat[whole:])])
-    return np.divmod(hits, mask.shape[1])
 
 
 def _padded_entries(activation: sp.csr_matrix, pad: int, ones_first: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -484,7 +447,7 @@ class _PreparedLayer:
     @classmethod
     def build(cls, weights: sp.csr_matrix, bias: np.ndarray, budget: float) -> "_PreparedLayer":
         n_out, n_in = weights.shape
-        dtype, largest = _smallest_exact_dtype(weights.data)
+        dtype, largest = smallest_exact_dtype(weights.data)
         dense_bytes = (n_in + 1) * n_out * dtype.itemsize
         if weights.nnz >= DENSE_MIN_DENSITY * n_out * n_in and dense_bytes <= budget:
             dense = np.zeros((n_in + 1, n_out), dtype=dtype)
@@ -529,11 +492,11 @@ class _PreparedLayer:
     def _accumulator(self, activation: sp.csr_matrix) -> np.dtype:
         """The integer type that holds every z of the batch exactly, or float32."""
         data = activation.data
-        if self.dense.dtype.kind == "f" or not _is_integral(data):
+        if self.dense.dtype.kind == "f" or not is_integral(data):
             return np.dtype(np.float32)
         row = np.repeat(np.arange(activation.shape[0]), np.diff(activation.indptr))
         bound = float(np.bincount(row, weights=np.abs(data), minlength=1).max()) * self.largest_weight
-        if bound >= _FLOAT32_EXACT:
+        if bound >= FLOAT32_EXACT:
             return np.dtype(np.float32)
         signed = self.dense.dtype.kind == "i"
         for dtype in ((np.int8, np.int16, np.int32) if signed else (np.uint8, np.uint16, np.uint32)):
@@ -551,7 +514,7 @@ class _PreparedLayer:
             fire_at = np.floor(-self.bias.astype(np.float64)) + 1
             never = fire_at > info.max
             fire_at = np.clip(fire_at, info.min, info.max).astype(accumulator)
-        block = max(1, _BLOCK_BYTES // (n_out * accumulator.itemsize))
+        block = max(1, ACCUMULATOR_BLOCK_BYTES // (n_out * accumulator.itemsize))
         rows, columns, values = [], [], []
         for start in range(0, n_rows, block):
             entries, weights = _padded_entries(activation[start:start + block], pad, ones_first=integral)
@@ -569,11 +532,11 @@ class _PreparedLayer:
                 firing = z >= fire_at
                 if never.any():
                     firing &= ~never
-                row, column = _sparse_nonzero(firing)
+                row, column = nonzero_2d(firing)
                 value = z[row, column].astype(np.float32) + self.bias[column]
             else:
                 shifted = z + self.bias
-                row, column = _sparse_nonzero(shifted > 0)
+                row, column = nonzero_2d(shifted > 0)
                 value = shifted[row, column]
             rows.append(row + start)
             columns.append(column)

@@ -23,11 +23,10 @@ Sparse binary codes
     :math:`\theta = 1`). With :math:`\theta = 1` a present feature is never
     missed and an absent one fires iff the other codes cover :math:`S_i`.
 
-Inputs are a batch of sets, given as an ``(n_samples, k)`` integer array, a
-list of index lists, or a ``scipy.sparse`` 0/1 matrix of shape
-``(n_samples, m)``; :func:`as_sparse_sets` validates and converts them.
-Randomness always comes from a ``seed`` (an int or a
-:class:`numpy.random.Generator`). Code books are *nested*: the code of
+Inputs are a batch of sets in any form :func:`superpos.inputs.as_input_sets`
+accepts. Randomness always comes from a ``seed`` (an int, a
+:class:`numpy.random.Generator` or a :class:`numpy.random.SeedSequence`; see
+:mod:`superpos.validation`). Code books are *nested*: the code of
 :math:`m` features in :math:`n` neurons is the top-left corner of any wider or
 longer code book drawn from the same seed, so a search over :math:`n` or
 :math:`m` draws its widest code book once and reuses it.
@@ -36,7 +35,6 @@ longer code book drawn from the same seed, so a search over :math:`n` or
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -46,15 +44,15 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special, stats
 
-from superpos.validation import check_int
+from superpos.inputs import all_input_sets, as_input_sets, count_input_sets, distinct_draws, random_input_sets
+from superpos.numerics import log_comb, nonzero_2d
+from superpos.validation import check_array_size, check_int, check_random_state, child_seed, seed_sequence
 
 __all__ = [
     "DecodingErrors",
     "DenseCode",
     "MinNeurons",
     "SparseCode",
-    "all_sparse_sets",
-    "as_sparse_sets",
     "best_sparse_size",
     "coherence",
     "decode",
@@ -70,7 +68,6 @@ __all__ = [
     "min_neurons_curve",
     "predicted_min_neurons",
     "reads",
-    "random_sparse_sets",
     "sparse_code",
     "sparse_false_positive_probability",
 ]
@@ -79,8 +76,6 @@ __all__ = [
 FEATURE_BLOCK = 1 << 12
 #: Neurons per column chunk of a dense code book; the unit of nesting in ``n``.
 NEURON_CHUNK = 64
-#: Largest number of sets :func:`all_sparse_sets` enumerates.
-MAX_ENUMERATED_SETS = 5_000_000
 #: Entries of the (features x features) Gram block :func:`coherence` and :func:`decodes_every_set` hold at once.
 BLOCK_ENTRIES = 1 << 23
 #: Features by inputs of one dense decoding product (16 MiB of ``float32``: large enough for the BLAS to run
@@ -113,171 +108,6 @@ def _check_k(k, m: int) -> int:
     if k > m:
         raise ValueError(f"k must be in [1, m] = [1, {m}] (at most all features active), got k={k}")
     return k
-
-
-def _seed_sequence(seed) -> np.random.SeedSequence:
-    """One SeedSequence from an int, None or a Generator (whose state advances)."""
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if isinstance(seed, np.random.Generator):
-        return np.random.SeedSequence(seed.integers(0, 2**63, size=4))
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
-        return np.random.SeedSequence(seed)
-    raise TypeError(f"seed must be a non-negative int, None, a numpy Generator or SeedSequence, got {seed!r}")
-
-
-def _child_rng(ss: np.random.SeedSequence, *key: int) -> np.random.Generator:
-    """The generator of one labelled piece of a code book (independent of the others)."""
-    return np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + key))
-
-
-# --------------------------------------------------------------------------- #
-# Inputs: batches of k-sparse sets
-# --------------------------------------------------------------------------- #
-
-
-def as_sparse_sets(active, m: int, k: int | None = None, name: str = "active") -> sp.csr_matrix:
-    """Validate a batch of sparse sets and return it as a 0/1 CSR matrix.
-
-    Parameters
-    ----------
-    active : array_like of int, list of lists of int, or scipy.sparse matrix
-        The sets. Either an ``(n_samples, width)`` integer array whose row
-        ``r`` lists the active features of input ``r`` (all distinct), a list
-        of index lists (rows may differ in length, including empty rows), or
-        a sparse 0/1 matrix of shape ``(n_samples, m)``.
-    m : int
-        Number of features; indices must lie in ``[0, m)``.
-    k : int, optional
-        Largest allowed number of active features per input.
-    name : str
-        Name of the argument in error messages.
-
-    Returns
-    -------
-    scipy.sparse.csr_matrix
-        Shape ``(n_samples, m)``, ``float32`` ones at the active features,
-        sorted indices, no explicit zeros.
-
-    Raises
-    ------
-    ValueError
-        On indices out of range, repeated indices in a row, non-binary
-        entries, a wrong shape, or a row with more than ``k`` active features.
-    TypeError
-        On non-integer indices or an unsupported container.
-    """
-    m = check_int(m, "m", 1)
-    if k is not None:
-        k = _check_k(k, m)
-    if sp.issparse(active):
-        if active.ndim != 2 or active.shape[1] != m:
-            raise ValueError(f"{name} as a sparse matrix must have shape (n_samples, m={m}), got {active.shape}")
-        matrix = sp.csr_matrix(active, dtype=np.float64, copy=True)
-        matrix.sum_duplicates()
-        matrix.eliminate_zeros()
-        if matrix.nnz and not np.all(matrix.data == 1):
-            bad = matrix.data[matrix.data != 1][0]
-            raise ValueError(f"{name} must be a 0/1 matrix, found the value {bad}")
-        matrix.sort_indices()
-        indptr, indices = matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64)
-        n_samples = matrix.shape[0]
-    else:
-        if isinstance(active, np.ndarray) or (isinstance(active, (list, tuple)) and all(
-                isinstance(row, (list, tuple, np.ndarray)) for row in active) and len({len(r) for r in active}) <= 1):
-            array = np.asarray(active)
-            if array.size == 0 and array.ndim <= 2:
-                array = array.reshape(len(active) if array.ndim else 0, 0).astype(np.int64)
-            if array.ndim != 2:
-                raise ValueError(f"{name} as an array must be 2-D (n_samples, k), got {array.ndim}-D shape {array.shape}")
-            if array.dtype.kind not in "iu":
-                raise TypeError(f"{name} must hold integer feature indices, got dtype {array.dtype}")
-            rows = array.astype(np.int64)
-            n_samples, width = rows.shape
-            indptr = np.arange(n_samples + 1, dtype=np.int64) * width
-            indices = rows.ravel()
-        elif isinstance(active, (list, tuple)):
-            n_samples = len(active)
-            lengths = []
-            flat = []
-            for r, row in enumerate(active):
-                if not isinstance(row, (list, tuple, np.ndarray)):
-                    raise TypeError(f"{name}[{r}] must be a list of feature indices, got {type(row).__name__}")
-                row = np.asarray(row)
-                if row.size and row.dtype.kind not in "iu":
-                    raise TypeError(f"{name}[{r}] must hold integer feature indices, got dtype {row.dtype}")
-                lengths.append(row.size)
-                flat.append(row.astype(np.int64).ravel())
-            indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-            indices = np.concatenate(flat) if flat else np.zeros(0, np.int64)
-        else:
-            raise TypeError(f"{name} must be an integer array, a list of index lists or a scipy.sparse matrix, "
-                            f"got {type(active).__name__}")
-        if indices.size and (indices.min() < 0 or indices.max() >= m):
-            bad = indices[(indices < 0) | (indices >= m)][0]
-            raise ValueError(f"{name} holds the feature index {bad}, outside the allowed range [0, m) = [0, {m})")
-        # Sort within rows, then equal neighbours inside a row are repeats.
-        row_of = np.repeat(np.arange(n_samples), np.diff(indptr))
-        order = np.lexsort((indices, row_of))
-        indices = indices[order]
-        same = (indices[1:] == indices[:-1]) & (row_of[1:] == row_of[:-1])
-        if same.any():
-            r = row_of[1:][same][0]
-            raise ValueError(f"{name} row {r} repeats the feature {indices[1:][same][0]}; a set lists each feature once")
-    counts = np.diff(indptr)
-    if k is not None and counts.size and counts.max() > k:
-        r = int(np.argmax(counts))
-        raise ValueError(f"{name} row {r} has {counts[r]} active features, more than k={k}")
-    data = np.ones(indices.size, dtype=np.float32)
-    return sp.csr_matrix((data, indices, indptr), shape=(n_samples, m))
-
-
-def random_sparse_sets(n_samples: int, m: int, k: int, seed=None) -> np.ndarray:
-    """Draw ``n_samples`` independent uniformly random ``k``-subsets of ``m`` features.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(n_samples, k)``, ``int64``, each row sorted and distinct.
-    """
-    n_samples = check_int(n_samples, "n_samples", 0)
-    m = check_int(m, "m", 1)
-    k = _check_k(k, m)
-    rng = np.random.default_rng(_seed_sequence(seed))
-    if k * k > 2 * m:  # rejection would redraw most rows: ranks of random keys instead
-        return np.sort(np.argsort(rng.random((n_samples, m)), axis=1)[:, :k], axis=1).astype(np.int64)
-    return _distinct_sorted_draws(rng, n_samples, m, k)
-
-
-def _distinct_sorted_draws(rng: np.random.Generator, rows: int, n: int, size: int) -> np.ndarray:
-    """``rows`` uniform ``size``-subsets of ``range(n)``, sorted: draw with replacement, redraw rows with a repeat."""
-    draws = np.sort(rng.integers(0, n, size=(rows, size)), axis=1)
-    bad = np.flatnonzero((np.diff(draws, axis=1) == 0).any(axis=1))
-    while bad.size:  # only the redrawn rows are checked again
-        fresh = np.sort(rng.integers(0, n, size=(bad.size, size)), axis=1)
-        draws[bad] = fresh
-        bad = bad[(np.diff(fresh, axis=1) == 0).any(axis=1)]
-    return draws
-
-
-def all_sparse_sets(m: int, k: int) -> sp.csr_matrix:
-    """Every set of at most ``k`` features out of ``m`` (the empty set included), as CSR rows.
-
-    Raises
-    ------
-    ValueError
-        If there are more than ``MAX_ENUMERATED_SETS`` such sets.
-    """
-    m = check_int(m, "m", 1)
-    k = _check_k(k, m)
-    total = sum(math.comb(m, j) for j in range(k + 1))
-    if total > MAX_ENUMERATED_SETS:
-        raise ValueError(f"m={m}, k={k} gives {total} sets; enumerate at most {MAX_ENUMERATED_SETS} (use smaller m or k)")
-    indices = [np.array(list(itertools.combinations(range(m), j)), dtype=np.int64).reshape(-1) for j in range(k + 1)]
-    lengths = np.concatenate([np.full(math.comb(m, j), j) for j in range(k + 1)])
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    idx = np.concatenate(indices)
-    return sp.csr_matrix((np.ones(idx.size, np.float32), idx, indptr), shape=(total, m))
 
 
 # --------------------------------------------------------------------------- #
@@ -364,13 +194,14 @@ def dense_code(m: int, n: int, seed=None) -> DenseCode:
     """
     m = check_int(m, "m", 1)
     n = check_int(n, "n", 1)
-    ss = _seed_sequence(seed)
+    check_array_size(m * n, 1, f"a dense code book of m = {m} features in n = {n} neurons")
+    ss = seed_sequence(seed)
     signs = np.empty((m, n), dtype=np.int8)
     for row in range(0, m, FEATURE_BLOCK):
         rows = min(FEATURE_BLOCK, m - row)
         for col in range(0, n, NEURON_CHUNK):
             cols = min(NEURON_CHUNK, n - col)
-            chunk = _child_rng(ss, row // FEATURE_BLOCK, col // NEURON_CHUNK).integers(
+            chunk = check_random_state(child_seed(ss, row // FEATURE_BLOCK, col // NEURON_CHUNK)).integers(
                 0, 2, size=(FEATURE_BLOCK, NEURON_CHUNK), dtype=np.int8)
             signs[row:row + rows, col:col + cols] = 2 * chunk[:rows, :cols] - 1
     return DenseCode(signs)
@@ -386,13 +217,14 @@ def sparse_code(m: int, n: int, s: int, seed=None) -> SparseCode:
     m = check_int(m, "m", 1)
     n = check_int(n, "n", 1)
     s = check_int(s, "s", 1, n)
-    ss = _seed_sequence(seed)
+    check_array_size(m * s, 4, f"a sparse code book of m = {m} features, s = {s} neurons each")
+    ss = seed_sequence(seed)
     neurons = np.empty((m, s), dtype=np.int32)
     for row in range(0, m, FEATURE_BLOCK):
         rows = min(FEATURE_BLOCK, m - row)
-        rng = _child_rng(ss, row // FEATURE_BLOCK, n, s)
+        rng = check_random_state(child_seed(ss, row // FEATURE_BLOCK, n, s))
         if s * s <= 2 * n:  # a row has no repeat with probability about exp(-s^2 / 2n) >= 1/e: reject and redraw
-            neurons[row:row + rows] = _distinct_sorted_draws(rng, rows, n, s)
+            neurons[row:row + rows] = np.sort(distinct_draws(rng, rows, n, s), axis=1)
         else:  # the s smallest of n random keys: a uniform s-subset
             keys = rng.random((rows, n), dtype=np.float32)
             neurons[row:row + rows] = np.sort(np.argpartition(keys, s - 1, axis=1)[:, :s], axis=1)
@@ -410,13 +242,13 @@ def _check_code(code):
 # --------------------------------------------------------------------------- #
 
 
-def encode(code, active, k: int | None = None):
+def encode(code, inputs, k: int | None = None):
     """Encode a batch of sparse sets into activations.
 
     Parameters
     ----------
     code : DenseCode or SparseCode
-    active : sets accepted by :func:`as_sparse_sets`
+    inputs : sets in any form :func:`superpos.inputs.as_input_sets` accepts
     k : int, optional
         Largest allowed set size (checked).
 
@@ -428,7 +260,7 @@ def encode(code, active, k: int | None = None):
         matrix of integer counts :math:`v_u = |\\{i \\in A : u \\in S_i\\}|`.
     """
     code = _check_code(code)
-    sets = as_sparse_sets(active, code.m, k)
+    sets = as_input_sets(inputs, code.m, k)
     if isinstance(code, DenseCode):
         return _dense_sums(code, sets).astype(np.float64) / math.sqrt(code.n)
     # Gather the codes of the active features only: O(nnz * s) whatever m is.
@@ -464,6 +296,8 @@ def reads(code, activations, features=None) -> np.ndarray:
     features = np.arange(code.m) if features is None else np.asarray(features, dtype=np.int64)
     if features.size and (features.min() < 0 or features.max() >= code.m):
         raise ValueError(f"features must lie in [0, m) = [0, {code.m})")
+    check_array_size(activations.shape[0] * max(features.size, code.n), 8,
+                     f"the reads of {features.size} features on {activations.shape[0]} inputs")
     if isinstance(code, DenseCode):
         v = np.asarray(activations, dtype=np.float64)
         _check_activation_shape(v, code)
@@ -526,20 +360,10 @@ def _dense_fires(code: DenseCode, activations, threshold: float):
             np.matmul(signs, sums_t[:, first:last], out=block)
             mask = fired[:stop_at - start, :last - first]
             np.greater_equal(block, limit, out=mask)
-            feat, row = _nonzero_2d(mask)
+            feat, row = nonzero_2d(mask)
             rows.append(row + first)
             feats.append(feat + start)
         yield start, stop_at, np.concatenate(rows), np.concatenate(feats)
-
-
-def _nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.nonzero`` of a 2-D boolean array with few True entries, eight entries per word test."""
-    flat = mask.reshape(-1)  # a copy only if the slice is not contiguous
-    words = flat.size // 8
-    hits = np.flatnonzero(flat[:words * 8].view(np.uint64) != 0)
-    candidates = (hits[:, None] * 8 + np.arange(8)).ravel()
-    where = np.concatenate([candidates[flat[candidates]], words * 8 + np.flatnonzero(flat[words * 8:])])
-    return np.divmod(where, mask.shape[1])
 
 
 def _sparse_fires(code: SparseCode, activations, threshold: float):
@@ -715,25 +539,25 @@ class DecodingErrors:
         return self.wrong_inputs == 0
 
 
-def decoding_errors(code, active, threshold: float | None = None, stop_at_first: bool = False,
+def decoding_errors(code, inputs, threshold: float | None = None, stop_at_first: bool = False,
                     activations=None) -> DecodingErrors:
-    """Encode ``active``, decode it, and count the mistakes.
+    """Encode ``inputs``, decode them, and count the mistakes.
 
     Parameters
     ----------
     code : DenseCode or SparseCode
-    active : sets accepted by :func:`as_sparse_sets`
+    inputs : sets in any form :func:`superpos.inputs.as_input_sets` accepts
     threshold : float, optional
         See :func:`decode`.
     stop_at_first : bool
         Stop after the first block of features holding an error (enough to
         know that decoding is not exact; used by the searches).
     activations : optional
-        Precomputed ``encode(code, active)``.
+        Precomputed ``encode(code, inputs)``.
     """
     code = _check_code(code)
     threshold = _default_threshold(code, threshold)
-    sets = as_sparse_sets(active, code.m)
+    sets = as_input_sets(inputs, code.m)
     if activations is None:
         activations = encode(code, sets)
     n_samples, m = sets.shape
@@ -826,13 +650,13 @@ def decodes_every_set(code, k: int, threshold: float | None = None) -> bool:
     :math:`G_{ij}` (:math:`j \\ne i`), and the smallest read of a present one
     is :math:`1` plus the sum of its ``k - 1`` most negative :math:`G_{ij}`.
     This costs :math:`O(m^2 n)`. Sparse codes enumerate every set with
-    :func:`all_sparse_sets` (small ``m`` only).
+    :func:`superpos.inputs.all_input_sets` (small ``m`` only).
     """
     code = _check_code(code)
     k = _check_k(k, code.m)
     threshold = _default_threshold(code, threshold)
     if isinstance(code, SparseCode):
-        return decoding_errors(code, all_sparse_sets(code.m, k), threshold, stop_at_first=True).exact
+        return decoding_errors(code, all_input_sets(code.m, k), threshold, stop_at_first=True).exact
     signs = code.signs.astype(np.float32)
     block = max(1, BLOCK_ENTRIES // code.m)
     others = min(k, code.m - 1)
@@ -919,8 +743,8 @@ def _exact_false_positive(n: int, s: int, k: int) -> float:
     sizes = np.arange(n + 1)
     overlaps = np.arange(s + 1)
     # step[u, o] = P(a new s-set overlaps a union of u neurons in o of them), hypergeometric
-    step = np.exp(_log_comb(sizes[:, None], overlaps[None, :]) + _log_comb(n - sizes[:, None], s - overlaps[None, :])
-                  - _log_comb(n, s))
+    step = np.exp(log_comb(sizes[:, None], overlaps[None, :]) + log_comb(n - sizes[:, None], s - overlaps[None, :])
+                  - log_comb(n, s))
     grown = sizes[:, None] + s - overlaps[None, :]
     valid = (grown <= n) & (step > 0)
     dist = np.zeros(n + 1)
@@ -929,17 +753,8 @@ def _exact_false_positive(n: int, s: int, k: int) -> float:
         new = np.zeros(n + 1)
         np.add.at(new, grown[valid], (dist[:, None] * step)[valid])
         dist = new
-    covered = np.exp(_log_comb(sizes, s) - _log_comb(n, s))  # C(u, s) / C(n, s)
+    covered = np.exp(log_comb(sizes, s) - log_comb(n, s))  # C(u, s) / C(n, s)
     return float(np.dot(dist, covered))
-
-
-def _log_comb(a, b) -> np.ndarray:
-    """log C(a, b) elementwise, -inf where the binomial coefficient is zero."""
-    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
-    out = np.full(a.shape, -np.inf)
-    ok = (b >= 0) & (b <= a)
-    out[ok] = special.gammaln(a[ok] + 1) - special.gammaln(b[ok] + 1) - special.gammaln(a[ok] - b[ok] + 1)
-    return out
 
 
 def best_sparse_size(n: int, k: int) -> int:
@@ -1086,13 +901,13 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
     k = _check_k(k, m)
     n_trials = check_int(n_trials, "n_trials", 1)
     n_limit = check_int(n_limit, "n_limit", 1)
-    ss = _seed_sequence(seed)
-    code_seed = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (0,))
+    ss = seed_sequence(seed)
+    code_seed = child_seed(ss, 0)
     if exhaustive:
-        sets = None if code == "dense" else all_sparse_sets(m, k)
-        n_inputs = sum(math.comb(m, j) for j in range(k + 1))
+        sets = None if code == "dense" else all_input_sets(m, k)
+        n_inputs = count_input_sets(m, k)
     else:
-        sets = as_sparse_sets(random_sparse_sets(n_trials, m, k, _child_rng(ss, 1)), m, k)
+        sets = random_input_sets(m, k, n_trials, check_random_state(child_seed(ss, 1)))
         n_inputs = n_trials
     book = {"code": None}
     dense_sums = {}

@@ -1,7 +1,8 @@
 """Checking a network against the true AND outputs: exhaustively, at random, adversarially.
 
 Every check runs the network on a batch of k-sparse inputs, decodes its outputs
-(``Network.compute``) and compares them with ``families.true_outputs``. On one
+(``Network.compute``) and compares them with the true ones
+(:meth:`superpos.instance.AndInstance.true_outputs`). On one
 input the network makes m' decisions (one per output: present or absent), so
 a batch of B inputs is B·m' decisions, and the result is the number of wrong
 ones split into false positives (decoded present, truly absent) and false
@@ -10,7 +11,7 @@ negatives (decoded absent, truly present).
 Three sources of inputs:
 
 * exhaustive: every input set of size 0..k, Σ_j C(m, j) of them (small m);
-* random: uniform k-sparse sets (``families.sample_inputs``);
+* random: uniform k-sparse sets (:func:`superpos.inputs.random_input_sets`);
 * adversarial: sets built to switch on one chosen absent output. Pick a
   target ℓ = (a, b) and one endpoint, say a, so ℓ stays absent as long as b is
   never added; then add k − 1 further inputs greedily. At each step a pool of
@@ -34,17 +35,16 @@ from __future__ import annotations
 
 import multiprocessing
 from dataclasses import dataclass
-from itertools import combinations
-from math import comb
 
 import numpy as np
 import scipy.sparse as sp
 
-from superpos.families import as_input_matrix, sample_inputs, true_outputs, validate_pairs
-from superpos.network import Network, _is_integral, _padded_entries
-from superpos.validation import check_int
+from superpos.inputs import all_input_sets, as_input_sets, random_input_sets
+from superpos.instance import AndInstance, as_and_instance
+from superpos.network import Network, _padded_entries
+from superpos.numerics import FLOAT32_EXACT, FLOAT64_EXACT, is_integral
+from superpos.validation import check_int, check_random_state
 
-MAX_EXHAUSTIVE_INPUTS = 5_000_000
 #: Batches per worker that :func:`count_errors` decodes before counting and dropping them.
 COUNT_CHUNK_BATCHES = 4
 
@@ -70,36 +70,17 @@ class ErrorCount:
                           self.false_positives + other.false_positives, self.false_negatives + other.false_negatives)
 
 
-def _check_instance(network: Network, pairs, k=None) -> tuple[np.ndarray, int | None]:
+def _check_instance(network: Network, pairs, k=None) -> tuple[AndInstance, int | None]:
     if not isinstance(network, Network):
         raise TypeError(f"network must be a superpos.network.Network, got {type(network).__name__}")
-    pairs = validate_pairs(pairs, network.n_inputs)
-    if pairs.shape[0] != network.n_outputs:
-        raise ValueError(f"pairs has {pairs.shape[0]} rows but the network has {network.n_outputs} outputs")
+    instance = as_and_instance(pairs, network.n_inputs)
+    if instance.n_outputs != network.n_outputs:
+        raise ValueError(f"pairs has {instance.n_outputs} rows but the network has {network.n_outputs} outputs")
     if k is not None:
         k = check_int(k, "k", 1)
         if k > network.n_inputs:
             raise ValueError(f"k = {k} exceeds the network's n_inputs = {network.n_inputs}")
-    return pairs, k
-
-
-def all_sparse_inputs(n_inputs: int, k: int) -> sp.csr_matrix:
-    """Every input set of size 0..k out of m features, as csr bool (Σ_j C(m, j), m)."""
-    n_inputs = check_int(n_inputs, "n_inputs", 1)
-    k = check_int(k, "k", 0)
-    if k > n_inputs:
-        raise ValueError(f"k = {k} exceeds n_inputs = {n_inputs}")
-    total = sum(comb(n_inputs, j) for j in range(k + 1))
-    if total > MAX_EXHAUSTIVE_INPUTS:
-        raise ValueError(f"there are {total} inputs of size <= k = {k} over n_inputs = {n_inputs}, more than "
-                         f"{MAX_EXHAUSTIVE_INPUTS}; use verify_random instead")
-    rows = [np.fromiter((i for subset in combinations(range(n_inputs), j) for i in subset), dtype=np.int64,
-                        count=comb(n_inputs, j) * j).reshape(comb(n_inputs, j), j) for j in range(k + 1)]
-    lengths = np.concatenate([np.full(block.shape[0], block.shape[1]) for block in rows])
-    indptr = np.zeros(total + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    columns = np.concatenate([block.ravel() for block in rows])
-    return sp.csr_matrix((np.ones(columns.size, dtype=bool), columns, indptr), shape=(total, n_inputs))
+    return instance, k
 
 
 def count_errors(network: Network, pairs, inputs, batch_size: int = 4096, progress: bool = False,
@@ -111,8 +92,8 @@ def count_errors(network: Network, pairs, inputs, batch_size: int = 4096, progre
     thousands of false outputs per input, and holding them all for 10⁵ inputs
     would take tens of gigabytes.
     """
-    pairs, _ = _check_instance(network, pairs)
-    matrix = as_input_matrix(inputs, network.n_inputs)
+    instance, _ = _check_instance(network, pairs)
+    matrix = as_input_sets(inputs, network.n_inputs)
     chunk = batch_size * max(int(n_jobs), 1) * COUNT_CHUNK_BATCHES
     starts = range(0, matrix.shape[0], chunk)
     if progress:
@@ -122,7 +103,7 @@ def count_errors(network: Network, pairs, inputs, batch_size: int = 4096, progre
     for start in starts:
         part = matrix[start:start + chunk]
         decoded = network.compute(part, batch_size=batch_size, n_jobs=n_jobs)
-        truth = true_outputs(pairs, part, n_inputs=network.n_inputs)
+        truth = instance.true_outputs(part)
         difference = decoded.astype(np.int8) - truth.astype(np.int8)
         false_positives += int(np.count_nonzero(difference.data > 0))
         false_negatives += int(np.count_nonzero(difference.data < 0))
@@ -131,17 +112,17 @@ def count_errors(network: Network, pairs, inputs, batch_size: int = 4096, progre
 
 
 def verify_exhaustive(network: Network, pairs, k: int, batch_size: int = 4096) -> ErrorCount:
-    """Errors over every input of size 0..k (refused beyond 5·10⁶ inputs)."""
-    pairs, k = _check_instance(network, pairs, k)
-    return count_errors(network, pairs, all_sparse_inputs(network.n_inputs, k), batch_size=batch_size)
+    """Errors over every input of size 0..k (refused beyond ``inputs.MAX_ENUMERATED_SETS`` inputs)."""
+    instance, k = _check_instance(network, pairs, k)
+    return count_errors(network, instance, all_input_sets(network.n_inputs, k), batch_size=batch_size)
 
 
 def verify_random(network: Network, pairs, k: int, n_samples: int, seed: int = 0, batch_size: int = 4096,
                   progress: bool = False, n_jobs: int = 1) -> ErrorCount:
     """Errors over ``n_samples`` uniform random inputs with exactly k active features."""
-    pairs, k = _check_instance(network, pairs, k)
-    inputs = sample_inputs(network.n_inputs, k, check_int(n_samples, "n_samples", 1), seed=seed)
-    return count_errors(network, pairs, inputs, batch_size=batch_size, progress=progress, n_jobs=n_jobs)
+    instance, k = _check_instance(network, pairs, k)
+    inputs = random_input_sets(network.n_inputs, k, check_int(n_samples, "n_samples", 1), seed=seed)
+    return count_errors(network, instance, inputs, batch_size=batch_size, progress=progress, n_jobs=n_jobs)
 
 
 def _partner_matrix(pairs: np.ndarray, n_inputs: int) -> sp.csr_matrix:
@@ -244,10 +225,6 @@ def _code_scores(network: Network, rows: np.ndarray, group_targets: np.ndarray, 
     return np.stack([n_firing, pre.min(axis=1), cone_score])
 
 
-# Bounds under which integer sums are exact: in float32 (as the layers
-# accumulate) and in float64 (as the scores are summed).
-_FLOAT32_EXACT = 2**24
-_FLOAT64_EXACT = 2**53
 # Bytes of the cached rows of W⁺_L W_{L-1} (the cone score's weights per code neuron).
 CONE_CACHE_BYTES = 2**30
 # Bytes of the dense pre-activations of the layer below for one block of targets.
@@ -264,7 +241,7 @@ def _exact_two_layer(network: Network, k: int) -> bool:
     if len(network.layers) != 2:
         return False
     (first, first_bias), (last, last_bias) = network.layers
-    if not all(_is_integral(values) for values in (first.data, first_bias, last.data, last_bias)):
+    if not all(is_integral(values) for values in (first.data, first_bias, last.data, last_bias)):
         return False
     largest = lambda values: float(np.abs(values).max()) if values.size else 0.0
     code_size = int(np.diff(network.input_codes.indptr).max())
@@ -272,8 +249,8 @@ def _exact_two_layer(network: Network, k: int) -> bool:
     hidden_bound = lower_bound + largest(first_bias)
     row_mass = np.add.reduceat(np.abs(last.data), last.indptr[:-1]) if last.nnz else np.zeros(1)
     row_mass[np.diff(last.indptr) == 0] = 0
-    return (lower_bound < _FLOAT32_EXACT and hidden_bound < _FLOAT32_EXACT
-            and float(row_mass.max()) * hidden_bound * network.output_codes.shape[1] < _FLOAT64_EXACT)
+    return (lower_bound < FLOAT32_EXACT and hidden_bound < FLOAT32_EXACT
+            and float(row_mass.max()) * hidden_bound * network.output_codes.shape[1] < FLOAT64_EXACT)
 
 
 def _cone_rows(positive_weights: sp.csr_matrix, lower_weights: sp.csr_matrix, neurons: np.ndarray,
@@ -335,7 +312,7 @@ class _TwoLayerScorer:
         neurons = np.unique(network.output_codes[targets])
         # Entries of W₂⁺W₁ are integers of at most Σ_v W₂⁺[u, v] · max|W₁|; float32 holds them exactly below 2²⁴.
         mass = np.asarray(positive_last[neurons].sum(axis=1)).ravel()
-        exact32 = float(mass.max()) * float(np.abs(first.data).max(initial=0)) < _FLOAT32_EXACT
+        exact32 = float(mass.max()) * float(np.abs(first.data).max(initial=0)) < FLOAT32_EXACT
         dtype = np.dtype(np.float32 if exact32 else np.float64)
         cache = None
         if neurons.size * first.shape[1] * dtype.itemsize <= CONE_CACHE_BYTES:
@@ -388,7 +365,7 @@ class _TwoLayerScorer:
         n_groups, n_candidates = candidates.shape
         n_lower, n_hidden = first.shape[1], first.shape[0]
         input_codes = network.input_codes
-        partial = as_input_matrix(active, network.n_inputs).astype(np.float32) @ network._prepared[0]
+        partial = as_input_sets(active, network.n_inputs).astype(np.float32) @ network._prepared[0]
         codes = network.output_codes[group_targets]                           # (G, t)
         t = codes.shape[1]
         # Every (code slot, hidden unit, weight) of the last layer that feeds a target's code.
@@ -488,7 +465,7 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
     output is absent by construction, so any output it decodes beyond the true
     ones is a false positive.
     """
-    pairs, k = _check_instance(network, pairs, k)
+    instance, k = _check_instance(network, pairs, k)
     n_targets = check_int(n_targets, "n_targets", 1)
     n_candidates = check_int(n_candidates, "n_candidates", 1)
     chunk = check_int(chunk, "chunk", 1)
@@ -496,14 +473,14 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
     if k > network.n_inputs - 1:
         raise ValueError(f"k = {k} must leave the target's other endpoint out: need k <= n_inputs - 1 = "
                          f"{network.n_inputs - 1}")
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     n_outputs, n_inputs = network.n_outputs, network.n_inputs
     targets = rng.choice(n_outputs, size=n_targets, replace=n_targets > n_outputs)
-    ends = pairs[targets]
+    ends = instance.pairs[targets]
     side = rng.integers(2, size=n_targets)
     active = ends[np.arange(n_targets), side][:, None]
     other = ends[np.arange(n_targets), 1 - side]
-    partners = _partner_matrix(pairs, n_inputs)
+    partners = _partner_matrix(instance.pairs, n_inputs)
     holders = network.input_codes.T.tocsr()
     positive_weights = _positive_last_weights(network)
     network._prepared  # build the evaluation caches once, before any fork
@@ -530,12 +507,12 @@ def adversarial_inputs(network: Network, pairs, k: int, n_targets: int, seed: in
         finally:
             _FORKED_WORK.clear()
         active = np.concatenate([active, np.concatenate(best)[:, None]], axis=1)
-    return as_input_matrix(active, n_inputs, k=k)
+    return as_input_sets(active, n_inputs, k=k)
 
 
 def verify_adversarial(network: Network, pairs, k: int, n_targets: int, seed: int = 0, **options) -> ErrorCount:
     """Errors over ``adversarial_inputs(network, pairs, k, n_targets, seed, **options)``."""
-    pairs, k = _check_instance(network, pairs, k)
-    inputs = adversarial_inputs(network, pairs, k, n_targets, seed=seed, **options)
-    return count_errors(network, pairs, inputs, batch_size=options.get("batch_size", 4096),
+    instance, k = _check_instance(network, pairs, k)
+    inputs = adversarial_inputs(network, instance, k, n_targets, seed=seed, **options)
+    return count_errors(network, instance, inputs, batch_size=options.get("batch_size", 4096),
                         n_jobs=options.get("n_jobs", 1))

@@ -19,7 +19,8 @@ from superpos.construction import (
     three_channel_sizes,
 )
 from superpos import construction as C
-from superpos.families import FAMILIES, make_pairs, sample_inputs
+from superpos.families import FAMILIES, make_pairs
+from superpos.inputs import random_input_sets
 from superpos.verify import verify_adversarial, verify_exhaustive, verify_random
 
 
@@ -175,7 +176,7 @@ def test_three_channel_blocks_and_bound():
     net = build_three_channel_and_network(pairs, 400, 3, sizes=sizes)
     assert net.widths == [sizes.n_input_neurons, 2 * sizes.n_units, sizes.n_output_neurons]
     # Integer pre-activations: the clamp pairs differ by exactly 0 or 1 on any input.
-    layer1 = np.asarray(net.forward(sample_inputs(400, 3, 200, seed=4))[1])
+    layer1 = np.asarray(net.forward(random_input_sets(400, 3, 200, seed=4))[1])
     diff = layer1[:, : sizes.n_units] - layer1[:, sizes.n_units:]
     assert set(np.unique(diff)) <= {0.0, 1.0}
     assert verify_random(net, pairs, 3, 2000, seed=1).wrong == 0

@@ -25,6 +25,8 @@ import pytest
 import scipy.sparse as sp
 
 from superpos import families, representation
+from superpos.inputs import random_input_sets
+from superpos.instance import AndInstance
 from superpos import construction
 from superpos.construction import build_and_network, naive_and_network
 from superpos.verify import adversarial_inputs, verify_adversarial, verify_random
@@ -58,6 +60,11 @@ def digest(*arrays) -> str:
     return hasher.hexdigest()[:24]
 
 
+def index_rows(sets) -> np.ndarray:
+    """The sorted feature indices of a batch of equal-size sets, one row per set."""
+    return sets.indices.reshape(sets.shape[0], -1)
+
+
 def network_summary(net) -> dict:
     return {"widths": net.widths, "n_neurons": net.n_neurons, "n_params": net.n_params, "n_bits": net.n_bits,
             "threshold": net.threshold,
@@ -79,11 +86,11 @@ def case_pairs() -> dict:
 
 def case_inputs() -> dict:
     rng = np.random.default_rng(11)
-    return {"sample_exact": digest(families.sample_inputs(500, 3, 200, seed=1)),
-            "sample_up_to_k": digest(families.sample_inputs(500, 3, 200, seed=1, exact=False)),
-            "random_sets": digest(representation.random_sparse_sets(100, 1000, 3, seed=2)),
-            "random_sets_dense_regime": digest(representation.random_sparse_sets(40, 6, 4, seed=2)),
-            "random_sets_generator": digest(representation.random_sparse_sets(30, 1000, 3, rng)),
+    return {"sample_exact": digest(random_input_sets(500, 3, 200, seed=1)),
+            "sample_up_to_k": digest(random_input_sets(500, 3, 200, seed=1, exact=False)),
+            "random_sets": digest(index_rows(random_input_sets(1000, 3, 100, seed=2))),
+            "random_sets_dense_regime": digest(index_rows(random_input_sets(6, 4, 40, seed=2))),
+            "random_sets_generator": digest(index_rows(random_input_sets(1000, 3, 30, rng))),
             "dense_code_generator": digest(representation.dense_code(300, 70, rng).signs),
             "sparse_code_generator": digest(representation.sparse_code(300, 60, 5, rng).neurons)}
 
@@ -103,7 +110,7 @@ def case_representation() -> dict:
         out[f"{code}_every_set"] = [every.n_min, sorted(every.probes.items())]
     out["curve"] = representation.min_neurons_curve([100, 1000], 3, "sparse", 100, 0).tolist()
     code = representation.sparse_code(2000, 60, 6, seed=1)
-    errors = representation.decoding_errors(code, representation.random_sparse_sets(300, 2000, 3, seed=5))
+    errors = representation.decoding_errors(code, random_input_sets(2000, 3, 300, seed=5))
     out["decoding_errors"] = [errors.n_inputs, errors.wrong_inputs, errors.false_positives, errors.false_negatives,
                               errors.decisions]
     return out
@@ -154,8 +161,7 @@ def case_sizes() -> dict:
 def case_hub_example() -> dict:
     """The construction chapter's hub with ten partners beside a matching, built from given sizes."""
     matching = families.make_pairs("matching", 24, 11, seed=0)
-    pairs = families.validate_pairs(np.vstack([[[0, j] for j in range(1, 11)], matching[(matching != 0).all(axis=1)]]),
-                                    24)
+    pairs = AndInstance(np.vstack([[[0, j] for j in range(1, 11)], matching[(matching != 0).all(axis=1)]]), 24).pairs
     sizes = construction.three_channel_sizes(pairs, 24, 3, 1e-6)
     net = construction.build_three_channel_and_network(pairs, 24, 3, seed=0, sizes=sizes)
     return {"network": network_summary(net), "n_units": sizes.n_units, "failure_bound": sizes.failure_bound}

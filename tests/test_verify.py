@@ -47,15 +47,6 @@ def test_error_count_adds():
     assert total == V.ErrorCount(5, 50, 1, 2) and total.wrong == 3
 
 
-def test_all_sparse_inputs():
-    inputs = V.all_sparse_inputs(7, 3)
-    assert inputs.shape == (1 + 7 + 21 + 35, 7)
-    rows = {tuple(inputs.indices[inputs.indptr[r]:inputs.indptr[r + 1]]) for r in range(inputs.shape[0])}
-    assert len(rows) == inputs.shape[0] and () in rows and (4, 5, 6) in rows
-    with pytest.raises(ValueError, match="more than 5000000"):
-        V.all_sparse_inputs(1000, 3)
-
-
 def test_exhaustive_and_random_find_no_error_in_a_correct_network():
     pairs = F.uniform_pairs(12, 30, seed=0)
     network = naive_network(pairs, 12)
@@ -109,6 +100,12 @@ def test_bad_arguments(call, error, message):
     pairs = F.uniform_pairs(12, 30, seed=0)
     with pytest.raises(error, match=message):
         call(naive_network(pairs, 12), pairs)
+
+
+def test_exhaustive_checks_refuse_too_many_inputs():
+    pairs = F.uniform_pairs(1000, 30, seed=0)
+    with pytest.raises(ValueError, match="more than MAX_ENUMERATED_SETS"):
+        V.verify_exhaustive(naive_network(pairs, 1000), pairs, 3)
 
 
 def test_adversary_does_not_depend_on_workers():
