@@ -14,7 +14,7 @@ their numbers up on common grids of :math:`m'`.
   (:func:`superpos.bounds.min_neurons`), and
   :math:`\log_2|F| = \Theta(m' \log m')`, so
   :math:`N_b(m') = \Theta(\sqrt{m' \log m' / b})`.
-* The construction of :mod:`superpos.construction` computes them with
+* The construction of :mod:`superpos.layout` computes them with
   :math:`O(\sqrt{m'}\log m')` neurons, and one neuron per AND takes
   :math:`m + m'`.
 
@@ -70,7 +70,7 @@ def log_grid(m_min: int, m_max: int, per_decade: int) -> np.ndarray:
 def one_neuron_per_and_neurons(m_out, m_in=None) -> np.ndarray:
     """Neurons of the one-neuron-per-AND network: ``m_in`` input neurons plus one per output.
 
-    The count of :func:`superpos.construction.naive_and_network` (input layer
+    The count of :func:`superpos.layout.naive_and_network` (input layer
     included, as for every network of the book), in closed form so that it can
     be drawn at sizes where building the network would be pointless.
     ``m_in`` defaults to ``m_out``.

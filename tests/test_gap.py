@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from superpos import bounds, gap, representation
-from superpos.construction import naive_and_network
+from superpos.layout import naive_and_network
 from superpos.families import uniform_pairs
 
 

@@ -28,7 +28,9 @@ from superpos import families, representation
 from superpos.inputs import random_input_sets
 from superpos.instance import AndInstance
 from superpos import construction
-from superpos.construction import build_and_network, naive_and_network
+from superpos.layout import build_and_network, naive_and_network
+from superpos.one_layer import build_one_layer_and_network, one_layer_sizes, one_layer_sizes_for_widths
+from superpos.three_channel import build_three_channel_and_network, three_channel_sizes
 from superpos.verify import adversarial_inputs, verify_adversarial, verify_random
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -120,16 +122,16 @@ def case_representation() -> dict:
 def power_law_instance():
     """Power-law pairs (hubs) of 300 outputs, and their three-channel sizes."""
     pairs = families.make_pairs("power_law", 300, 300, seed=0)
-    return pairs, construction.three_channel_sizes(pairs, 300, 3)
+    return pairs, three_channel_sizes(pairs, 300, 3)
 
 
 @functools.cache
 def undersized_network():
     """A one-layer network built far below the size its bound asks for, so that it makes errors."""
     pairs = families.make_pairs("uniform", 300, 300, seed=0)
-    net = construction.build_one_layer_and_network(pairs, 300, 3, code_size=4, output_code_size=4,
-                                                   n_input_neurons=4 * 19, n_output_neurons=4 * 37,
-                                                   enforce_bound=False)
+    sizes = one_layer_sizes_for_widths(pairs, 300, 3, code_size=4, output_code_size=4, n_input_neurons=4 * 19,
+                                       n_output_neurons=4 * 37)
+    net = build_one_layer_and_network(pairs, 300, 3, sizes=sizes, enforce_bound=False)
     return pairs, net
 
 
@@ -139,7 +141,7 @@ def case_networks() -> dict:
     out["uniform_500"] = network_summary(build_and_network(pairs, 500, 3, seed=0))
     pairs, sizes = power_law_instance()
     out["power_law_300_three_channel"] = network_summary(
-        construction.build_three_channel_and_network(pairs, 300, 3, seed=1, sizes=sizes))
+        build_three_channel_and_network(pairs, 300, 3, seed=1, sizes=sizes))
     for family, layout in [("clique", "one_layer"), ("clique", "three_channel"), ("star", "one_layer"),
                            ("power_law", "three_channel")]:
         small = families.make_pairs(family, 16, {"star": 15, "clique": 21, "power_law": 32}[family], seed=0)
@@ -151,7 +153,7 @@ def case_networks() -> dict:
 
 def case_sizes() -> dict:
     pairs, three = power_law_instance()
-    one = construction.one_layer_sizes(pairs, 300, 3)
+    one = one_layer_sizes(pairs, 300, 3)
     return {"three_channel": [three.code_size, three.q_in, three.compute_size, three.n_light_units,
                               three.heavy_inputs.tolist(), three.block_sizes.tolist(), three.q_out,
                               three.failure_bound, three.n_neurons],
@@ -162,8 +164,8 @@ def case_hub_example() -> dict:
     """The construction chapter's hub with ten partners beside a matching, built from given sizes."""
     matching = families.make_pairs("matching", 24, 11, seed=0)
     pairs = AndInstance(np.vstack([[[0, j] for j in range(1, 11)], matching[(matching != 0).all(axis=1)]]), 24).pairs
-    sizes = construction.three_channel_sizes(pairs, 24, 3, 1e-6)
-    net = construction.build_three_channel_and_network(pairs, 24, 3, seed=0, sizes=sizes)
+    sizes = three_channel_sizes(pairs, 24, 3, 1e-6)
+    net = build_three_channel_and_network(pairs, 24, 3, seed=0, sizes=sizes)
     return {"network": network_summary(net), "n_units": sizes.n_units, "failure_bound": sizes.failure_bound}
 
 
@@ -174,7 +176,7 @@ def case_verification() -> dict:
     out["undersized_adversarial"] = errors_summary(verify_adversarial(net, pairs, 3, 40, seed=4))
     out["undersized_adversarial_inputs"] = digest(adversarial_inputs(net, pairs, 3, 40, seed=4))
     pairs, sizes = power_law_instance()
-    net = construction.build_three_channel_and_network(pairs, 300, 3, seed=0, sizes=sizes)
+    net = build_three_channel_and_network(pairs, 300, 3, seed=0, sizes=sizes)
     out["three_channel_random"] = errors_summary(verify_random(net, pairs, 3, 300, seed=1))
     out["three_channel_adversarial_inputs"] = digest(adversarial_inputs(net, pairs, 3, 40, seed=2, n_candidates=12))
     return out
