@@ -28,7 +28,8 @@ from superpos.layout import build_and_network
 from superpos.one_layer import (OneLayerSizes, build_one_layer_and_network, one_layer_sizes,
                                 one_layer_sizes_for_widths)
 from superpos.validation import check_int
-from superpos.verify import verify_adversarial, verify_exhaustive, verify_random
+from superpos.adversary import verify_adversarial
+from superpos.verify import verify_exhaustive, verify_random
 
 __all__ = ["PHASE_BATCH", "PhaseTransition", "construction_neurons_curve", "phase_transition", "verify_families"]
 

@@ -55,6 +55,8 @@ import scipy.sparse as sp
 from superpos.inputs import as_input_sets
 from superpos.numerics import FLOAT32_EXACT, is_integral, nonzero_2d, smallest_exact_dtype
 
+__all__ = ["DENSE_MIN_DENSITY", "Network", "PreparedLayer"]
+
 
 def _canonical_csr(matrix, name: str, copy: bool = True) -> sp.csr_matrix:
     if not (sp.issparse(matrix) or isinstance(matrix, np.ndarray)):
@@ -100,7 +102,7 @@ class Network:
     output_codes: np.ndarray
     threshold: float
     name: str = ""
-    #: Bytes the dense copies of Wᵀ (the fast path of ``_PreparedLayer``) may
+    #: Bytes the dense copies of Wᵀ (the fast path of :class:`PreparedLayer`) may
     #: take, over all layers; set it on an instance before its first evaluation.
     dense_budget_bytes: ClassVar[int] = 2 * 2**30
 
@@ -202,11 +204,11 @@ class Network:
     # -------------------------------------------------------------- evaluation
     @cached_property
     def _prepared(self) -> tuple:
-        """Input codes as float32 csr and one ``_PreparedLayer`` per layer (built before any fork)."""
+        """Input codes as float32 csr and one :class:`PreparedLayer` per layer (built before any fork)."""
         budget = self.dense_budget_bytes
         prepared = []
         for weights, bias in self.layers:
-            layer = _PreparedLayer.build(weights, bias, budget)
+            layer = PreparedLayer.build(weights, bias, budget)
             if layer.dense is not None:
                 budget -= layer.dense.nbytes
             prepared.append(layer)
@@ -223,13 +225,78 @@ class Network:
                 history.append(activation)
         return history if keep_all else [activation]
 
-    def _preactivation_at(self, layer_index: int, below: sp.csr_matrix, rows: np.ndarray,
+    def prepare(self) -> "Network":
+        """Build the evaluation caches now and return the network.
+
+        Call it before forking worker processes, so that they share the
+        caches (the dense copies of Wᵀ, the output index) with the parent
+        instead of each building its own.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(2, format="csr"), [], np.array([[0], [1]]), 1.0)
+        >>> net.prepare() is net
+        True
+        """
+        self._prepared, self._output_index
+        return self
+
+    @property
+    def prepared_layers(self) -> tuple["PreparedLayer", ...]:
+        """Each layer made ready for evaluation (:class:`PreparedLayer`): its dense or sparse path.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(2, format="csr"), [(sp.csr_matrix(np.ones((3, 2))), np.zeros(3))],
+        ...               np.array([[0], [1]]), 1.0)
+        >>> [layer.dense is not None for layer in net.prepared_layers]   # a dense W gets a dense copy
+        [True]
+        """
+        return tuple(self._prepared[1])
+
+    def encode(self, inputs) -> sp.csr_matrix:
+        """Layer-0 activations h⁰ = Σ_{i∈A} row i of ``input_codes``, as csr float32 (batch, n₀).
+
+        Examples
+        --------
+        >>> net = Network(sp.csr_matrix(np.array([[1, 1, 0], [0, 1, 1]])), [], np.array([[0], [2]]), 1.0)
+        >>> net.encode([[0, 1]]).toarray().tolist()
+        [[1.0, 2.0, 1.0]]
+        """
+        return as_input_sets(inputs, self.n_inputs).astype(np.float32) @ self._prepared[0]
+
+    def layer_sums(self, layer_index: int, below: sp.csr_matrix) -> np.ndarray:
+        """W h of one layer for every row of ``below`` (the activations of the layer below), dense, no bias.
+
+        The sums run on the layer's own path (:meth:`PreparedLayer.sums`): in the
+        narrowest integer type that holds them exactly when weights and
+        activations are integers, else in float32.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(2, format="csr"), [(sp.csr_matrix(np.array([[1, 1], [0, 2]])), np.zeros(2))],
+        ...               np.array([[0], [1]]), 1.0)
+        >>> net.layer_sums(0, net.encode([[0, 1], [1]])).tolist()
+        [[2, 2], [1, 2]]
+        """
+        return self._prepared[1][layer_index].sums(below)
+
+    def preactivations_at(self, layer_index: int, below: sp.csr_matrix, rows: np.ndarray,
                           neurons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """W h and W⁺ h (W⁺ = max(W, 0)) of one layer at given (row, neuron) positions, without the bias.
 
         ``below`` holds the activations h of the layer below (one row per
         input); entry i of each result is row ``rows[i]`` of W h (resp. W⁺ h)
-        at neuron ``neurons[i]``, in float64.
+        at neuron ``neurons[i]``, in float64. Only the weights those positions
+        need are read, from the dense copy of Wᵀ or from W.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(2, format="csr"), [(sp.csr_matrix(np.array([[1, -1], [0, 2]])), np.zeros(2))],
+        ...               np.array([[0], [1]]), 1.0)
+        >>> direct, positive = net.preactivations_at(0, net.encode([[0, 1]]), np.array([0, 0]), np.array([0, 1]))
+        >>> direct.tolist(), positive.tolist()
+        ([0.0, 2.0], [1.0, 2.0])
         """
         layer = self._prepared[1][layer_index]
         if layer.dense is not None:
@@ -333,7 +400,7 @@ class Network:
             raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
         matrix = as_input_sets(inputs, self.n_inputs)
         starts = range(0, matrix.shape[0], batch_size)
-        self._prepared, self._output_index  # build the caches before any fork
+        self.prepare()  # build the caches before any fork
         if n_jobs == 1 or len(starts) < 2:
             pool = None
             results = (self._compute_batch(matrix[start:start + batch_size]) for start in starts)
@@ -418,8 +485,8 @@ def _padded_entries(activation: sp.csr_matrix, pad: int, ones_first: bool) -> tu
 
 
 @dataclass(eq=False)
-class _PreparedLayer:
-    """One layer h ↦ ReLU(W h + b) made ready for fast evaluation.
+class PreparedLayer:
+    """One layer h ↦ ReLU(W h + b) made ready for fast evaluation (see :attr:`Network.prepared_layers`).
 
     Two ways to form the pre-activations z = W h of a batch (rows = inputs):
 
@@ -437,6 +504,14 @@ class _PreparedLayer:
     Both keep the positive entries of z + b (b in float32), so the activation
     is ReLU(z + b) as a csr matrix. The dense copy is made when W has at least
     ``DENSE_MIN_DENSITY`` of its entries nonzero and it fits in the budget.
+
+    Examples
+    --------
+    >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]])), np.array([-1.0, 0.0]), 2**20)
+    >>> layer.dense.dtype, layer.accumulator_dtype(sp.csr_matrix(np.array([[1.0, 1.0]])))
+    (dtype('uint8'), dtype('uint8'))
+    >>> layer.apply(sp.csr_matrix(np.array([[1.0, 1.0]]))).toarray().tolist()
+    [[1.0, 1.0]]
     """
 
     bias: np.ndarray                 # float32, (n_out,)
@@ -445,7 +520,8 @@ class _PreparedLayer:
     transposed: sp.csr_matrix | None  # Wᵀ float32 csr when there is no dense copy
 
     @classmethod
-    def build(cls, weights: sp.csr_matrix, bias: np.ndarray, budget: float) -> "_PreparedLayer":
+    def build(cls, weights: sp.csr_matrix, bias: np.ndarray, budget: float) -> "PreparedLayer":
+        """Prepare the layer (W, b), with a dense copy of Wᵀ if W is dense enough and it fits in ``budget`` bytes."""
         n_out, n_in = weights.shape
         dtype, largest = smallest_exact_dtype(weights.data)
         dense_bytes = (n_in + 1) * n_out * dtype.itemsize
@@ -468,10 +544,11 @@ class _PreparedLayer:
     def apply(self, activation: sp.csr_matrix) -> sp.csr_matrix:
         """ReLU(z + b) for a batch of activations of the layer below (csr, rows = inputs)."""
         if self.dense is None:
-            return self._apply_sparse(activation)
-        return self._apply_dense(activation)
+            return self.apply_sparse(activation)
+        return self.apply_dense(activation)
 
-    def _apply_sparse(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+    def apply_sparse(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+        """ReLU(z + b) by the csr product with Wᵀ (needs ``transposed``)."""
         pre = activation @ self.transposed
         positive = np.flatnonzero(self.bias > 0)
         if positive.size:
@@ -489,8 +566,8 @@ class _PreparedLayer:
         np.cumsum(keep, out=kept_before[1:])
         return sp.csr_matrix((shifted[keep], pre.indices[keep], kept_before[pre.indptr]), shape=pre.shape)
 
-    def _accumulator(self, activation: sp.csr_matrix) -> np.dtype:
-        """The integer type that holds every z of the batch exactly, or float32."""
+    def accumulator_dtype(self, activation: sp.csr_matrix) -> np.dtype:
+        """The integer type that holds every z of the batch exactly, or float32 (the dense path's sums)."""
         data = activation.data
         if self.dense.dtype.kind == "f" or not is_integral(data):
             return np.dtype(np.float32)
@@ -503,10 +580,38 @@ class _PreparedLayer:
             if bound <= np.iinfo(dtype).max:
                 return np.dtype(dtype)
 
-    def _apply_dense(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+    def _accumulate(self, entries: np.ndarray, weights: np.ndarray, accumulator: np.dtype) -> np.ndarray:
+        """z = Σ_j h[r, j] · Wᵀ[j] for rows given as padded (entries, weights), summed in ``accumulator``."""
+        integral = accumulator.kind != "f"
+        z = np.zeros((entries.shape[0], self.dense.shape[1]), dtype=accumulator)
+        for position in range(entries.shape[1]):
+            gathered = self.dense[entries[:, position]]
+            factor = weights[:, position]
+            if integral and np.all(factor == 1):
+                z += gathered
+            elif integral:
+                z += gathered.astype(accumulator) * factor.astype(accumulator)[:, None]
+            else:
+                z += gathered * factor[:, None]
+        return z
+
+    def sums(self, activation: sp.csr_matrix) -> np.ndarray:
+        """z = W h for every row of ``activation``, dense (rows, n_out), without the bias.
+
+        On the dense path in :meth:`accumulator_dtype` (exact integers when it is
+        an integer type); on the sparse path the float32 csr product.
+        """
+        if self.dense is None:
+            return (activation @ self.transposed).toarray()
+        accumulator = self.accumulator_dtype(activation)
+        entries, weights = _padded_entries(activation, self.dense.shape[0] - 1, ones_first=accumulator.kind != "f")
+        return self._accumulate(entries, weights, accumulator)
+
+    def apply_dense(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+        """ReLU(z + b) from the dense copy of Wᵀ (needs ``dense``), a block of about 1 MB of z at a time."""
         n_rows, n_out = activation.shape[0], self.dense.shape[1]
         pad = self.dense.shape[0] - 1
-        accumulator = self._accumulator(activation)
+        accumulator = self.accumulator_dtype(activation)
         integral = accumulator.kind != "f"
         if integral:
             # z + b > 0 ⟺ z ≥ ⌊−b⌋ + 1 for integer z (b as the float32 the sparse path adds).
@@ -518,16 +623,7 @@ class _PreparedLayer:
         rows, columns, values = [], [], []
         for start in range(0, n_rows, block):
             entries, weights = _padded_entries(activation[start:start + block], pad, ones_first=integral)
-            z = np.zeros((entries.shape[0], n_out), dtype=accumulator)
-            for position in range(entries.shape[1]):
-                gathered = self.dense[entries[:, position]]
-                factor = weights[:, position]
-                if integral and np.all(factor == 1):
-                    z += gathered
-                elif integral:
-                    z += gathered.astype(accumulator) * factor.astype(accumulator)[:, None]
-                else:
-                    z += gathered * factor[:, None]
+            z = self._accumulate(entries, weights, accumulator)
             if integral:
                 firing = z >= fire_at
                 if never.any():

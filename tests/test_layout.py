@@ -7,7 +7,8 @@ from superpos.families import make_pairs
 from superpos.instance import AndInstance
 from superpos.layout import build_and_network, choose_layout, naive_and_network
 from superpos.one_layer import OneLayerSizes, one_layer_sizes
-from superpos.verify import verify_adversarial, verify_exhaustive, verify_random
+from superpos.adversary import verify_adversarial
+from superpos.verify import verify_exhaustive, verify_random
 
 
 @pytest.mark.parametrize("family, k", [("uniform", 1), ("uniform", 2), ("power_law", 3)])

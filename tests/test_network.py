@@ -10,15 +10,7 @@ from superpos import families as F
 from superpos.inputs import as_input_sets, random_input_sets
 from superpos.instance import AndInstance
 from superpos.network import Network
-
-
-def naive_network(pairs, n_inputs, name="naive"):
-    """One neuron per AND: input i is neuron i, neuron ℓ computes ReLU(x_a + x_b − 1)."""
-    n_outputs = len(pairs)
-    weights = sp.csr_matrix((np.ones(2 * n_outputs), (np.repeat(np.arange(n_outputs), 2), np.ravel(pairs))),
-                            shape=(n_outputs, n_inputs))
-    return Network(sp.identity(n_inputs, format="csr"), [(weights, -np.ones(n_outputs))],
-                   np.arange(n_outputs)[:, None], 1.0, name=name)
+from handmade import naive_network
 
 
 def two_layer_network(pairs, n_inputs):
@@ -195,8 +187,8 @@ def test_dense_path_equals_the_sparse_path(kind, n_layers):
     network = random_network(3, kind, n_layers=n_layers)
     generic = with_sparse_path(network)
     inputs = random_input_sets(30, 5, 400, seed=4, exact=False)   # up to 5 actives: codes overlap, h⁰ reaches 2, 3
-    assert all(layer.dense is not None for layer in network._prepared[1])
-    assert all(layer.dense is None for layer in generic._prepared[1])
+    assert all(layer.dense is not None for layer in network.prepared_layers)
+    assert all(layer.dense is None for layer in generic.prepared_layers)
     fast, slow = network.forward(inputs, batch_size=70), generic.forward(inputs, batch_size=70)
     # Integer sums below 2**24 are exact on both paths; float32 sums agree bit for
     # bit on layer 1 (both add in the stored order of h⁰), and to rounding after.
@@ -215,29 +207,29 @@ def test_dense_path_equals_the_sparse_path(kind, n_layers):
 
 
 def test_dense_path_picks_the_narrowest_exact_types():
-    prepared = {kind: random_network(0, kind, n_layers=1)._prepared[1][0] for kind in ["binary", "signed", "wide",
+    prepared = {kind: random_network(0, kind, n_layers=1).prepared_layers[0] for kind in ["binary", "signed", "wide",
                                                                                         "huge", "float"]}
     assert [prepared[kind].dense.dtype for kind in prepared] == [np.uint8, np.int8, np.int16, np.float32, np.float32]
     small = sp.csr_matrix(np.array([[1.0, 2.0, 0.0]]))
-    assert prepared["binary"]._accumulator(small) == np.uint8
-    assert prepared["wide"]._accumulator(small) == np.int16         # 3 · 300 > 255, weights stored as int16
-    assert prepared["wide"]._accumulator(sp.csr_matrix(np.array([[100.0, 100.0, 0.0]]))) == np.int32  # 6·10⁴
-    assert prepared["wide"]._accumulator(sp.csr_matrix(np.array([[6e4, 0.0, 0.0]]))) == np.float32     # > 2**24
-    assert prepared["huge"]._accumulator(small) == np.float32       # weights beyond int16 are stored as float32
-    assert prepared["signed"]._accumulator(small) == np.int8
-    assert prepared["binary"]._accumulator(sp.csr_matrix(np.array([[0.5, 1.0, 0.0]]))) == np.float32
+    assert prepared["binary"].accumulator_dtype(small) == np.uint8
+    assert prepared["wide"].accumulator_dtype(small) == np.int16         # 3 · 300 > 255, weights stored as int16
+    assert prepared["wide"].accumulator_dtype(sp.csr_matrix(np.array([[100.0, 100.0, 0.0]]))) == np.int32  # 6·10⁴
+    assert prepared["wide"].accumulator_dtype(sp.csr_matrix(np.array([[6e4, 0.0, 0.0]]))) == np.float32     # > 2**24
+    assert prepared["huge"].accumulator_dtype(small) == np.float32       # weights beyond int16 are stored as float32
+    assert prepared["signed"].accumulator_dtype(small) == np.int8
+    assert prepared["binary"].accumulator_dtype(sp.csr_matrix(np.array([[0.5, 1.0, 0.0]]))) == np.float32
 
 
 def test_dense_copy_needs_density_and_budget():
     pairs = F.uniform_pairs(200, 300, seed=0)
-    assert naive_network(pairs, 200)._prepared[1][0].dense is None             # 2 weights per row of 200
+    assert naive_network(pairs, 200).prepared_layers[0].dense is None             # 2 weights per row of 200
     network = random_network(1, "binary", n_layers=2)
     network.dense_budget_bytes = 41 * 40                                       # room for one of two copies
-    assert [layer.dense is not None for layer in network._prepared[1]] == [True, False]
+    assert [layer.dense is not None for layer in network.prepared_layers] == [True, False]
 
 
 @pytest.mark.parametrize("kind", ["binary", "signed", "float"])
-def test_preactivation_at_is_w_h_on_both_paths(kind):
+def test_preactivations_at_and_layer_sums_are_w_h_on_both_paths(kind):
     network = random_network(5, kind, n_layers=2)
     inputs = random_input_sets(30, 4, 50, seed=6, exact=False)
     history, _ = dense_replay(network, inputs)
@@ -248,9 +240,12 @@ def test_preactivation_at_is_w_h_on_both_paths(kind):
     expected_positive = (history[1][rows] * np.maximum(weights, 0)[neurons]).sum(axis=1)
     for evaluated in (network, with_sparse_path(network)):
         below = evaluated.forward(inputs, sparse=True)[1]
-        direct, positive = evaluated._preactivation_at(1, below, rows, neurons)
+        direct, positive = evaluated.preactivations_at(1, below, rows, neurons)
         np.testing.assert_allclose(direct, expected, rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(positive, expected_positive, rtol=1e-5, atol=1e-5)
+        sums = evaluated.layer_sums(1, below)
+        np.testing.assert_allclose(sums, history[1] @ weights.T, rtol=1e-5, atol=1e-4)
+        np.testing.assert_allclose(evaluated.encode(inputs).toarray(), history[0])
 
 
 def test_forward_to_a_depth(instance):

@@ -31,7 +31,8 @@ from superpos import construction
 from superpos.layout import build_and_network, naive_and_network
 from superpos.one_layer import build_one_layer_and_network, one_layer_sizes, one_layer_sizes_for_widths
 from superpos.three_channel import build_three_channel_and_network, three_channel_sizes
-from superpos.verify import adversarial_inputs, verify_adversarial, verify_random
+from superpos.adversary import adversarial_inputs, verify_adversarial
+from superpos.verify import verify_random
 
 DATA = Path(__file__).resolve().parent / "data"
 PINNED = DATA / "pinned_numbers.json"

@@ -8,7 +8,8 @@ from superpos.families import FAMILIES, make_pairs
 from superpos.inputs import random_input_sets
 from superpos.instance import AndInstance
 from superpos.three_channel import build_three_channel_and_network, compute_units, three_channel_sizes
-from superpos.verify import verify_adversarial, verify_exhaustive, verify_random
+from superpos.adversary import verify_adversarial
+from superpos.verify import verify_exhaustive, verify_random
 
 
 @pytest.fixture(scope="module")
