@@ -8,8 +8,8 @@ record of the caption that the build turns into the figure gallery).
 Figures land in the folder named by the environment variable
 ``SUPERPOS_FIGURES_DIR``; the book build sets it to ``_build/figures``. When it
 is unset (a reader running one chapter with papermill), they land in
-``_build/figures`` below the nearest folder holding ``_toc.yml``, or below the
-current folder.
+``_build/figures`` of the repository (:func:`superpos.paths.find_root`), or below
+the current folder.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import re
 from pathlib import Path
 
 import matplotlib as mpl
+
+from superpos.paths import BuildPaths, find_root
 
 #: Okabe & Ito (2008) colour-blind safe palette, in the order the book uses it.
 PALETTE = {
@@ -89,9 +91,7 @@ def figures_dir() -> Path:
     if env:
         target = Path(env)
     else:
-        here = Path.cwd().resolve()
-        root = next((p for p in (here, *here.parents) if (p / "_toc.yml").exists() and p.name != "executed"), here)
-        target = root / "_build" / "figures"
+        target = BuildPaths(find_root() or Path.cwd().resolve()).figures
     target.mkdir(parents=True, exist_ok=True)
     return target
 

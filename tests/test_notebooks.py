@@ -13,7 +13,7 @@ import pytest
 import yaml
 from papermill.inspection import inspect_notebook
 
-from superpos import build as bm
+from superpos.book import build as bm
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = bm.chapters(ROOT)

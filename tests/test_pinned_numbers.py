@@ -24,14 +24,14 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from superpos import families, representation
+from superpos import construction, families, representation
+from superpos.adversary import adversarial_inputs, verify_adversarial
 from superpos.inputs import random_input_sets
 from superpos.instance import AndInstance
-from superpos import construction
 from superpos.layout import build_and_network, naive_and_network
 from superpos.one_layer import build_one_layer_and_network, one_layer_sizes, one_layer_sizes_for_widths
+from superpos.paths import BuildPaths
 from superpos.three_channel import build_three_channel_and_network, three_channel_sizes
-from superpos.adversary import adversarial_inputs, verify_adversarial
 from superpos.verify import verify_random
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -234,7 +234,7 @@ def glued_values(root: Path) -> dict[str, str]:
     """Every glued value of the pinned chapters in ``_build/executed`` (figures and wall times left out)."""
     values = {}
     for chapter in GLUED_CHAPTERS:
-        notebook = json.loads((root / "_build" / "executed" / "book" / f"{chapter}.ipynb").read_text())
+        notebook = json.loads((BuildPaths(root).executed / "book" / f"{chapter}.ipynb").read_text())
         for cell in notebook["cells"]:
             for output in cell.get("outputs", []):
                 record = output.get("metadata", {}).get("scrapbook")

@@ -20,7 +20,7 @@ Register it in ``_config.yml``::
 
     sphinx:
       extra_extensions:
-        - superpos.sphinxext
+        - superpos.book.sphinxext
 
 Only what MathJax loads at run time is copied: the combined component
 ``tex-mml-chtml.js`` (TeX and MathML input, HTML-CSS output, the menu), the TeX
@@ -71,7 +71,7 @@ def mathjax_source() -> Path:
     """
     spec = importlib.util.find_spec(MATHJAX_IMPORT)
     if spec is None or not spec.submodule_search_locations:
-        raise ExtensionError(f"superpos.sphinxext needs MathJax from the {MATHJAX_DISTRIBUTION!r} package to "
+        raise ExtensionError(f"superpos.book.sphinxext needs MathJax from the {MATHJAX_DISTRIBUTION!r} package to "
                              f"render maths offline; install it with `pip install {MATHJAX_DISTRIBUTION}` "
                              "(it is in requirements.txt)")
     source = Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax" / "es5"
@@ -145,7 +145,7 @@ def install_mathjax_files(app: Sphinx) -> None:
     target = Path(app.outdir) / "_static" / STATIC_SUBDIR
     copied = copy_mathjax(mathjax_source(), target)
     if copied:
-        logger.info(f"superpos.sphinxext: copied {copied} MathJax files to {target}")
+        logger.info(f"superpos.book.sphinxext: copied {copied} MathJax files to {target}")
 
 
 def setup(app: Sphinx) -> dict:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sphinx.errors import ExtensionError
 
-from superpos import sphinxext
+from superpos.book import sphinxext
+from superpos.paths import BuildPaths
 
 #: ``src``/``href`` of every <script> and <link> element of a page.
 ASSET = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=\"([^\"]*)\"", re.IGNORECASE)
@@ -44,7 +45,7 @@ def _build(tmp_path: Path, extensions: list[str]) -> Path:
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory) -> Path:
     """A one-page Sphinx site with maths and sphinx-thebe, built with the extension."""
-    return _build(tmp_path_factory.mktemp("site"), ["sphinx_thebe", "superpos.sphinxext"])
+    return _build(tmp_path_factory.mktemp("site"), ["sphinx_thebe", "superpos.book.sphinxext"])
 
 
 def test_page_loads_mathjax_from_the_site(small_site):
@@ -112,7 +113,7 @@ def test_pasted_numbers_follow_a_reexecuted_chapter(tmp_path, extension_loaded):
     """
     import time
 
-    extensions = ["myst_nb"] + (["superpos.sphinxext"] if extension_loaded else [])
+    extensions = ["myst_nb"] + (["superpos.book.sphinxext"] if extension_loaded else [])
     source, out = tmp_path / "src", tmp_path / "html"
     source.mkdir()
     (source / "conf.py").write_text(f"extensions = {extensions!r}\nnb_execution_mode = 'off'\n")
@@ -153,7 +154,7 @@ def test_missing_part_is_reported(tmp_path):
 
 @pytest.mark.book
 def test_built_book_needs_no_network(built_book):
-    html = built_book / "_build" / "html"
+    html = BuildPaths(built_book).html
     pages = sorted(html.rglob("*.html"))
     assert pages
     offenders = {str(p.relative_to(html)): remote_assets(p.read_text()) for p in pages}
