@@ -278,6 +278,15 @@ class TwoLayerScorer:
         """The scorer of ``network`` for the given target outputs (their cone rows are cached).
 
         ``n_jobs`` forked workers form the cache; ``positive_last`` is W₂⁺ if already at hand.
+
+        Examples
+        --------
+        >>> from superpos.families import star_pairs
+        >>> from superpos.three_channel import build_three_channel_and_network
+        >>> net = build_three_channel_and_network(star_pairs(40, 39, seed=0), 40, 2, failure_prob=1e-3)
+        >>> scorer = TwoLayerScorer.build(net, np.array([0, 1]))
+        >>> scorer.cone_cache.shape[0] == np.unique(net.output_codes[[0, 1]]).size   # one cached row per code neuron
+        True
         """
         if positive_last is None:
             positive_last = _positive_last_weights(network)
@@ -319,7 +328,17 @@ class TwoLayerScorer:
         return rows[np.searchsorted(neurons, codes)].sum(axis=1, dtype=np.float64)
 
     def scores(self, active: np.ndarray, group_targets: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-        """Score keys of :func:`forward_scores` for rows (group g, candidate i), shape (3, groups · n_candidates)."""
+        """Score keys of :func:`forward_scores` for rows (group g, candidate i), shape (3, groups · n_candidates).
+
+        Examples
+        --------
+        >>> from superpos.families import star_pairs
+        >>> from superpos.three_channel import build_three_channel_and_network
+        >>> net = build_three_channel_and_network(star_pairs(40, 39, seed=0), 40, 2, failure_prob=1e-3)
+        >>> scorer = TwoLayerScorer.build(net, np.array([0, 1]))
+        >>> scorer.scores(np.array([[0], [1]]), np.array([0, 1]), np.array([[5, 6], [7, 8]])).shape
+        (3, 4)
+        """
         n_hidden = self.network.widths[1]
         step = max(1, SCORER_BLOCK_BYTES // (4 * n_hidden))
         parts = [self._block_scores(active[start:start + step], group_targets[start:start + step],

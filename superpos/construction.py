@@ -108,7 +108,7 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
 
     def row(check, family, m, pairs, net, errors):
         return {"check": check, "family": family, "m": m, "m'": pairs.n_outputs, "layers": len(net.layers),
-                "neurons": net.n_neurons, "inputs": errors.n_inputs, "decisions": errors.n_decisions,
+                "neurons": net.n_neurons, "inputs": errors.n_input_sets, "decisions": errors.n_decisions,
                 "wrong": errors.wrong}
 
     rows = []
@@ -184,7 +184,7 @@ def phase_transition(pairs, n_inputs: int, k: int, n_points: int, random_samples
         net = build_one_layer_and_network(instance, n_inputs, k, seed=seed, sizes=sizes, enforce_bound=False)
         rnd = verify_random(net, instance, k, random_samples, seed=seed + 3, batch_size=PHASE_BATCH)
         adv = verify_adversarial(net, instance, k, adversarial_targets, seed=seed + 4, batch_size=PHASE_BATCH)
-        rows.append((net.n_neurons, rnd.wrong / rnd.n_inputs, adv.wrong / adv.n_inputs,
+        rows.append((net.n_neurons, rnd.wrong / rnd.n_input_sets, adv.wrong / adv.n_input_sets,
                      rnd.false_negatives + adv.false_negatives))
     table = np.array(rows)
     return PhaseTransition(chosen, table[:, 0].astype(np.int64), table[:, 1], table[:, 2], int(table[:, 3].sum()))

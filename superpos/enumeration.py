@@ -46,8 +46,14 @@ class Enumeration:
     n_and_instances : int
         Ordered 2-AND instances (output :math:`\\ell` is the AND of its own pair,
         pairs distinct) computed by some network.
-    n_inputs : int
+    n_input_sets : int
         Number of sparse input sets every function is evaluated on.
+
+    Examples
+    --------
+    >>> result = enumerate_one_layer(np.eye(2, dtype=int), np.eye(2, dtype=int))
+    >>> result.n_networks, result.bits, result.n_input_sets
+    (64, 6.0, 4)
     """
 
     n_networks: int
@@ -55,7 +61,7 @@ class Enumeration:
     n_functions: int
     n_permutations: int
     n_and_instances: int
-    n_inputs: int
+    n_input_sets: int
 
 
 def _check_codes(codes, name: str) -> np.ndarray:
@@ -97,6 +103,12 @@ def enumerate_one_layer(input_codes, output_codes, weight_values=(0, 1), bias_va
     -------
     Enumeration
         Counts of networks, distinct functions and family members computed.
+
+    Examples
+    --------
+    >>> result = enumerate_one_layer(np.eye(3, dtype=int), np.eye(3, dtype=int), (0, 1), (0, -1), k=2)
+    >>> result.n_networks, result.n_permutations   # every permutation of 3 one-hot features is computed
+    (4096, 6)
     """
     input_codes = _check_codes(input_codes, "input_codes")
     output_codes = _check_codes(output_codes, "output_codes")
@@ -141,4 +153,4 @@ def enumerate_one_layer(input_codes, output_codes, weight_values=(0, 1), bias_va
                 for chosen in itertools.permutations(pairs, m_out)) if m_out <= len(pairs) else 0
     n_networks = weights.size ** (n_in * n_out) * biases.size**n_out
     return Enumeration(n_networks=n_networks, bits=math.log2(n_networks), n_functions=len(functions),
-                       n_permutations=n_permutations, n_and_instances=n_and, n_inputs=len(sets))
+                       n_permutations=n_permutations, n_and_instances=n_and, n_input_sets=len(sets))

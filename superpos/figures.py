@@ -24,6 +24,9 @@ import matplotlib as mpl
 
 from superpos.paths import BuildPaths, find_root
 
+__all__ = ["FORMATS", "FULL", "HALF", "LINESTYLES", "MARKERS", "PALETTE", "figures_dir", "save_figure", "style_rc",
+           "use_style"]
+
 #: Okabe & Ito (2008) colour-blind safe palette, in the order the book uses it.
 PALETTE = {
     "blue": "#0072B2",
@@ -50,7 +53,13 @@ _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def style_rc() -> dict:
-    """Return the matplotlib rc settings of the book's style."""
+    """Return the matplotlib rc settings of the book's style.
+
+    Examples
+    --------
+    >>> style_rc()["font.size"] >= 14
+    True
+    """
     from cycler import cycler
 
     colours = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow")]
@@ -81,12 +90,30 @@ def style_rc() -> dict:
 
 
 def use_style() -> None:
-    """Apply the book's plotting style to matplotlib globally."""
+    """Apply the book's plotting style to matplotlib globally.
+
+    Examples
+    --------
+    >>> use_style()
+    >>> mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == PALETTE["blue"]
+    True
+    """
     mpl.rcParams.update(style_rc())
 
 
 def figures_dir() -> Path:
-    """Return the folder where :func:`save_figure` writes, creating it."""
+    """Return the folder where :func:`save_figure` writes, creating it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     os.environ["SUPERPOS_FIGURES_DIR"] = folder
+    ...     found = figures_dir() == Path(folder)
+    ...     del os.environ["SUPERPOS_FIGURES_DIR"]
+    >>> found
+    True
+    """
     env = os.environ.get("SUPERPOS_FIGURES_DIR")
     if env:
         target = Path(env)
@@ -114,6 +141,21 @@ def save_figure(fig, name: str, caption: str) -> dict[str, Path]:
     -------
     dict
         Maps each format (``"svg"``, ``"pdf"``, ``"png"``) to the written path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [1, 0])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     os.environ["SUPERPOS_FIGURES_DIR"] = folder
+    ...     paths = save_figure(fig, "chapter-example", caption="A falling line.")
+    ...     saved = sorted(p.name for p in Path(folder).iterdir())
+    ...     del os.environ["SUPERPOS_FIGURES_DIR"]
+    >>> plt.close(fig)
+    >>> saved
+    ['chapter-example.json', 'chapter-example.pdf', 'chapter-example.png', 'chapter-example.svg']
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(f"name must be lower-case words joined by hyphens (like 'representation-coherence'), got {name!r}")

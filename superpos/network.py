@@ -95,6 +95,14 @@ class Network:
 
     The object is treated as immutable: counts and evaluation caches are
     computed once.
+
+    Examples
+    --------
+    >>> codes = sp.identity(3, format="csr")
+    >>> and_of_0_and_1 = (sp.csr_matrix(np.array([[1.0, 1.0, 0.0]])), np.array([-1.0]))
+    >>> net = Network(codes, [and_of_0_and_1], np.array([[0]]), 1.0, name="one AND")
+    >>> net.widths, net.n_params, net.compute([[0, 1], [0, 2]]).toarray().ravel().tolist()
+    ([3, 1], 3, [True, False])
     """
 
     input_codes: sp.csr_matrix
@@ -329,6 +337,13 @@ class Network:
         Returns
         -------
         list of arrays (batch, n_j), one per layer j = 0..depth.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(3, format="csr"), [(sp.csr_matrix(np.array([[1.0, 1.0, 0.0]])), np.array([-1.0]))],
+        ...               np.array([[0]]), 1.0)
+        >>> [layer.tolist() for layer in net.forward([[0, 1], [2]])]
+        [[[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]], [[1.0], [0.0]]]
         """
         batch_size = _check_batch_size(batch_size)
         if depth is None:
@@ -394,6 +409,13 @@ class Network:
         n_jobs : int
             Worker processes evaluating batches at once (forked, so Linux and
             macOS only when > 1).
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(3, format="csr"), [(sp.csr_matrix(np.array([[1.0, 1.0, 0.0]])), np.array([-1.0]))],
+        ...               np.array([[0]]), 1.0)
+        >>> net.compute([[0, 1], [0, 2], []]).toarray().ravel().tolist()
+        [True, False, False]
         """
         batch_size = _check_batch_size(batch_size)
         if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, Integral) or n_jobs < 1:
@@ -429,7 +451,19 @@ class Network:
 
     # ---------------------------------------------------------------- storage
     def save(self, path) -> None:
-        """Write the raw arrays to one uncompressed .npz (see the module docstring to replay it)."""
+        """Write the raw arrays to one uncompressed .npz (see the module docstring to replay it).
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(3, format="csr"), [(sp.csr_matrix(np.array([[1.0, 1.0, 0.0]])), np.array([-1.0]))],
+        ...               np.array([[0]]), 1.0)
+        >>> import tempfile, pathlib
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     net.save(pathlib.Path(folder) / "net.npz")
+        ...     loaded = Network.load(pathlib.Path(folder) / "net.npz")
+        >>> loaded.widths == net.widths
+        True
+        """
         arrays = {"n_layers": np.int64(len(self.layers)), "output_codes": self.output_codes,
                   "threshold": np.float64(self.threshold), "name": np.str_(self.name)}
         for prefix, matrix in [("input_codes", self.input_codes)] + \
@@ -442,7 +476,19 @@ class Network:
 
     @classmethod
     def load(cls, path) -> "Network":
-        """Read a network written by ``save``."""
+        """Read a network written by ``save``.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(3, format="csr"), [(sp.csr_matrix(np.array([[1.0, 1.0, 0.0]])), np.array([-1.0]))],
+        ...               np.array([[0]]), 1.0)
+        >>> import tempfile, pathlib
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     net.save(pathlib.Path(folder) / "net.npz")
+        ...     loaded = Network.load(pathlib.Path(folder) / "net.npz")
+        >>> (loaded.compute([[0, 1]]) != net.compute([[0, 1]])).nnz
+        0
+        """
         with np.load(path, allow_pickle=False) as stored:
             def csr(prefix):
                 return sp.csr_matrix((stored[f"{prefix}_data"], stored[f"{prefix}_indices"], stored[f"{prefix}_indptr"]),
@@ -521,7 +567,15 @@ class PreparedLayer:
 
     @classmethod
     def build(cls, weights: sp.csr_matrix, bias: np.ndarray, budget: float) -> "PreparedLayer":
-        """Prepare the layer (W, b), with a dense copy of Wᵀ if W is dense enough and it fits in ``budget`` bytes."""
+        """Prepare the layer (W, b), with a dense copy of Wᵀ if W is dense enough and it fits in ``budget`` bytes.
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 2**20)
+        >>> h = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))
+        >>> layer.dense.shape, layer.transposed is None   # Wᵀ plus a row of zeros for padding
+        ((3, 2), True)
+        """
         n_out, n_in = weights.shape
         dtype, largest = smallest_exact_dtype(weights.data)
         dense_bytes = (n_in + 1) * n_out * dtype.itemsize
@@ -542,13 +596,28 @@ class PreparedLayer:
         return cls(bias.astype(np.float32), None, largest, transposed)
 
     def apply(self, activation: sp.csr_matrix) -> sp.csr_matrix:
-        """ReLU(z + b) for a batch of activations of the layer below (csr, rows = inputs)."""
+        """ReLU(z + b) for a batch of activations of the layer below (csr, rows = inputs).
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 2**20)
+        >>> h = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))
+        >>> layer.apply(h).toarray().tolist()   # ReLU(W h + b)
+        [[1.0, 2.0], [0.0, 2.0]]
+        """
         if self.dense is None:
             return self.apply_sparse(activation)
         return self.apply_dense(activation)
 
     def apply_sparse(self, activation: sp.csr_matrix) -> sp.csr_matrix:
-        """ReLU(z + b) by the csr product with Wᵀ (needs ``transposed``)."""
+        """ReLU(z + b) by the csr product with Wᵀ (needs ``transposed``).
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 0)
+        >>> layer.apply_sparse(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))).toarray().tolist()
+        [[1.0, 2.0], [0.0, 2.0]]
+        """
         pre = activation @ self.transposed
         positive = np.flatnonzero(self.bias > 0)
         if positive.size:
@@ -567,7 +636,15 @@ class PreparedLayer:
         return sp.csr_matrix((shifted[keep], pre.indices[keep], kept_before[pre.indptr]), shape=pre.shape)
 
     def accumulator_dtype(self, activation: sp.csr_matrix) -> np.dtype:
-        """The integer type that holds every z of the batch exactly, or float32 (the dense path's sums)."""
+        """The integer type that holds every z of the batch exactly, or float32 (the dense path's sums).
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 2**20)
+        >>> h = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))
+        >>> layer.accumulator_dtype(h), layer.accumulator_dtype(h * 0.5)
+        (dtype('uint8'), dtype('float32'))
+        """
         data = activation.data
         if self.dense.dtype.kind == "f" or not is_integral(data):
             return np.dtype(np.float32)
@@ -600,6 +677,13 @@ class PreparedLayer:
 
         On the dense path in :meth:`accumulator_dtype` (exact integers when it is
         an integer type); on the sparse path the float32 csr product.
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 2**20)
+        >>> h = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))
+        >>> layer.sums(h).tolist()   # W h in uint8, exact (no bias)
+        [[2, 2], [1, 2]]
         """
         if self.dense is None:
             return (activation @ self.transposed).toarray()
@@ -608,7 +692,15 @@ class PreparedLayer:
         return self._accumulate(entries, weights, accumulator)
 
     def apply_dense(self, activation: sp.csr_matrix) -> sp.csr_matrix:
-        """ReLU(z + b) from the dense copy of Wᵀ (needs ``dense``), a block of about 1 MB of z at a time."""
+        """ReLU(z + b) from the dense copy of Wᵀ (needs ``dense``), a block of about 1 MB of z at a time.
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 2**20)
+        >>> h = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))
+        >>> layer.apply_dense(h).toarray().tolist()
+        [[1.0, 2.0], [0.0, 2.0]]
+        """
         n_rows, n_out = activation.shape[0], self.dense.shape[1]
         pad = self.dense.shape[0] - 1
         accumulator = self.accumulator_dtype(activation)

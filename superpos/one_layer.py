@@ -127,7 +127,13 @@ class OneLayerSizes:
         return self.n_input_neurons + self.n_output_neurons
 
     def describe(self) -> str:
-        """The sizes in the book's symbols, for messages and network names."""
+        """The sizes in the book's symbols, for messages and network names.
+
+        Examples
+        --------
+        >>> OneLayerSizes(5, 11, 4, 13, 1e-7).describe()
+        's = 5, q_in = 11, t = 4, q_out = 13'
+        """
         return f"s = {self.code_size}, q_in = {self.q_in}, t = {self.output_code_size}, q_out = {self.q_out}"
 
 
@@ -376,8 +382,9 @@ def build_one_layer_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, 
     --------
     >>> from superpos.families import uniform_pairs
     >>> pairs = uniform_pairs(100, 100, seed=0)
-    >>> net = build_one_layer_and_network(pairs, 100, 2, seed=0, failure_prob=1e-3)
-    >>> len(net.layers), net.bits_per_param, net.n_neurons == one_layer_sizes(pairs, 100, 2, 1e-3).n_neurons
+    >>> sizes = one_layer_sizes(pairs, 100, 2, 1e-3)
+    >>> net = build_one_layer_and_network(pairs, 100, 2, seed=0, sizes=sizes, failure_prob=1e-3)
+    >>> len(net.layers), net.bits_per_param, net.n_neurons == sizes.n_neurons
     (1, 1, True)
     """
     instance = as_and_instance(pairs, n_inputs)

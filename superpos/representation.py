@@ -124,6 +124,12 @@ class DenseCode:
     signs : numpy.ndarray
         ``(m, n)`` ``int8`` array of :math:`\\pm 1`; feature ``i`` has the
         vector ``signs[i] / sqrt(n)``.
+
+    Examples
+    --------
+    >>> code = dense_code(50, 64, seed=0)
+    >>> code.m, code.n, code.prefix(n=16).signs.shape
+    (50, 64, (50, 16))
     """
 
     signs: np.ndarray
@@ -139,11 +145,25 @@ class DenseCode:
         return self.signs.shape[1]
 
     def vectors(self) -> np.ndarray:
-        """The ``(m, n)`` code vectors :math:`e_i` as ``float64``."""
+        """The ``(m, n)`` code vectors :math:`e_i` as ``float64``.
+
+        Examples
+        --------
+        >>> code = dense_code(3, 4, seed=0)
+        >>> np.linalg.norm(code.vectors(), axis=1).tolist()   # unit vectors
+        [1.0, 1.0, 1.0]
+        """
         return self.signs / math.sqrt(self.n)
 
     def prefix(self, m: int | None = None, n: int | None = None) -> DenseCode:
-        """The code of the first ``m`` features in the first ``n`` neurons (what the same seed draws)."""
+        """The code of the first ``m`` features in the first ``n`` neurons (what the same seed draws).
+
+        Examples
+        --------
+        >>> code = dense_code(30, 64, seed=0)
+        >>> code.prefix(m=10, n=16).signs.shape
+        (10, 16)
+        """
         m = self.m if m is None else check_int(m, "m", 1, self.m)
         n = self.n if n is None else check_int(n, "n", 1, self.n)
         return DenseCode(self.signs[:m, :n])
@@ -160,6 +180,12 @@ class SparseCode:
         :math:`S_i` of feature ``i``'s neurons.
     n : int
         Number of neurons.
+
+    Examples
+    --------
+    >>> code = sparse_code(50, 40, 5, seed=0)
+    >>> code.m, code.s, code.matrix().shape
+    (50, 5, (50, 40))
     """
 
     neurons: np.ndarray
@@ -176,7 +202,13 @@ class SparseCode:
         return self.neurons.shape[1]
 
     def matrix(self) -> sp.csr_matrix:
-        """The ``(m, n)`` 0/1 incidence matrix of the code book (``float32``)."""
+        """The ``(m, n)`` 0/1 incidence matrix of the code book (``float32``).
+
+        Examples
+        --------
+        >>> np.asarray(sparse_code(30, 20, 4, seed=0).matrix().sum(axis=1)).ravel()[:3].tolist()
+        [4.0, 4.0, 4.0]
+        """
         indptr = np.arange(self.m + 1, dtype=np.int64) * self.s
         return sp.csr_matrix((np.ones(self.neurons.size, np.float32), self.neurons.ravel(), indptr),
                              shape=(self.m, self.n))
@@ -191,6 +223,12 @@ def dense_code(m: int, n: int, seed=None) -> DenseCode:
     ``(m', n')`` with the same seed. Columns and rows of i.i.d. uniform signs
     stay i.i.d. uniform when cut, so reusing a corner is statistically the
     same as drawing afresh.
+
+    Examples
+    --------
+    >>> big, small = dense_code(5000, 70, seed=3), dense_code(4200, 16, seed=3)
+    >>> bool(np.array_equal(big.signs[:4200, :16], small.signs))   # nested in m and n
+    True
     """
     m = check_int(m, "m", 1)
     n = check_int(n, "n", 1)
@@ -213,6 +251,12 @@ def sparse_code(m: int, n: int, s: int, seed=None) -> SparseCode:
     Blocks of ``FEATURE_BLOCK`` features have their own generator labelled by
     the block's position and by ``(n, s)``, so codes of different ``(n, s)``
     drawn from one seed are independent.
+
+    Examples
+    --------
+    >>> code = sparse_code(50, 40, 5, seed=0)
+    >>> code.neurons.shape, bool((np.diff(code.neurons, axis=1) > 0).all())
+    ((50, 5), True)
     """
     m = check_int(m, "m", 1)
     n = check_int(n, "n", 1)
@@ -258,6 +302,12 @@ def encode(code, inputs, k: int | None = None):
         Dense code: ``(n_samples, n)`` ``float64`` array
         :math:`v = \\sum_{i\\in A} e_i`. Sparse code: ``(n_samples, n)`` CSR
         matrix of integer counts :math:`v_u = |\\{i \\in A : u \\in S_i\\}|`.
+
+    Examples
+    --------
+    >>> code = sparse_code(50, 40, 5, seed=0)
+    >>> int(encode(code, [[1, 7]]).sum())   # two codes of 5 neurons
+    10
     """
     code = _check_code(code)
     sets = as_input_sets(inputs, code.m, k)
@@ -291,6 +341,12 @@ def reads(code, activations, features=None) -> np.ndarray:
     the threshold minus ``READ_TOLERANCE``. Forms a dense
     ``(n_samples, len(features))`` array: use it for plots and small ``m``;
     :func:`decode` scales.
+
+    Examples
+    --------
+    >>> code = sparse_code(50, 40, 5, seed=0)
+    >>> reads(code, encode(code, [[1, 7]]), features=[1, 2]).tolist()   # present, absent
+    [[1, 0]]
     """
     code = _check_code(code)
     features = np.arange(code.m) if features is None else np.asarray(features, dtype=np.int64)
@@ -490,6 +546,12 @@ def decode(code, activations, threshold: float | None = None) -> sp.csr_matrix:
     scipy.sparse.csr_matrix
         ``(n_samples, m)`` 0/1 matrix of decoded sets. Features are processed
         in blocks, so no dense ``n_samples x m`` array is formed.
+
+    Examples
+    --------
+    >>> code = sparse_code(50, 40, 5, seed=0)
+    >>> decode(code, encode(code, [[1, 7]])).indices.tolist()
+    [1, 7]
     """
     code = _check_code(code)
     threshold = _default_threshold(code, threshold)
@@ -511,7 +573,7 @@ class DecodingErrors:
 
     Attributes
     ----------
-    n_inputs : int
+    n_input_sets : int
         Inputs decoded.
     wrong_inputs : int
         Inputs whose decoded set differs from the true one (a lower bound
@@ -521,12 +583,17 @@ class DecodingErrors:
     false_negatives : int
         Present features decoded as absent.
     decisions : int
-        Feature decisions made (``n_inputs * m`` when complete).
+        Feature decisions made (``n_input_sets * m`` when complete).
     complete : bool
         False when the count stopped at the first error.
+
+    Examples
+    --------
+    >>> DecodingErrors(10, 0, 0, 0, 500).exact
+    True
     """
 
-    n_inputs: int
+    n_input_sets: int
     wrong_inputs: int
     false_positives: int
     false_negatives: int
@@ -554,6 +621,12 @@ def decoding_errors(code, inputs, threshold: float | None = None, stop_at_first:
         know that decoding is not exact; used by the searches).
     activations : optional
         Precomputed ``encode(code, inputs)``.
+
+    Examples
+    --------
+    >>> from superpos.inputs import random_input_sets
+    >>> decoding_errors(sparse_code(50, 40, 5, seed=0), random_input_sets(50, 2, 100, seed=1))
+    DecodingErrors(n_input_sets=100, wrong_inputs=4, false_positives=4, false_negatives=0, decisions=5000, complete=True)
     """
     code = _check_code(code)
     threshold = _default_threshold(code, threshold)
@@ -614,6 +687,11 @@ def coherence(code: DenseCode, n_values=None):
 
     Computed in blocks of rows of the Gram matrix with exact integer
     products in ``float32``; memory ``O(block * m)``.
+
+    Examples
+    --------
+    >>> round(coherence(dense_code(20, 256, seed=0)), 4)
+    0.1719
     """
     if not isinstance(code, DenseCode):
         raise TypeError(f"code must be a DenseCode, got {type(code).__name__}")
@@ -651,6 +729,11 @@ def decodes_every_set(code, k: int, threshold: float | None = None) -> bool:
     is :math:`1` plus the sum of its ``k - 1`` most negative :math:`G_{ij}`.
     This costs :math:`O(m^2 n)`. Sparse codes enumerate every set with
     :func:`superpos.inputs.all_input_sets` (small ``m`` only).
+
+    Examples
+    --------
+    >>> decodes_every_set(dense_code(10, 256, seed=0), 2)   # coherence below 1/4
+    True
     """
     code = _check_code(code)
     k = _check_k(k, code.m)
@@ -688,6 +771,11 @@ def jl_neurons_bound(m, k) -> np.ndarray | float:
     2 e^{-n\\mu^2/2}` for one pair; over fewer than :math:`m^2/2` pairs the
     probability that some pair reaches :math:`\\mu = 1/(2k)` is below
     :math:`m^2 e^{-n/(8k^2)}`, which is below 1 once :math:`n > 16 k^2 \\ln m`.
+
+    Examples
+    --------
+    >>> round(jl_neurons_bound(1000, 3), 1)
+    994.7
     """
     m_arr, k_arr = np.asarray(m, dtype=float), np.asarray(k, dtype=float)
     if np.any(m_arr < 2) or np.any(k_arr < 1):
@@ -710,6 +798,11 @@ def dense_read_error_probabilities(n, k) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     (p_absent, p_present) : arrays broadcast over ``n`` and ``k``
+
+    Examples
+    --------
+    >>> [round(float(p), 6) for p in dense_read_error_probabilities(64, 3)]
+    [0.012508, 0.001687]
     """
     n = np.asarray(n, dtype=np.int64)
     k = np.asarray(k, dtype=np.int64)
@@ -729,6 +822,11 @@ def sparse_false_positive_probability(n: int, s: int, k: int, approximate: bool 
     ``n`` neurons grows by :math:`s - O` per set, with the overlap :math:`O`
     hypergeometric; then :math:`P(S_i \\subseteq U \\mid |U| = u) =
     \\binom{u}{s} / \\binom{n}{s}`. Approximate: :math:`(1 - e^{-ks/n})^s`.
+
+    Examples
+    --------
+    >>> round(sparse_false_positive_probability(40, 5, 3), 5), round(sparse_false_positive_probability(40, 5, 3, True), 5)
+    (0.00235, 0.00299)
     """
     n = check_int(n, "n", 1)
     s = check_int(s, "s", 1, n)
@@ -764,6 +862,11 @@ def best_sparse_size(n: int, k: int) -> int:
     :math:`s = (n/k)\\ln 2` (half the neurons active, false positives
     :math:`2^{-s}`); the exact probability, unimodal in ``s``, is descended
     from there.
+
+    Examples
+    --------
+    >>> best_sparse_size(100, 3)   # (n/k) ln 2 is about 23
+    19
     """
     return _best_sparse_size(check_int(n, "n", 1), check_int(k, "k", 1))
 
@@ -785,6 +888,11 @@ def expected_errors_per_input(n: int, m: int, k: int, code: str = "sparse") -> f
     Sparse: :math:`(m - k) \\cdot p_{fp}(n, s^*, k)` with :math:`s^*` from
     :func:`best_sparse_size`. Dense: :math:`(m - k) p_{absent} + k\\, p_{present}`
     from :func:`dense_read_error_probabilities`.
+
+    Examples
+    --------
+    >>> bool(expected_errors_per_input(100, 1000, 3) < 1e-4)
+    True
     """
     _check_code_kind(code)
     m = check_int(m, "m", 1)
@@ -802,6 +910,11 @@ def predicted_min_neurons(m: int, k: int, n_trials: int, code: str = "sparse", n
     If wrong reads were a Poisson count, that is where all inputs decode
     exactly with probability at least one half: the theory's prediction of
     the median measured minimum (see :func:`min_neurons`).
+
+    Examples
+    --------
+    >>> predicted_min_neurons(1000, 3, 100)
+    74
     """
     _check_code_kind(code)
     m = check_int(m, "m", 1)
@@ -825,7 +938,13 @@ def predicted_min_neurons(m: int, k: int, n_trials: int, code: str = "sparse", n
 
 
 def fit_log_slope(m_values, n_values) -> tuple[float, float]:
-    """Least-squares fit :math:`n \\approx a \\ln m + b`; returns ``(a, b)``, neurons per unit of :math:`\\ln m`."""
+    """Least-squares fit :math:`n \\approx a \\ln m + b`; returns ``(a, b)``, neurons per unit of :math:`\\ln m`.
+
+    Examples
+    --------
+    >>> [round(x, 6) for x in fit_log_slope([10, 100, 1000], [12, 22, 32])]
+    [4.342945, 2.0]
+    """
     m_values = np.asarray(m_values, dtype=float)
     n_values = np.asarray(n_values, dtype=float)
     if m_values.shape != n_values.shape or m_values.ndim != 1 or m_values.size < 2:
@@ -858,14 +977,19 @@ class MinNeurons:
         Neurons per feature of the sparse code at ``n_min`` (None for dense).
     probes : dict
         ``{n: exact}`` for every ``n`` tested, in order.
-    n_inputs : int
+    n_input_sets : int
         Inputs tested at each ``n`` (all sets when exhaustive).
+
+    Examples
+    --------
+    >>> MinNeurons(n_min=40, s=11, probes={40: True, 39: False}, n_input_sets=50).probes[39]
+    False
     """
 
     n_min: int
     s: int | None
     probes: dict
-    n_inputs: int
+    n_input_sets: int
 
 
 def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed=None, exhaustive: bool = False,
@@ -895,6 +1019,12 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
     ``n`` is tested once. Dense code books are nested, so one book as wide
     as the largest ``n`` tried serves every probe; a failing probe stops at
     the first block of features holding an error.
+
+    Examples
+    --------
+    >>> found = min_neurons(200, 2, "sparse", n_trials=50, seed=0)
+    >>> found.n_min, found.s, found.probes[found.n_min]
+    (40, 11, True)
     """
     _check_code_kind(code)
     m = check_int(m, "m", 1)
@@ -905,10 +1035,10 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
     code_seed = child_seed(ss, 0)
     if exhaustive:
         sets = None if code == "dense" else all_input_sets(m, k)
-        n_inputs = count_input_sets(m, k)
+        n_input_sets = count_input_sets(m, k)
     else:
         sets = random_input_sets(m, k, n_trials, check_random_state(child_seed(ss, 1)))
-        n_inputs = n_trials
+        n_input_sets = n_trials
     book = {"code": None}
     dense_sums = {}
 
@@ -937,7 +1067,7 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
             probes[n] = exact(n)
         return probes[n]
 
-    start = min(n_limit, max(1, predicted_min_neurons(m, k, n_inputs if not exhaustive else 1, code)))
+    start = min(n_limit, max(1, predicted_min_neurons(m, k, n_input_sets if not exhaustive else 1, code)))
     if probe(start):
         hi, lo = start, start // 2
         while lo >= 1 and probe(lo):
@@ -951,7 +1081,7 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if probe(mid) else (mid, hi)
-    return MinNeurons(hi, best_sparse_size(hi, k) if code == "sparse" else None, probes, n_inputs)
+    return MinNeurons(hi, best_sparse_size(hi, k) if code == "sparse" else None, probes, n_input_sets)
 
 
 def min_neurons_curve(m_values, k: int, code: str = "sparse", n_trials: int = 1000, seed=None,
@@ -960,6 +1090,11 @@ def min_neurons_curve(m_values, k: int, code: str = "sparse", n_trials: int = 10
 
     Dense code books are nested in ``m`` too, so the codes at different
     ``m`` share their common features.
+
+    Examples
+    --------
+    >>> min_neurons_curve([50, 500], 2, "sparse", 50, seed=0).tolist()
+    [31, 54]
     """
     m_values = np.asarray(m_values)
     if m_values.ndim != 1 or m_values.size == 0 or m_values.dtype.kind not in "iu":

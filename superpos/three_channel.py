@@ -91,7 +91,13 @@ class ThreeChannelSizes:
         return self.n_input_neurons + 2 * self.n_units + self.n_output_neurons
 
     def describe(self) -> str:
-        """The sizes in the book's symbols, for messages."""
+        """The sizes in the book's symbols, for messages.
+
+        Examples
+        --------
+        >>> ThreeChannelSizes(6, 7, 4, 20, np.array([3]), np.array([28]), 11, 1e-7).describe()
+        's = 6, q_in = 7, t_c = 4, q_out = 11, 20 pool units and 1 blocks'
+        """
         return (f"s = {self.code_size}, q_in = {self.q_in}, t_c = {self.compute_size}, q_out = {self.q_out}, "
                 f"{self.n_light_units} pool units and {len(self.heavy_inputs)} blocks")
 

@@ -44,10 +44,10 @@ class ErrorCount:
     --------
     >>> total = ErrorCount(2, 20, 1, 0) + ErrorCount(3, 30, 0, 2)
     >>> total, total.wrong
-    (ErrorCount(n_inputs=5, n_decisions=50, false_positives=1, false_negatives=2), 3)
+    (ErrorCount(n_input_sets=5, n_decisions=50, false_positives=1, false_negatives=2), 3)
     """
 
-    n_inputs: int
+    n_input_sets: int  #: input sets checked
     n_decisions: int
     false_positives: int
     false_negatives: int
@@ -60,7 +60,7 @@ class ErrorCount:
     def __add__(self, other: "ErrorCount") -> "ErrorCount":
         if not isinstance(other, ErrorCount):
             return NotImplemented
-        return ErrorCount(self.n_inputs + other.n_inputs, self.n_decisions + other.n_decisions,
+        return ErrorCount(self.n_input_sets + other.n_input_sets, self.n_decisions + other.n_decisions,
                           self.false_positives + other.false_positives, self.false_negatives + other.false_negatives)
 
 
@@ -107,7 +107,7 @@ def count_errors(network: Network, pairs, inputs, batch_size: int = 4096, progre
     >>> from superpos.layout import naive_and_network
     >>> net = naive_and_network([[0, 1], [2, 3]], 4)
     >>> count_errors(net, [[0, 1], [2, 3]], [[0], [0, 1], [2, 3], []])
-    ErrorCount(n_inputs=4, n_decisions=8, false_positives=0, false_negatives=0)
+    ErrorCount(n_input_sets=4, n_decisions=8, false_positives=0, false_negatives=0)
     """
     instance, _ = checked_instance(network, pairs)
     matrix = as_input_sets(inputs, network.n_inputs)
@@ -124,7 +124,7 @@ def count_errors(network: Network, pairs, inputs, batch_size: int = 4096, progre
         difference = decoded.astype(np.int8) - truth.astype(np.int8)
         false_positives += int(np.count_nonzero(difference.data > 0))
         false_negatives += int(np.count_nonzero(difference.data < 0))
-    return ErrorCount(n_inputs=matrix.shape[0], n_decisions=matrix.shape[0] * network.n_outputs,
+    return ErrorCount(n_input_sets=matrix.shape[0], n_decisions=matrix.shape[0] * network.n_outputs,
                       false_positives=false_positives, false_negatives=false_negatives)
 
 
@@ -135,7 +135,7 @@ def verify_exhaustive(network: Network, pairs, k: int, batch_size: int = 4096) -
     --------
     >>> from superpos.layout import naive_and_network
     >>> verify_exhaustive(naive_and_network([[0, 1], [1, 2]], 5), [[0, 1], [1, 2]], 2)
-    ErrorCount(n_inputs=16, n_decisions=32, false_positives=0, false_negatives=0)
+    ErrorCount(n_input_sets=16, n_decisions=32, false_positives=0, false_negatives=0)
     """
     instance, k = checked_instance(network, pairs, k)
     return count_errors(network, instance, all_input_sets(network.n_inputs, k), batch_size=batch_size)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 import yaml
 
 from superpos.book import build as bm
 from superpos.paths import BuildPaths
+
+pytestmark = pytest.mark.book
 
 
 def _toc_pages(root):

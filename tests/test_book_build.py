@@ -16,6 +16,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from superpos.book import build as bm
 from superpos.paths import BuildPaths
 
+pytestmark = pytest.mark.book
+
 CONFIG = (Path(__file__).resolve().parents[1] / "_config.yml").read_text()
 
 

@@ -16,7 +16,7 @@ def test_exhaustive_zero_wrong_decisions(family, k):
     pairs = make_pairs(family, 20, 30, seed=3)
     net = build_and_network(pairs, 20, k, seed=0)
     errors = verify_exhaustive(net, pairs, k)
-    assert errors.n_decisions == errors.n_inputs * len(pairs)
+    assert errors.n_decisions == errors.n_input_sets * len(pairs)
     assert errors.wrong == 0, errors
 
 
@@ -42,14 +42,15 @@ def test_same_seed_same_network():
 
 
 def test_layout_is_chosen_per_instance():
-    assert choose_layout(make_pairs("uniform", 1000, 1000, seed=0), 1000, 3)[0] == "one_layer"
-    hubs = AndInstance(make_pairs("power_law", 1000, 1000, seed=0), 1000)
-    layout, sizes = choose_layout(hubs, None, 3)
+    uniform = AndInstance(make_pairs("uniform", 300, 300, seed=0), 300)
+    layout, one = choose_layout(uniform, None, 3)
+    assert layout == "one_layer" and len(build_and_network(uniform, None, 3, seed=0, sizes=one).layers) == 1
+    hubs = AndInstance(make_pairs("power_law", 500, 500, seed=0), 500)
+    layout, sizes = choose_layout(hubs, None, 3)     # fewer neurons than the one layer's, by construction
     assert layout == "three_channel"
     net = build_and_network(hubs, None, 3, seed=0, sizes=sizes)
-    one = one_layer_sizes(hubs, None, 3)
-    assert len(net.layers) == 2 and net.n_neurons == sizes.n_neurons < one.n_neurons
-    assert len(build_and_network(hubs, None, 3, seed=0, sizes=one).layers) == 1
+    assert len(net.layers) == 2 and net.n_neurons == sizes.n_neurons
+    assert net.widths == [sizes.n_input_neurons, 2 * sizes.n_units, sizes.n_output_neurons]
     with pytest.raises(ValueError, match="layout must be one of"):
         build_and_network(hubs, None, 3, layout="two_layer")
     with pytest.raises(ValueError, match="the sizes are of the one_layer layout, but layout 'three_channel'"):

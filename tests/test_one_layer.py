@@ -14,9 +14,9 @@ from superpos.verify import verify_exhaustive, verify_random
 
 
 @pytest.fixture(scope="module")
-def uniform_2000():
-    """Uniform pairs at m = m' = 2000 and their sizes for two targets and both guarantees."""
-    pairs = AndInstance(make_pairs("uniform", 2000, 2000, seed=0), 2000)
+def uniform_500():
+    """Uniform pairs at m = m' = 500 and their sizes for three targets and both guarantees."""
+    pairs = AndInstance(make_pairs("uniform", 500, 500, seed=0), 500)
     return pairs, {(p, g): one_layer_sizes(pairs, None, 3, p, guarantee=g)
                    for p, g in [(1e-2, "every_input"), (1e-9, "every_input"), (1e-6, "every_input"),
                                 (1e-6, "per_input")]}
@@ -53,17 +53,17 @@ def test_parameters_are_one_bit_and_counts_add_up():
     assert net.n_params == weights.nnz + np.count_nonzero(bias)
 
 
-def test_sizes_meet_the_bound_and_grow_with_confidence(uniform_2000):
-    pairs, sizes = uniform_2000
+def test_sizes_meet_the_bound_and_grow_with_confidence(uniform_500):
+    pairs, sizes = uniform_500
     loose, tight = sizes[1e-2, "every_input"], sizes[1e-9, "every_input"]
     assert loose.failure_bound <= 1e-2 and tight.failure_bound <= 1e-9
     assert tight.n_neurons > loose.n_neurons
     spoilers = spoiler_counts(pairs, None, 3)
-    bound = one_layer_failure_bound(2000, 3, tight.code_size, tight.q_in, tight.output_code_size, tight.q_out,
+    bound = one_layer_failure_bound(500, 3, tight.code_size, tight.q_in, tight.output_code_size, tight.q_out,
                                     spoilers)
     assert bound == pytest.approx(tight.failure_bound)
     # One prime step narrower in the output channel and the bound is no longer met.
-    narrower = one_layer_failure_bound(2000, 3, tight.code_size, tight.q_in, tight.output_code_size,
+    narrower = one_layer_failure_bound(500, 3, tight.code_size, tight.q_in, tight.output_code_size,
                                        tight.q_out - 1, spoilers)
     assert narrower > bound
     widths = one_layer_sizes_for_widths(pairs, None, 3, code_size=tight.code_size,
@@ -72,12 +72,12 @@ def test_sizes_meet_the_bound_and_grow_with_confidence(uniform_2000):
     assert widths.failure_bound == pytest.approx(tight.failure_bound) and widths.n_neurons == tight.n_neurons
 
 
-def test_every_input_guarantee_is_a_union_over_all_inputs(uniform_2000):
-    pairs, sizes = uniform_2000
+def test_every_input_guarantee_is_a_union_over_all_inputs(uniform_500):
+    pairs, sizes = uniform_500
     per_input, every_input = sizes[1e-6, "per_input"], sizes[1e-6, "every_input"]
     assert every_input.n_neurons > per_input.n_neurons
     assert (per_input.guarantee, every_input.guarantee) == ("per_input", "every_input")
-    args = (2000, 3, per_input.code_size, per_input.q_in, per_input.output_code_size, per_input.q_out)
+    args = (500, 3, per_input.code_size, per_input.q_in, per_input.output_code_size, per_input.q_out)
     one = one_layer_failure_bound(*args, spoiler_counts(pairs, None, 3, "per_input"))
     union = one_layer_failure_bound(*args, spoiler_counts(pairs, None, 3, "every_input"))
     # The union counts about 2m' C(m, k-1) events where one input counts D_k: far above the per-input bound.
@@ -88,8 +88,8 @@ def test_every_input_guarantee_is_a_union_over_all_inputs(uniform_2000):
         one_layer_sizes(pairs, None, 3, guarantee="sometimes")
 
 
-def test_given_sizes_must_meet_the_bound_they_are_built_for(uniform_2000):
-    pairs, sizes = uniform_2000
+def test_given_sizes_must_meet_the_bound_they_are_built_for(uniform_500):
+    pairs, sizes = uniform_500
     per_input = sizes[1e-6, "per_input"]
     with pytest.raises(ValueError, match="the sizes bound guarantee 'per_input', but guarantee 'every_input'"):
         build_one_layer_and_network(pairs, None, 3, sizes=per_input)

@@ -75,7 +75,7 @@ def network_summary(net) -> dict:
 
 
 def errors_summary(errors) -> list:
-    return [errors.n_inputs, errors.n_decisions, errors.false_positives, errors.false_negatives]
+    return [errors.n_input_sets, errors.n_decisions, errors.false_positives, errors.false_negatives]
 
 
 def pairs_of(family, n_outputs, seed):
@@ -108,13 +108,13 @@ def case_representation() -> dict:
     out = {}
     for code in ("sparse", "dense"):
         found = representation.min_neurons(2000, 2, code, n_trials=200, seed=0)
-        out[code] = [found.n_min, found.s, sorted(found.probes.items()), found.n_inputs]
+        out[code] = [found.n_min, found.s, sorted(found.probes.items()), found.n_input_sets]
         every = representation.min_neurons(14, 2, code, seed=0, exhaustive=True)
         out[f"{code}_every_set"] = [every.n_min, sorted(every.probes.items())]
     out["curve"] = representation.min_neurons_curve([100, 1000], 3, "sparse", 100, 0).tolist()
     code = representation.sparse_code(2000, 60, 6, seed=1)
     errors = representation.decoding_errors(code, random_input_sets(2000, 3, 300, seed=5))
-    out["decoding_errors"] = [errors.n_inputs, errors.wrong_inputs, errors.false_positives, errors.false_negatives,
+    out["decoding_errors"] = [errors.n_input_sets, errors.wrong_inputs, errors.false_positives, errors.false_negatives,
                               errors.decisions]
     return out
 

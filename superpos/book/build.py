@@ -38,9 +38,8 @@ import yaml
 from superpos.book.pages import gallery_page, reproducibility_page
 from superpos.paths import BuildPaths, find_root as find_book_root
 
-__all__ = ["CACHE_FILE", "PROFILES", "BuildError", "Chapter", "ChapterResult", "build", "cache_key", "chapters",
-           "environment_fingerprint", "execute_chapter", "execute_chapters", "find_root", "load_parameters", "main",
-           "package_fingerprint", "render_html", "stage_sources", "toc_docnames"]
+__all__ = ["CACHE_FILE", "PROFILES", "BuildError", "Chapter", "ChapterResult", "build", "chapters", "execute_chapters",
+           "find_root", "load_parameters", "main", "package_fingerprint", "toc_docnames"]
 
 #: The parameter sets of ``book/profiles.yml``.
 PROFILES = ("quick", "full")
@@ -51,12 +50,24 @@ MACHINERY = Path(__file__).resolve().parent.name
 
 
 class BuildError(RuntimeError):
-    """The book cannot be built as asked (bad options or a broken layout)."""
+    """The book cannot be built as asked (bad options or a broken layout).
+
+    Examples
+    --------
+    >>> issubclass(BuildError, RuntimeError)
+    True
+    """
 
 
 @dataclass
 class Chapter:
-    """A chapter notebook listed in the table of contents."""
+    """A chapter notebook listed in the table of contents.
+
+    Examples
+    --------
+    >>> Chapter("gap", "book/gap", "The gap").source
+    'book/gap.ipynb'
+    """
 
     name: str  #: notebook file name without extension, e.g. ``representation``
     docname: str  #: path in the table of contents, e.g. ``book/representation``
@@ -69,7 +80,13 @@ class Chapter:
 
 @dataclass
 class ChapterResult:
-    """What happened to one chapter during a build."""
+    """What happened to one chapter during a build.
+
+    Examples
+    --------
+    >>> ChapterResult("gap", "cached", 1.5, {"seed": 0}).figures
+    []
+    """
 
     name: str
     status: str  #: ``executed``, ``cached``, ``kept`` (not selected by --only) or ``failed``
@@ -91,6 +108,11 @@ def find_root(start: Path | None = None) -> Path:
     ------
     BuildError
         If there is none at or above ``start`` (default: the current folder).
+
+    Examples
+    --------
+    >>> (find_root(Path(__file__)) / "_toc.yml").is_file()
+    True
     """
     root = find_book_root(start)
     if root is None:
@@ -133,7 +155,13 @@ def _title(notebook: Path) -> str:
 
 
 def chapters(root: Path) -> list[Chapter]:
-    """Return the chapter notebooks listed in ``_toc.yml``, in reading order."""
+    """Return the chapter notebooks listed in ``_toc.yml``, in reading order.
+
+    Examples
+    --------
+    >>> "gap" in [chapter.name for chapter in chapters(find_root(Path(__file__)))]
+    True
+    """
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     found = []
     for docname in toc_docnames(toc):
@@ -144,7 +172,13 @@ def chapters(root: Path) -> list[Chapter]:
 
 
 def load_parameters(root: Path, profile: str) -> dict[str, dict]:
-    """Return each chapter's parameters for ``profile`` from ``book/profiles.yml``."""
+    """Return each chapter's parameters for ``profile`` from ``book/profiles.yml``.
+
+    Examples
+    --------
+    >>> load_parameters(find_root(Path(__file__)), "quick")["gap"]["seed"]
+    0
+    """
     if profile not in PROFILES:
         raise BuildError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
     profiles = yaml.safe_load((root / "book" / "profiles.yml").read_text()) or {}
@@ -173,6 +207,11 @@ def package_fingerprint(root: Path) -> str:
 
     Any change in them re-executes every chapter; a change in the book
     machinery re-executes nothing.
+
+    Examples
+    --------
+    >>> len(package_fingerprint(find_root(Path(__file__))))   # a SHA-256 in hex
+    64
     """
     digest = hashlib.sha256()
     package = root / "superpos"
@@ -284,7 +323,15 @@ def _summary_table(results: list[ChapterResult]) -> str:
 
 def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None = None, force: bool = False,
                      jobs: int | None = None) -> list[ChapterResult]:
-    """Execute (or take from the cache) every chapter; return one result per chapter."""
+    """Execute (or take from the cache) every chapter; return one result per chapter.
+
+    Examples
+    --------
+    >>> execute_chapters(find_root(Path(__file__)), profile="huge")
+    Traceback (most recent call last):
+    ...
+    superpos.book.build.BuildError: profile must be one of quick, full, got 'huge'
+    """
     paths = BuildPaths(root)
     staging, figures = paths.executed, paths.figures
     figures.mkdir(parents=True, exist_ok=True)
@@ -373,7 +420,15 @@ def render_html(root: Path, strict: bool = True) -> int:
 
 def build(root: Path, profile: str = "quick", only: list[str] | None = None, force: bool = False,
           jobs: int | None = None, html: bool = True) -> int:
-    """Run the whole build; return the process exit code (0 when the book was built)."""
+    """Run the whole build; return the process exit code (0 when the book was built).
+
+    Examples
+    --------
+    >>> build(find_root(Path(__file__)), only=["no-such-chapter"])
+    Traceback (most recent call last):
+    ...
+    superpos.book.build.BuildError: --only names unknown chapter(s) ['no-such-chapter']; the chapters are [...]
+    """
     start = time.perf_counter()
     all_chapters = chapters(root)
     results = execute_chapters(root, profile, only, force, jobs)
@@ -405,7 +460,13 @@ def build(root: Path, profile: str = "quick", only: list[str] | None = None, for
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m superpos build [--profile quick|full] [--only CH ...] [--force] [--jobs N]``."""
+    """Command line: ``python -m superpos build [--profile quick|full] [--only CH ...] [--force] [--jobs N]``.
+
+    Examples
+    --------
+    >>> main(["build", "--only", "no-such-chapter"])   # the error goes to stderr
+    2
+    """
     parser = argparse.ArgumentParser(prog="superpos", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser("build", help="execute the chapters and build the HTML book")

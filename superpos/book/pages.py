@@ -44,7 +44,14 @@ def _version(package: str) -> str:
 
 
 def reproducibility_page(root: Path, profile: str, results: list[ChapterResult], chapters_: list[Chapter]) -> str:
-    """Markdown of the page that records how this copy of the book was made."""
+    """Markdown of the page that records how this copy of the book was made.
+
+    Examples
+    --------
+    >>> from superpos.book.build import find_root
+    >>> reproducibility_page(find_root(Path(__file__)), "quick", [], []).splitlines()[0]
+    '# Reproducibility'
+    """
     titles = {c.name: c.title for c in chapters_}
     lines = [
         "# Reproducibility",
@@ -87,7 +94,16 @@ def reproducibility_page(root: Path, profile: str, results: list[ChapterResult],
 
 
 def gallery_page(root: Path, figures: Path, chapters_: list[Chapter], results: list[ChapterResult]) -> str:
-    """Markdown of the figure gallery: every saved figure with caption, files and citation."""
+    """Markdown of the figure gallery: every saved figure with caption, files and citation.
+
+    Examples
+    --------
+    >>> from superpos.book.build import find_root
+    >>> from superpos.paths import BuildPaths
+    >>> root = find_root(Path(__file__))
+    >>> gallery_page(root, BuildPaths(root).figures, [], []).splitlines()[0]
+    '# Figure gallery'
+    """
     commit = _git_commit(root).split()[0][:12]
     lines = [
         "# Figure gallery",

@@ -40,6 +40,8 @@ from sphinx.config import Config
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+__all__ = ["MATHJAX_COMPONENT", "copy_mathjax", "mathjax_files", "mathjax_source"]
+
 logger = logging.getLogger(__name__)
 
 #: The PyPI distribution that ships MathJax 3, and the import package it installs.
@@ -68,6 +70,11 @@ def mathjax_source() -> Path:
     ------
     ExtensionError
         If the package is not installed or does not hold the expected files.
+
+    Examples
+    --------
+    >>> (mathjax_source() / MATHJAX_COMPONENT).is_file()
+    True
     """
     spec = importlib.util.find_spec(MATHJAX_IMPORT)
     if spec is None or not spec.submodule_search_locations:
@@ -82,7 +89,13 @@ def mathjax_source() -> Path:
 
 
 def mathjax_files(source: Path) -> list[Path]:
-    """Return the files (relative to ``source``, MathJax's ``es5/``) that the book needs."""
+    """Return the files (relative to ``source``, MathJax's ``es5/``) that the book needs.
+
+    Examples
+    --------
+    >>> Path(MATHJAX_COMPONENT) in mathjax_files(mathjax_source())
+    True
+    """
     files = []
     for part in MATHJAX_PARTS:
         path = source / part
@@ -100,6 +113,14 @@ def copy_mathjax(source: Path, target: Path) -> int:
 
     A file whose copy already has the same size and modification time is left
     alone, so that a rebuild costs nothing. MathJax's licence is copied too.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     first, again = copy_mathjax(mathjax_source(), Path(folder)), copy_mathjax(mathjax_source(), Path(folder))
+    >>> first == len(mathjax_files(mathjax_source())) + 1, again   # the licence too; nothing the second time
+    (True, 0)
     """
     pairs = [(source / f, target / f) for f in mathjax_files(source)]
     pairs.append((source.parent / "LICENSE", target / "LICENSE"))
