@@ -54,6 +54,7 @@ import scipy.sparse as sp
 
 from superpos.inputs import as_input_sets
 from superpos.numerics import FLOAT32_EXACT, is_integral, nonzero_2d, smallest_exact_dtype
+from superpos.validation import check_array_size
 
 __all__ = ["DENSE_MIN_DENSITY", "Network", "PreparedLayer"]
 
@@ -120,7 +121,7 @@ class Network:
         codes = _canonical_csr(self.input_codes, "input_codes", copy)
         if codes.nnz and not np.all(codes.data == 1):
             raise ValueError("input_codes must be a 0/1 matrix, found entry "
-                             f"{codes.data[codes.data != 1][0]!r}")
+                             f"{float(codes.data[codes.data != 1][0])}")
         if codes.shape[0] < 1 or codes.shape[1] < 1:
             raise ValueError(f"input_codes must have at least one row and one column, got shape {codes.shape}")
         self.input_codes = codes
@@ -349,7 +350,7 @@ class Network:
         if depth is None:
             depth = len(self.layers)
         elif isinstance(depth, (bool, np.bool_)) or not isinstance(depth, Integral) or not 0 <= depth <= len(self.layers):
-            raise ValueError(f"depth must be an integer from 0 to the number of layers {len(self.layers)}, got {depth!r}")
+            raise ValueError(f"depth must be an integer from 0 to the number of layers {len(self.layers)}, got {depth}")
         matrix = as_input_sets(inputs, self.n_inputs)
         chunks = [self._propagate(matrix[start:start + batch_size], keep_all=True, depth=int(depth))
                   for start in range(0, max(matrix.shape[0], 1), batch_size)]
@@ -358,6 +359,10 @@ class Network:
             for activation in stacked:
                 activation.sort_indices()
             return stacked
+        for activation in stacked:
+            check_array_size(activation.shape[0] * activation.shape[1], 4,
+                             f"dense activations of {activation.shape[0]} inputs on {activation.shape[1]} neurons "
+                             "(use sparse=True)")
         return [activation.toarray() for activation in stacked]
 
     @cached_property
@@ -419,7 +424,7 @@ class Network:
         """
         batch_size = _check_batch_size(batch_size)
         if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, Integral) or n_jobs < 1:
-            raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
+            raise ValueError(f"n_jobs must be a positive integer, got {n_jobs}")
         matrix = as_input_sets(inputs, self.n_inputs)
         starts = range(0, matrix.shape[0], batch_size)
         self.prepare()  # build the caches before any fork
@@ -747,5 +752,5 @@ def _compute_forked_batch(start: int) -> sp.csr_matrix:
 
 def _check_batch_size(batch_size) -> int:
     if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
     return int(batch_size)

@@ -110,12 +110,12 @@ def check_array_size(n_entries: int, itemsize: int, what: str) -> None:
     >>> check_array_size(10**12, 8, "the influence of each of m = 10**12 inputs")
     Traceback (most recent call last):
     ...
-    ValueError: the influence of each of m = 10**12 inputs would take 8e+12 bytes (1000000000000 entries of 8 bytes); at most 8.59e+09 bytes fit (MAX_ARRAY_BYTES)
+    ValueError: the influence of each of m = 10**12 inputs would take 8000000000000 bytes (1000000000000 entries of 8 bytes, 7450.6 GiB); at most MAX_ARRAY_BYTES = 8589934592 bytes fit
     """
     n_bytes = int(n_entries) * int(itemsize)
     if n_bytes > MAX_ARRAY_BYTES:
-        raise ValueError(f"{what} would take {n_bytes:.3g} bytes ({int(n_entries)} entries of {int(itemsize)} bytes); "
-                         f"at most {MAX_ARRAY_BYTES:.3g} bytes fit (MAX_ARRAY_BYTES)")
+        raise ValueError(f"{what} would take {n_bytes} bytes ({int(n_entries)} entries of {int(itemsize)} bytes, "
+                         f"{n_bytes / 2**30:.1f} GiB); at most MAX_ARRAY_BYTES = {MAX_ARRAY_BYTES} bytes fit")
 
 
 def seed_sequence(seed) -> np.random.SeedSequence:

@@ -258,3 +258,14 @@ def test_forward_to_a_depth(instance):
     for depth in (-1, 3, 1.0, True):
         with pytest.raises(ValueError, match="depth must be an integer from 0 to the number of layers 2"):
             network.forward(inputs, depth=depth)
+
+
+def test_a_dense_result_too_large_for_memory_is_refused(monkeypatch):
+    from superpos import validation
+    monkeypatch.setattr(validation, "MAX_ARRAY_BYTES", 100)
+    network = naive_network(np.array([[0, 1], [1, 2]]), 30)
+    refused = r"dense activations of 20 inputs on 30 neurons \(use sparse=True\) would take 2400 bytes"
+    with pytest.raises(ValueError, match=refused):
+        network.forward([[0]] * 20)
+    assert network.forward([[0]] * 20, sparse=True)[0].shape == (20, 30)
+
