@@ -7,9 +7,9 @@ Usage::
 
 For every family the network is built at m' (m = m', or 2m' for a matching,
 m' + 1 for a star) in the layout with fewer neurons (one layer, or three
-channels with blocks for hubs; ``superpos.construction.choose_layout``), then
+channels with blocks for hubs; ``superpos.layout.choose_layout``), then
 checked on random k-sparse inputs and on adversarial inputs
-(:func:`superpos.verify.verify_adversarial`). The table sets the neurons beside
+(:func:`superpos.adversary.verify_adversarial`). The table sets the neurons beside
 one neuron per AND (m + m'). A family whose network
 would be larger than ``--max-neurons`` is measured at m'/10 instead, and the
 table says so. Peak memory is the peak resident set size of this process.
@@ -23,9 +23,10 @@ import time
 
 import numpy as np
 
-from superpos.construction import build_and_network, choose_layout
+from superpos.layout import build_and_network, choose_layout
 from superpos.families import FAMILIES, default_n_inputs, make_pairs
-from superpos.verify import verify_adversarial, verify_random
+from superpos.adversary import verify_adversarial
+from superpos.verify import verify_random
 
 
 def peak_memory_gb() -> float:

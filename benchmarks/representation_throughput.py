@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from superpos import representation as rep
+from superpos.inputs import random_input_sets
 
 
 def timed(function, *args, **kwargs):
@@ -36,8 +37,8 @@ def main() -> None:
     parser.add_argument("--search-trials", type=int, default=1000)
     args = parser.parse_args()
     m, k = args.m, args.k
-    inputs = rep.random_sparse_sets(args.batch, m, k, 0)
-    truth = rep.as_sparse_sets(inputs, m, k)
+    inputs = random_input_sets(m, k, args.batch, 0)
+    truth = inputs.astype(np.float32)
     print(f"m={m} k={k} batch={args.batch}, decoder threads={rep.DECODE_THREADS}")
     for kind in ("sparse", "dense"):
         n = rep.predicted_min_neurons(m, k, args.n_trials, kind)

@@ -2,6 +2,63 @@
 
 One module per idea of the book; import the one you need, for instance
 ``from superpos import representation``.
+
+Modules
+-------
+The objects every chapter passes around
+    :mod:`~superpos.inputs` (batches of sparse input sets),
+    :mod:`~superpos.instance` (a checked AND instance),
+    :mod:`~superpos.validation` (argument checks, seeds, size limits),
+    :mod:`~superpos.numerics` (shared numerical routines),
+    :mod:`~superpos.network` (a ReLU network and its evaluation).
+Representing
+    :mod:`~superpos.representation` (dense and sparse codes, decoding, the
+    smallest number of neurons).
+The lower bound
+    :mod:`~superpos.bounds`, :mod:`~superpos.bounds_symbolic`,
+    :mod:`~superpos.enumeration` (every network of a tiny architecture).
+The AND construction
+    :mod:`~superpos.families` (pair families), :mod:`~superpos.codes` (line
+    codes over GF(q)), :mod:`~superpos.union_bound` (the failure bound's
+    events), :mod:`~superpos.one_layer`, :mod:`~superpos.three_channel` (the
+    two layouts), :mod:`~superpos.layout` (the choice between them and the
+    one-neuron-per-AND baseline).
+Checking networks
+    :mod:`~superpos.verify` (exhaustive and random inputs),
+    :mod:`~superpos.adversary` (adversarial inputs).
+Chapter-level experiments
+    :mod:`~superpos.construction`, :mod:`~superpos.gap`.
+Figures and the book
+    :mod:`~superpos.figures` (one style, saved figures), :mod:`~superpos.paths`,
+    and the subpackage :mod:`superpos.book` (build, generated pages, Sphinx
+    extension), which the chapters never import.
+
+Glossary: the book's symbols and the code's names
+-------------------------------------------------
+========================  ==========================================================
+book                      code
+========================  ==========================================================
+m                         ``n_inputs`` (input features of an AND instance or a
+                          network); ``m`` where the features are all there is
+                          (:mod:`~superpos.inputs`, :mod:`~superpos.representation`)
+m'                        ``n_outputs`` (pairs, outputs); the lower bound and the
+                          chapters' parameters write ``m_out`` and ``m_in``
+k                         ``k``: the most active features of an input
+A                         one input set; a batch of them is ``inputs``, and the
+                          number of sets in a batch ``n_input_sets`` (``n_samples``
+                          when they are drawn at random)
+(a_ℓ, b_ℓ)                ``pairs[ℓ]`` of an :class:`~superpos.instance.AndInstance`
+d_i                       ``AndInstance.influence[i]``: pairs that input i is in
+n                         neurons of a code (:mod:`~superpos.representation`);
+                          ``n_neurons`` of a network, all layers counted
+s, t, t_c                 ``code_size``, ``output_code_size``, ``compute_size``
+q_0, q_1                  ``q_in``, ``q_out``: the primes of the input and output
+                          channels, of ``s·q_in`` and ``t·q_out`` neurons
+θ                         ``threshold``
+b                         ``bits_per_param``
+δ (target failure bound)  ``failure_prob``; a bound computed for given sizes is
+                          ``failure_bound``
+========================  ==========================================================
 """
 
 __version__ = "0.1.0"

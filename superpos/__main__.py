@@ -2,7 +2,7 @@
 
 import sys
 
-from superpos.build import main
+from superpos.book.build import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -22,6 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from superpos.inputs import all_input_sets, count_input_sets
+from superpos.validation import check_int
+
+__all__ = ["Enumeration", "enumerate_one_layer"]
+
 
 @dataclass(frozen=True)
 class Enumeration:
@@ -41,8 +46,14 @@ class Enumeration:
     n_and_instances : int
         Ordered 2-AND instances (output :math:`\\ell` is the AND of its own pair,
         pairs distinct) computed by some network.
-    n_inputs : int
+    n_input_sets : int
         Number of sparse input sets every function is evaluated on.
+
+    Examples
+    --------
+    >>> result = enumerate_one_layer(np.eye(2, dtype=int), np.eye(2, dtype=int))
+    >>> result.n_networks, result.bits, result.n_input_sets
+    (64, 6.0, 4)
     """
 
     n_networks: int
@@ -50,14 +61,7 @@ class Enumeration:
     n_functions: int
     n_permutations: int
     n_and_instances: int
-    n_inputs: int
-
-
-def sparse_inputs(m_features: int, max_active: int) -> np.ndarray:
-    """Return every set of at most ``max_active`` of ``m_features`` features as 0/1 rows."""
-    rows = [np.isin(np.arange(m_features), subset) for size in range(max_active + 1)
-            for subset in itertools.combinations(range(m_features), size)]
-    return np.array(rows, dtype=np.int64)
+    n_input_sets: int
 
 
 def _check_codes(codes, name: str) -> np.ndarray:
@@ -74,8 +78,8 @@ def _pack(patterns: np.ndarray) -> np.ndarray:
     return patterns.astype(np.int64) @ (np.int64(1) << np.arange(patterns.shape[-1], dtype=np.int64))
 
 
-def enumerate_one_layer(input_codes, output_codes, weight_values=(0, 1), bias_values=(0, -1), max_active: int = 2,
-                        threshold: float = 1.0) -> Enumeration:
+def enumerate_one_layer(input_codes, output_codes, weight_values=(0, 1), bias_values=(0, -1), k: int = 2,
+                        threshold: float = 1.0, *, max_active: int | None = None) -> Enumeration:
     r"""Enumerate every one-layer network over fixed codes and count what it computes.
 
     Parameters
@@ -87,16 +91,24 @@ def enumerate_one_layer(input_codes, output_codes, weight_values=(0, 1), bias_va
         0/1 code :math:`T_\ell` of each output.
     weight_values, bias_values : sequence of float
         The values each weight and each bias may take.
-    max_active : int, default 2
-        Sparsity :math:`k`: the functions are compared on every set of at most
+    k : int, default 2
+        Sparsity: the functions are compared on every set of at most
         :math:`k` active inputs.
     threshold : float, default 1.0
         :math:`\theta > 0`: a neuron is on iff its ReLU output is :math:`\ge \theta`.
+    max_active : int, optional
+        Another name for ``k``, accepted for callers that use it.
 
     Returns
     -------
     Enumeration
         Counts of networks, distinct functions and family members computed.
+
+    Examples
+    --------
+    >>> result = enumerate_one_layer(np.eye(3, dtype=int), np.eye(3, dtype=int), (0, 1), (0, -1), k=2)
+    >>> result.n_networks, result.n_permutations   # every permutation of 3 one-hot features is computed
+    (4096, 6)
     """
     input_codes = _check_codes(input_codes, "input_codes")
     output_codes = _check_codes(output_codes, "output_codes")
@@ -104,15 +116,15 @@ def enumerate_one_layer(input_codes, output_codes, weight_values=(0, 1), bias_va
     biases = np.unique(np.asarray(bias_values, dtype=float))
     if weights.size == 0 or biases.size == 0:
         raise ValueError("weight_values and bias_values must each hold at least one value")
-    if not isinstance(max_active, (int, np.integer)) or isinstance(max_active, bool) or not 1 <= max_active <= len(input_codes):
-        raise ValueError(f"max_active must be an integer in [1, m={len(input_codes)}], got {max_active!r}")
+    k = check_int(k if max_active is None else max_active, "k", 1, len(input_codes))
     if not threshold > 0:
         raise ValueError(f"threshold must be > 0 (a ReLU output of 0 means off), got {threshold!r}")
     m_in, n_in = input_codes.shape
     m_out, n_out = output_codes.shape
-    sets = sparse_inputs(m_in, max_active)
-    if len(sets) > 62:
-        raise ValueError(f"{len(sets)} sparse inputs; at most 62 fit the packed patterns (use fewer features or a smaller max_active)")
+    n_sets = count_input_sets(m_in, k)
+    if n_sets > 62:
+        raise ValueError(f"{n_sets} sparse inputs; at most 62 fit the packed patterns (use fewer features or a smaller k)")
+    sets = all_input_sets(m_in, k).toarray().astype(np.int64)
     n_rows = weights.size**n_in * biases.size
     if n_rows > 2_000_000:
         raise ValueError(f"{n_rows} distinct neuron rows; at most 2,000,000 (use fewer input neurons or values)")
@@ -141,4 +153,4 @@ def enumerate_one_layer(input_codes, output_codes, weight_values=(0, 1), bias_va
                 for chosen in itertools.permutations(pairs, m_out)) if m_out <= len(pairs) else 0
     n_networks = weights.size ** (n_in * n_out) * biases.size**n_out
     return Enumeration(n_networks=n_networks, bits=math.log2(n_networks), n_functions=len(functions),
-                       n_permutations=n_permutations, n_and_instances=n_and, n_inputs=len(sets))
+                       n_permutations=n_permutations, n_and_instances=n_and, n_input_sets=len(sets))

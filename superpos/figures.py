@@ -8,8 +8,8 @@ record of the caption that the build turns into the figure gallery).
 Figures land in the folder named by the environment variable
 ``SUPERPOS_FIGURES_DIR``; the book build sets it to ``_build/figures``. When it
 is unset (a reader running one chapter with papermill), they land in
-``_build/figures`` below the nearest folder holding ``_toc.yml``, or below the
-current folder.
+``_build/figures`` of the repository (:func:`superpos.paths.find_root`), or below
+the current folder.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ import re
 from pathlib import Path
 
 import matplotlib as mpl
+
+from superpos.paths import BuildPaths, find_root
+
+__all__ = ["FORMATS", "FULL", "HALF", "LINESTYLES", "MARKERS", "PALETTE", "figures_dir", "save_figure", "style_rc",
+           "use_style"]
 
 #: Okabe & Ito (2008) colour-blind safe palette, in the order the book uses it.
 PALETTE = {
@@ -48,7 +53,13 @@ _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def style_rc() -> dict:
-    """Return the matplotlib rc settings of the book's style."""
+    """Return the matplotlib rc settings of the book's style.
+
+    Examples
+    --------
+    >>> style_rc()["font.size"] >= 14
+    True
+    """
     from cycler import cycler
 
     colours = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow")]
@@ -79,19 +90,35 @@ def style_rc() -> dict:
 
 
 def use_style() -> None:
-    """Apply the book's plotting style to matplotlib globally."""
+    """Apply the book's plotting style to matplotlib globally.
+
+    Examples
+    --------
+    >>> use_style()
+    >>> mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == PALETTE["blue"]
+    True
+    """
     mpl.rcParams.update(style_rc())
 
 
 def figures_dir() -> Path:
-    """Return the folder where :func:`save_figure` writes, creating it."""
+    """Return the folder where :func:`save_figure` writes, creating it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     os.environ["SUPERPOS_FIGURES_DIR"] = folder
+    ...     found = figures_dir() == Path(folder)
+    ...     del os.environ["SUPERPOS_FIGURES_DIR"]
+    >>> found
+    True
+    """
     env = os.environ.get("SUPERPOS_FIGURES_DIR")
     if env:
         target = Path(env)
     else:
-        here = Path.cwd().resolve()
-        root = next((p for p in (here, *here.parents) if (p / "_toc.yml").exists() and p.name != "executed"), here)
-        target = root / "_build" / "figures"
+        target = BuildPaths(find_root() or Path.cwd().resolve()).figures
     target.mkdir(parents=True, exist_ok=True)
     return target
 
@@ -114,6 +141,21 @@ def save_figure(fig, name: str, caption: str) -> dict[str, Path]:
     -------
     dict
         Maps each format (``"svg"``, ``"pdf"``, ``"png"``) to the written path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [1, 0])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     os.environ["SUPERPOS_FIGURES_DIR"] = folder
+    ...     paths = save_figure(fig, "chapter-example", caption="A falling line.")
+    ...     saved = sorted(p.name for p in Path(folder).iterdir())
+    ...     del os.environ["SUPERPOS_FIGURES_DIR"]
+    >>> plt.close(fig)
+    >>> saved
+    ['chapter-example.json', 'chapter-example.pdf', 'chapter-example.png', 'chapter-example.svg']
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(f"name must be lower-case words joined by hyphens (like 'representation-coherence'), got {name!r}")

@@ -14,7 +14,7 @@ their numbers up on common grids of :math:`m'`.
   (:func:`superpos.bounds.min_layer_width`), and
   :math:`\log_2|F| = \Theta(m' \log m')`, so
   :math:`N_b(m') = \Theta(\sqrt{m' \log m' / b})`.
-* The construction of :mod:`superpos.construction` computes them with
+* The construction of :mod:`superpos.layout` computes them with
   :math:`O(\sqrt{m'}\log m')` neurons, and one neuron per AND takes
   :math:`m + m'`.
 
@@ -58,6 +58,11 @@ def log_grid(m_min: int, m_max: int, per_decade: int) -> np.ndarray:
     -------
     ndarray of int64
         Strictly increasing, log-spaced, starting at ``m_min`` and ending at ``m_max``.
+
+    Examples
+    --------
+    >>> log_grid(10, 1000, 2).tolist()
+    [10, 32, 100, 316, 1000]
     """
     m_min = check_int(m_min, "m_min", 2)
     m_max = check_int(m_max, "m_max", m_min)
@@ -67,21 +72,26 @@ def log_grid(m_min: int, m_max: int, per_decade: int) -> np.ndarray:
     return grid
 
 
-def one_neuron_per_and_neurons(m_out, m_in=None) -> np.ndarray:
-    """Neurons of the one-neuron-per-AND network: ``m_in`` input neurons plus one per output.
+def one_neuron_per_and_neurons(n_outputs, n_inputs=None) -> np.ndarray:
+    """Neurons of the one-neuron-per-AND network: ``n_inputs`` (m) input neurons plus one per output.
 
-    The count of :func:`superpos.construction.naive_and_network` (input layer
+    The count of :func:`superpos.layout.naive_and_network` (input layer
     included, as for every network of the book), in closed form so that it can
     be drawn at sizes where building the network would be pointless.
-    ``m_in`` defaults to ``m_out``.
+    ``n_inputs`` defaults to ``n_outputs`` (m = m').
+
+    Examples
+    --------
+    >>> one_neuron_per_and_neurons(np.array([10, 100])).tolist()
+    [20, 200]
     """
-    m_out = np.asarray(m_out)
-    m_in = m_out if m_in is None else np.asarray(m_in)
-    if m_out.dtype.kind not in "iu" or m_in.dtype.kind not in "iu":
-        raise TypeError(f"m_out and m_in must be integers, got dtypes {m_out.dtype} and {m_in.dtype}")
-    if np.any(m_out < 1) or np.any(m_in < 2):
-        raise ValueError("m_out must be at least 1 and m_in at least 2 (a pair needs two inputs)")
-    return (m_in + m_out).astype(np.int64)
+    n_outputs = np.asarray(n_outputs)
+    n_inputs = n_outputs if n_inputs is None else np.asarray(n_inputs)
+    if n_outputs.dtype.kind not in "iu" or n_inputs.dtype.kind not in "iu":
+        raise TypeError(f"n_outputs and n_inputs must be integers, got dtypes {n_outputs.dtype} and {n_inputs.dtype}")
+    if np.any(n_outputs < 1) or np.any(n_inputs < 2):
+        raise ValueError("n_outputs must be at least 1 and n_inputs at least 2 (a pair needs two inputs)")
+    return (n_inputs + n_outputs).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,14 @@ class GapCurves:
         Neurons of the one-neuron-per-AND network, on ``m_theory``.
     k, bits_per_param, n_trials : int
         Active features per input, bits per parameter, inputs per measurement.
+
+    Examples
+    --------
+    >>> curves = GapCurves(np.array([10, 20]), np.array([20, 30]), np.array([25, 35]), np.array([300, 400]), 1,
+    ...                    np.array([10, 100]), np.array([20, 40]), np.array([25, 45]), np.array([50, 400]),
+    ...                    np.array([20, 200]), k=2, bits_per_param=8, n_trials=30)
+    >>> curves.construction_bits_per_param, int(curves.lower_bound[-1])
+    (1, 400)
     """
 
     m_measured: np.ndarray
@@ -128,12 +146,30 @@ class GapCurves:
     n_trials: int
 
     def ratio_at_largest(self) -> float:
-        """Computing lower bound over the cheaper representation (theory) at the largest :math:`m'`."""
+        """Computing lower bound over the cheaper representation (theory) at the largest :math:`m'`.
+
+        Examples
+        --------
+        >>> curves = GapCurves(np.array([10, 20]), np.array([20, 30]), np.array([25, 35]), np.array([300, 400]), 1,
+        ...                    np.array([10, 100]), np.array([20, 40]), np.array([25, 45]), np.array([50, 400]),
+        ...                    np.array([20, 200]), k=2, bits_per_param=8, n_trials=30)
+        >>> curves.ratio_at_largest()   # 400 / min(40, 45)
+        10.0
+        """
         cheapest = min(self.representation_sparse_theory[-1], self.representation_dense_theory[-1])
         return float(self.lower_bound[-1] / cheapest)
 
     def ratio_at_largest_measured(self) -> float:
-        """Computing lower bound over the cheaper measured representation at the largest measured :math:`m'`."""
+        """Computing lower bound over the cheaper measured representation at the largest measured :math:`m'`.
+
+        Examples
+        --------
+        >>> curves = GapCurves(np.array([10, 20]), np.array([20, 30]), np.array([25, 35]), np.array([300, 400]), 1,
+        ...                    np.array([10, 100]), np.array([20, 40]), np.array([25, 45]), np.array([50, 400]),
+        ...                    np.array([20, 200]), k=2, bits_per_param=8, n_trials=30)
+        >>> curves.ratio_at_largest_measured()
+        0.1
+        """
         m = self.m_measured[-1]
         cheapest = min(self.representation_sparse[-1], self.representation_dense[-1])
         bound = bounds.min_layer_width("and", int(m), int(m), bits_per_param=self.bits_per_param, layers=1)
@@ -143,6 +179,14 @@ class GapCurves:
         """Largest relative gap between measured and predicted representation sizes on ``m_measured``.
 
         It says how far the theory curves, drawn beyond the measured sizes, can be trusted.
+
+        Examples
+        --------
+        >>> curves = GapCurves(np.array([10, 20]), np.array([20, 30]), np.array([25, 35]), np.array([300, 400]), 1,
+        ...                    np.array([10, 100]), np.array([20, 40]), np.array([25, 45]), np.array([50, 400]),
+        ...                    np.array([20, 200]), k=2, bits_per_param=8, n_trials=30)
+        >>> round(curves.theory_deviation(), 3)
+        0.167
         """
         if code not in ("sparse", "dense"):
             raise ValueError(f"code must be 'sparse' or 'dense', got {code!r}")
@@ -177,6 +221,12 @@ def gap_curves(m_measured_max: int, m_theory_max: int, k: int = 3, bits_per_para
         Grid points per factor of ten of :math:`m'` for the measurements and for the theory.
     progress : bool
         Show tqdm bars (command-line use; notebooks stay quiet).
+
+    Examples
+    --------
+    >>> curves = gap_curves(20, 10**6, k=2, n_trials=30, seed=0)
+    >>> curves.construction.tolist(), curves.representation_sparse.tolist(), curves.construction_bits_per_param
+    ([325, 383], [21, 29], 1)
     """
     m_measured_max = check_int(m_measured_max, "m_measured_max", 2)
     m_theory_max = check_int(m_theory_max, "m_theory_max", m_measured_max)
@@ -216,6 +266,12 @@ def exponential_rate(representation_neurons, computing_neurons) -> float:
     A straight line on these axes is exponential growth; its slope is the rate
     :math:`1/(2a)` of the module docstring when the representation takes
     :math:`a` neurons per unit of :math:`\ln m'`.
+
+    Examples
+    --------
+    >>> x = np.array([10, 20, 30])
+    >>> round(exponential_rate(x, 3 * np.exp(0.1 * x)), 6)
+    0.1
     """
     x = np.asarray(representation_neurons, dtype=float)
     y = np.asarray(computing_neurons, dtype=float)

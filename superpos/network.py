@@ -52,7 +52,11 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 
-from superpos.families import as_input_matrix
+from superpos.inputs import as_input_sets
+from superpos.numerics import FLOAT32_EXACT, is_integral, nonzero_2d, smallest_exact_dtype
+from superpos.validation import check_array_size
+
+__all__ = ["DENSE_MIN_DENSITY", "Network", "PreparedLayer"]
 
 
 def _canonical_csr(matrix, name: str, copy: bool = True) -> sp.csr_matrix:
@@ -92,6 +96,14 @@ class Network:
 
     The object is treated as immutable: counts and evaluation caches are
     computed once.
+
+    Examples
+    --------
+    >>> codes = sp.identity(3, format="csr")
+    >>> and_of_0_and_1 = (sp.csr_matrix(np.array([[1.0, 1.0, 0.0]])), np.array([-1.0]))
+    >>> net = Network(codes, [and_of_0_and_1], np.array([[0]]), 1.0, name="one AND")
+    >>> net.widths, net.n_params, net.compute([[0, 1], [0, 2]]).toarray().ravel().tolist()
+    ([3, 1], 3, [True, False])
     """
 
     input_codes: sp.csr_matrix
@@ -99,7 +111,7 @@ class Network:
     output_codes: np.ndarray
     threshold: float
     name: str = ""
-    #: Bytes the dense copies of Wᵀ (the fast path of ``_PreparedLayer``) may
+    #: Bytes the dense copies of Wᵀ (the fast path of :class:`PreparedLayer`) may
     #: take, over all layers; set it on an instance before its first evaluation.
     dense_budget_bytes: ClassVar[int] = 2 * 2**30
 
@@ -109,7 +121,7 @@ class Network:
         codes = _canonical_csr(self.input_codes, "input_codes", copy)
         if codes.nnz and not np.all(codes.data == 1):
             raise ValueError("input_codes must be a 0/1 matrix, found entry "
-                             f"{codes.data[codes.data != 1][0]!r}")
+                             f"{float(codes.data[codes.data != 1][0])}")
         if codes.shape[0] < 1 or codes.shape[1] < 1:
             raise ValueError(f"input_codes must have at least one row and one column, got shape {codes.shape}")
         self.input_codes = codes
@@ -201,11 +213,11 @@ class Network:
     # -------------------------------------------------------------- evaluation
     @cached_property
     def _prepared(self) -> tuple:
-        """Input codes as float32 csr and one ``_PreparedLayer`` per layer (built before any fork)."""
+        """Input codes as float32 csr and one :class:`PreparedLayer` per layer (built before any fork)."""
         budget = self.dense_budget_bytes
         prepared = []
         for weights, bias in self.layers:
-            layer = _PreparedLayer.build(weights, bias, budget)
+            layer = PreparedLayer.build(weights, bias, budget)
             if layer.dense is not None:
                 budget -= layer.dense.nbytes
             prepared.append(layer)
@@ -222,13 +234,78 @@ class Network:
                 history.append(activation)
         return history if keep_all else [activation]
 
-    def _preactivation_at(self, layer_index: int, below: sp.csr_matrix, rows: np.ndarray,
+    def prepare(self) -> "Network":
+        """Build the evaluation caches now and return the network.
+
+        Call it before forking worker processes, so that they share the
+        caches (the dense copies of Wᵀ, the output index) with the parent
+        instead of each building its own.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(2, format="csr"), [], np.array([[0], [1]]), 1.0)
+        >>> net.prepare() is net
+        True
+        """
+        self._prepared, self._output_index
+        return self
+
+    @property
+    def prepared_layers(self) -> tuple["PreparedLayer", ...]:
+        """Each layer made ready for evaluation (:class:`PreparedLayer`): its dense or sparse path.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(2, format="csr"), [(sp.csr_matrix(np.ones((3, 2))), np.zeros(3))],
+        ...               np.array([[0], [1]]), 1.0)
+        >>> [layer.dense is not None for layer in net.prepared_layers]   # a dense W gets a dense copy
+        [True]
+        """
+        return tuple(self._prepared[1])
+
+    def encode(self, inputs) -> sp.csr_matrix:
+        """Layer-0 activations h⁰ = Σ_{i∈A} row i of ``input_codes``, as csr float32 (batch, n₀).
+
+        Examples
+        --------
+        >>> net = Network(sp.csr_matrix(np.array([[1, 1, 0], [0, 1, 1]])), [], np.array([[0], [2]]), 1.0)
+        >>> net.encode([[0, 1]]).toarray().tolist()
+        [[1.0, 2.0, 1.0]]
+        """
+        return as_input_sets(inputs, self.n_inputs).astype(np.float32) @ self._prepared[0]
+
+    def layer_sums(self, layer_index: int, below: sp.csr_matrix) -> np.ndarray:
+        """W h of one layer for every row of ``below`` (the activations of the layer below), dense, no bias.
+
+        The sums run on the layer's own path (:meth:`PreparedLayer.sums`): in the
+        narrowest integer type that holds them exactly when weights and
+        activations are integers, else in float32.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(2, format="csr"), [(sp.csr_matrix(np.array([[1, 1], [0, 2]])), np.zeros(2))],
+        ...               np.array([[0], [1]]), 1.0)
+        >>> net.layer_sums(0, net.encode([[0, 1], [1]])).tolist()
+        [[2, 2], [1, 2]]
+        """
+        return self._prepared[1][layer_index].sums(below)
+
+    def preactivations_at(self, layer_index: int, below: sp.csr_matrix, rows: np.ndarray,
                           neurons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """W h and W⁺ h (W⁺ = max(W, 0)) of one layer at given (row, neuron) positions, without the bias.
 
         ``below`` holds the activations h of the layer below (one row per
         input); entry i of each result is row ``rows[i]`` of W h (resp. W⁺ h)
-        at neuron ``neurons[i]``, in float64.
+        at neuron ``neurons[i]``, in float64. Only the weights those positions
+        need are read, from the dense copy of Wᵀ or from W.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(2, format="csr"), [(sp.csr_matrix(np.array([[1, -1], [0, 2]])), np.zeros(2))],
+        ...               np.array([[0], [1]]), 1.0)
+        >>> direct, positive = net.preactivations_at(0, net.encode([[0, 1]]), np.array([0, 0]), np.array([0, 1]))
+        >>> direct.tolist(), positive.tolist()
+        ([0.0, 2.0], [1.0, 2.0])
         """
         layer = self._prepared[1][layer_index]
         if layer.dense is not None:
@@ -250,7 +327,7 @@ class Network:
 
         Parameters
         ----------
-        inputs : anything ``families.as_input_matrix`` accepts
+        inputs : anything :func:`superpos.inputs.as_input_sets` accepts
         batch_size : int
             Rows evaluated at a time; the results are stacked.
         sparse : bool
@@ -261,13 +338,20 @@ class Network:
         Returns
         -------
         list of arrays (batch, n_j), one per layer j = 0..depth.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(3, format="csr"), [(sp.csr_matrix(np.array([[1.0, 1.0, 0.0]])), np.array([-1.0]))],
+        ...               np.array([[0]]), 1.0)
+        >>> [layer.tolist() for layer in net.forward([[0, 1], [2]])]
+        [[[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]], [[1.0], [0.0]]]
         """
         batch_size = _check_batch_size(batch_size)
         if depth is None:
             depth = len(self.layers)
         elif isinstance(depth, (bool, np.bool_)) or not isinstance(depth, Integral) or not 0 <= depth <= len(self.layers):
-            raise ValueError(f"depth must be an integer from 0 to the number of layers {len(self.layers)}, got {depth!r}")
-        matrix = as_input_matrix(inputs, self.n_inputs)
+            raise ValueError(f"depth must be an integer from 0 to the number of layers {len(self.layers)}, got {depth}")
+        matrix = as_input_sets(inputs, self.n_inputs)
         chunks = [self._propagate(matrix[start:start + batch_size], keep_all=True, depth=int(depth))
                   for start in range(0, max(matrix.shape[0], 1), batch_size)]
         stacked = [sp.vstack([chunk[j] for chunk in chunks], format="csr") for j in range(int(depth) + 1)]
@@ -275,6 +359,10 @@ class Network:
             for activation in stacked:
                 activation.sort_indices()
             return stacked
+        for activation in stacked:
+            check_array_size(activation.shape[0] * activation.shape[1], 4,
+                             f"dense activations of {activation.shape[0]} inputs on {activation.shape[1]} neurons "
+                             "(use sparse=True)")
         return [activation.toarray() for activation in stacked]
 
     @cached_property
@@ -317,7 +405,7 @@ class Network:
 
         Parameters
         ----------
-        inputs : anything ``families.as_input_matrix`` accepts
+        inputs : anything :func:`superpos.inputs.as_input_sets` accepts
         batch_size : int
             Rows per task. Dense layers work through it in blocks of about
             1 MB of pre-activations; a sparse product's memory grows with it.
@@ -326,13 +414,20 @@ class Network:
         n_jobs : int
             Worker processes evaluating batches at once (forked, so Linux and
             macOS only when > 1).
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(3, format="csr"), [(sp.csr_matrix(np.array([[1.0, 1.0, 0.0]])), np.array([-1.0]))],
+        ...               np.array([[0]]), 1.0)
+        >>> net.compute([[0, 1], [0, 2], []]).toarray().ravel().tolist()
+        [True, False, False]
         """
         batch_size = _check_batch_size(batch_size)
         if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, Integral) or n_jobs < 1:
-            raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
-        matrix = as_input_matrix(inputs, self.n_inputs)
+            raise ValueError(f"n_jobs must be a positive integer, got {n_jobs}")
+        matrix = as_input_sets(inputs, self.n_inputs)
         starts = range(0, matrix.shape[0], batch_size)
-        self._prepared, self._output_index  # build the caches before any fork
+        self.prepare()  # build the caches before any fork
         if n_jobs == 1 or len(starts) < 2:
             pool = None
             results = (self._compute_batch(matrix[start:start + batch_size]) for start in starts)
@@ -361,7 +456,19 @@ class Network:
 
     # ---------------------------------------------------------------- storage
     def save(self, path) -> None:
-        """Write the raw arrays to one uncompressed .npz (see the module docstring to replay it)."""
+        """Write the raw arrays to one uncompressed .npz (see the module docstring to replay it).
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(3, format="csr"), [(sp.csr_matrix(np.array([[1.0, 1.0, 0.0]])), np.array([-1.0]))],
+        ...               np.array([[0]]), 1.0)
+        >>> import tempfile, pathlib
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     net.save(pathlib.Path(folder) / "net.npz")
+        ...     loaded = Network.load(pathlib.Path(folder) / "net.npz")
+        >>> loaded.widths == net.widths
+        True
+        """
         arrays = {"n_layers": np.int64(len(self.layers)), "output_codes": self.output_codes,
                   "threshold": np.float64(self.threshold), "name": np.str_(self.name)}
         for prefix, matrix in [("input_codes", self.input_codes)] + \
@@ -374,7 +481,19 @@ class Network:
 
     @classmethod
     def load(cls, path) -> "Network":
-        """Read a network written by ``save``."""
+        """Read a network written by ``save``.
+
+        Examples
+        --------
+        >>> net = Network(sp.identity(3, format="csr"), [(sp.csr_matrix(np.array([[1.0, 1.0, 0.0]])), np.array([-1.0]))],
+        ...               np.array([[0]]), 1.0)
+        >>> import tempfile, pathlib
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     net.save(pathlib.Path(folder) / "net.npz")
+        ...     loaded = Network.load(pathlib.Path(folder) / "net.npz")
+        >>> (loaded.compute([[0, 1]]) != net.compute([[0, 1]])).nnz
+        0
+        """
         with np.load(path, allow_pickle=False) as stored:
             def csr(prefix):
                 return sp.csr_matrix((stored[f"{prefix}_data"], stored[f"{prefix}_indices"], stored[f"{prefix}_indptr"]),
@@ -391,48 +510,10 @@ class Network:
 # A dense copy of Wᵀ costs n_in · n_out small integers; it pays off over the
 # sparse product (several ns per stored weight) once W is this dense.
 DENSE_MIN_DENSITY = 1 / 32
-# Integers up to 2**24 are exact in float32, so integer sums below it equal the
-# float32 sums of the sparse path.
-_FLOAT32_EXACT = 2**24
 # Rows of the dense accumulator handled at once: about 1 MB stays in cache.
-_BLOCK_BYTES = 2**20
-# Weights examined at a time when sizing the dense copy (bounds temporaries).
-_SCAN = 10_000_000
+ACCUMULATOR_BLOCK_BYTES = 2**20
 # Rows of W turned dense at a time while filling the dense copy of Wᵀ.
 _FILL_ROWS = 256
-
-
-def _is_integral(values: np.ndarray) -> bool:
-    """True iff every value is a whole number (checked in slices, so no full-size temporary)."""
-    return all(bool(np.all(part == np.rint(part))) for part in
-               (values[start:start + _SCAN] for start in range(0, values.size, _SCAN)))
-
-
-def _smallest_exact_dtype(data: np.ndarray) -> tuple[np.dtype, float]:
-    """The narrowest of uint8, int8, int16, float32 that holds every weight, and the largest |weight|."""
-    if not data.size:
-        return np.dtype(np.uint8), 0.0
-    low, high = np.inf, -np.inf
-    for start in range(0, data.size, _SCAN):
-        part = data[start:start + _SCAN]
-        low, high = min(low, float(part.min())), max(high, float(part.max()))
-    largest = max(abs(low), abs(high))
-    if _is_integral(data):
-        for dtype in (np.uint8, np.int8, np.int16):
-            info = np.iinfo(dtype)
-            if info.min <= low and high <= info.max:
-                return np.dtype(dtype), largest
-    return np.dtype(np.float32), largest
-
-
-def _sparse_nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.nonzero`` of a mostly-False 2-D bool array, scanning it eight bytes at a time."""
-    flat = mask.reshape(-1)
-    whole = flat.size - flat.size % 8
-    words = np.flatnonzero(flat[:whole].view(np.uint64))
-    candidates = (words[:, None] * 8 + np.arange(8)).ravel()
-    hits = np.concatenate([candidates[flat[candidates]], whole + np.flatnonzero(flat[whole:])])
-    return np.divmod(hits, mask.shape[1])
 
 
 def _padded_entries(activation: sp.csr_matrix, pad: int, ones_first: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -455,8 +536,8 @@ def _padded_entries(activation: sp.csr_matrix, pad: int, ones_first: bool) -> tu
 
 
 @dataclass(eq=False)
-class _PreparedLayer:
-    """One layer h ↦ ReLU(W h + b) made ready for fast evaluation.
+class PreparedLayer:
+    """One layer h ↦ ReLU(W h + b) made ready for fast evaluation (see :attr:`Network.prepared_layers`).
 
     Two ways to form the pre-activations z = W h of a batch (rows = inputs):
 
@@ -474,6 +555,14 @@ class _PreparedLayer:
     Both keep the positive entries of z + b (b in float32), so the activation
     is ReLU(z + b) as a csr matrix. The dense copy is made when W has at least
     ``DENSE_MIN_DENSITY`` of its entries nonzero and it fits in the budget.
+
+    Examples
+    --------
+    >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]])), np.array([-1.0, 0.0]), 2**20)
+    >>> layer.dense.dtype, layer.accumulator_dtype(sp.csr_matrix(np.array([[1.0, 1.0]])))
+    (dtype('uint8'), dtype('uint8'))
+    >>> layer.apply(sp.csr_matrix(np.array([[1.0, 1.0]]))).toarray().tolist()
+    [[1.0, 1.0]]
     """
 
     bias: np.ndarray                 # float32, (n_out,)
@@ -482,9 +571,18 @@ class _PreparedLayer:
     transposed: sp.csr_matrix | None  # Wᵀ float32 csr when there is no dense copy
 
     @classmethod
-    def build(cls, weights: sp.csr_matrix, bias: np.ndarray, budget: float) -> "_PreparedLayer":
+    def build(cls, weights: sp.csr_matrix, bias: np.ndarray, budget: float) -> "PreparedLayer":
+        """Prepare the layer (W, b), with a dense copy of Wᵀ if W is dense enough and it fits in ``budget`` bytes.
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 2**20)
+        >>> h = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))
+        >>> layer.dense.shape, layer.transposed is None   # Wᵀ plus a row of zeros for padding
+        ((3, 2), True)
+        """
         n_out, n_in = weights.shape
-        dtype, largest = _smallest_exact_dtype(weights.data)
+        dtype, largest = smallest_exact_dtype(weights.data)
         dense_bytes = (n_in + 1) * n_out * dtype.itemsize
         if weights.nnz >= DENSE_MIN_DENSITY * n_out * n_in and dense_bytes <= budget:
             dense = np.zeros((n_in + 1, n_out), dtype=dtype)
@@ -503,12 +601,28 @@ class _PreparedLayer:
         return cls(bias.astype(np.float32), None, largest, transposed)
 
     def apply(self, activation: sp.csr_matrix) -> sp.csr_matrix:
-        """ReLU(z + b) for a batch of activations of the layer below (csr, rows = inputs)."""
-        if self.dense is None:
-            return self._apply_sparse(activation)
-        return self._apply_dense(activation)
+        """ReLU(z + b) for a batch of activations of the layer below (csr, rows = inputs).
 
-    def _apply_sparse(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 2**20)
+        >>> h = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))
+        >>> layer.apply(h).toarray().tolist()   # ReLU(W h + b)
+        [[1.0, 2.0], [0.0, 2.0]]
+        """
+        if self.dense is None:
+            return self.apply_sparse(activation)
+        return self.apply_dense(activation)
+
+    def apply_sparse(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+        """ReLU(z + b) by the csr product with Wᵀ (needs ``transposed``).
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 0)
+        >>> layer.apply_sparse(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))).toarray().tolist()
+        [[1.0, 2.0], [0.0, 2.0]]
+        """
         pre = activation @ self.transposed
         positive = np.flatnonzero(self.bias > 0)
         if positive.size:
@@ -526,24 +640,75 @@ class _PreparedLayer:
         np.cumsum(keep, out=kept_before[1:])
         return sp.csr_matrix((shifted[keep], pre.indices[keep], kept_before[pre.indptr]), shape=pre.shape)
 
-    def _accumulator(self, activation: sp.csr_matrix) -> np.dtype:
-        """The integer type that holds every z of the batch exactly, or float32."""
+    def accumulator_dtype(self, activation: sp.csr_matrix) -> np.dtype:
+        """The integer type that holds every z of the batch exactly, or float32 (the dense path's sums).
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 2**20)
+        >>> h = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))
+        >>> layer.accumulator_dtype(h), layer.accumulator_dtype(h * 0.5)
+        (dtype('uint8'), dtype('float32'))
+        """
         data = activation.data
-        if self.dense.dtype.kind == "f" or not _is_integral(data):
+        if self.dense.dtype.kind == "f" or not is_integral(data):
             return np.dtype(np.float32)
         row = np.repeat(np.arange(activation.shape[0]), np.diff(activation.indptr))
         bound = float(np.bincount(row, weights=np.abs(data), minlength=1).max()) * self.largest_weight
-        if bound >= _FLOAT32_EXACT:
+        if bound >= FLOAT32_EXACT:
             return np.dtype(np.float32)
         signed = self.dense.dtype.kind == "i"
         for dtype in ((np.int8, np.int16, np.int32) if signed else (np.uint8, np.uint16, np.uint32)):
             if bound <= np.iinfo(dtype).max:
                 return np.dtype(dtype)
 
-    def _apply_dense(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+    def _accumulate(self, entries: np.ndarray, weights: np.ndarray, accumulator: np.dtype) -> np.ndarray:
+        """z = Σ_j h[r, j] · Wᵀ[j] for rows given as padded (entries, weights), summed in ``accumulator``."""
+        integral = accumulator.kind != "f"
+        z = np.zeros((entries.shape[0], self.dense.shape[1]), dtype=accumulator)
+        for position in range(entries.shape[1]):
+            gathered = self.dense[entries[:, position]]
+            factor = weights[:, position]
+            if integral and np.all(factor == 1):
+                z += gathered
+            elif integral:
+                z += gathered.astype(accumulator) * factor.astype(accumulator)[:, None]
+            else:
+                z += gathered * factor[:, None]
+        return z
+
+    def sums(self, activation: sp.csr_matrix) -> np.ndarray:
+        """z = W h for every row of ``activation``, dense (rows, n_out), without the bias.
+
+        On the dense path in :meth:`accumulator_dtype` (exact integers when it is
+        an integer type); on the sparse path the float32 csr product.
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 2**20)
+        >>> h = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))
+        >>> layer.sums(h).tolist()   # W h in uint8, exact (no bias)
+        [[2, 2], [1, 2]]
+        """
+        if self.dense is None:
+            return (activation @ self.transposed).toarray()
+        accumulator = self.accumulator_dtype(activation)
+        entries, weights = _padded_entries(activation, self.dense.shape[0] - 1, ones_first=accumulator.kind != "f")
+        return self._accumulate(entries, weights, accumulator)
+
+    def apply_dense(self, activation: sp.csr_matrix) -> sp.csr_matrix:
+        """ReLU(z + b) from the dense copy of Wᵀ (needs ``dense``), a block of about 1 MB of z at a time.
+
+        Examples
+        --------
+        >>> layer = PreparedLayer.build(sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 2.0]])), np.array([-1.0, 0.0]), 2**20)
+        >>> h = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]]))
+        >>> layer.apply_dense(h).toarray().tolist()
+        [[1.0, 2.0], [0.0, 2.0]]
+        """
         n_rows, n_out = activation.shape[0], self.dense.shape[1]
         pad = self.dense.shape[0] - 1
-        accumulator = self._accumulator(activation)
+        accumulator = self.accumulator_dtype(activation)
         integral = accumulator.kind != "f"
         if integral:
             # z + b > 0 ⟺ z ≥ ⌊−b⌋ + 1 for integer z (b as the float32 the sparse path adds).
@@ -551,29 +716,20 @@ class _PreparedLayer:
             fire_at = np.floor(-self.bias.astype(np.float64)) + 1
             never = fire_at > info.max
             fire_at = np.clip(fire_at, info.min, info.max).astype(accumulator)
-        block = max(1, _BLOCK_BYTES // (n_out * accumulator.itemsize))
+        block = max(1, ACCUMULATOR_BLOCK_BYTES // (n_out * accumulator.itemsize))
         rows, columns, values = [], [], []
         for start in range(0, n_rows, block):
             entries, weights = _padded_entries(activation[start:start + block], pad, ones_first=integral)
-            z = np.zeros((entries.shape[0], n_out), dtype=accumulator)
-            for position in range(entries.shape[1]):
-                gathered = self.dense[entries[:, position]]
-                factor = weights[:, position]
-                if integral and np.all(factor == 1):
-                    z += gathered
-                elif integral:
-                    z += gathered.astype(accumulator) * factor.astype(accumulator)[:, None]
-                else:
-                    z += gathered * factor[:, None]
+            z = self._accumulate(entries, weights, accumulator)
             if integral:
                 firing = z >= fire_at
                 if never.any():
                     firing &= ~never
-                row, column = _sparse_nonzero(firing)
+                row, column = nonzero_2d(firing)
                 value = z[row, column].astype(np.float32) + self.bias[column]
             else:
                 shifted = z + self.bias
-                row, column = _sparse_nonzero(shifted > 0)
+                row, column = nonzero_2d(shifted > 0)
                 value = shifted[row, column]
             rows.append(row + start)
             columns.append(column)
@@ -596,5 +752,5 @@ def _compute_forked_batch(start: int) -> sp.csr_matrix:
 
 def _check_batch_size(batch_size) -> int:
     if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
     return int(batch_size)

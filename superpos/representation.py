@@ -23,11 +23,10 @@ Sparse binary codes
     :math:`\theta = 1`). With :math:`\theta = 1` a present feature is never
     missed and an absent one fires iff the other codes cover :math:`S_i`.
 
-Inputs are a batch of sets, given as an ``(n_samples, k)`` integer array, a
-list of index lists, or a ``scipy.sparse`` 0/1 matrix of shape
-``(n_samples, m)``; :func:`as_sparse_sets` validates and converts them.
-Randomness always comes from a ``seed`` (an int or a
-:class:`numpy.random.Generator`). Code books are *nested*: the code of
+Inputs are a batch of sets in any form :func:`superpos.inputs.as_input_sets`
+accepts. Randomness always comes from a ``seed`` (an int, a
+:class:`numpy.random.Generator` or a :class:`numpy.random.SeedSequence`; see
+:mod:`superpos.validation`). Code books are *nested*: the code of
 :math:`m` features in :math:`n` neurons is the top-left corner of any wider or
 longer code book drawn from the same seed, so a search over :math:`n` or
 :math:`m` draws its widest code book once and reuses it.
@@ -36,7 +35,6 @@ longer code book drawn from the same seed, so a search over :math:`n` or
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -46,15 +44,15 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special, stats
 
-from superpos.validation import check_int
+from superpos.inputs import all_input_sets, as_input_sets, count_input_sets, distinct_draws, random_input_sets
+from superpos.numerics import log_comb, nonzero_2d
+from superpos.validation import check_array_size, check_int, check_random_state, child_seed, seed_sequence
 
 __all__ = [
     "DecodingErrors",
     "DenseCode",
     "MinNeurons",
     "SparseCode",
-    "all_sparse_sets",
-    "as_sparse_sets",
     "best_sparse_size",
     "coherence",
     "decode",
@@ -70,7 +68,6 @@ __all__ = [
     "min_neurons_curve",
     "predicted_min_neurons",
     "reads",
-    "random_sparse_sets",
     "sparse_code",
     "sparse_false_positive_probability",
 ]
@@ -79,8 +76,6 @@ __all__ = [
 FEATURE_BLOCK = 1 << 12
 #: Neurons per column chunk of a dense code book; the unit of nesting in ``n``.
 NEURON_CHUNK = 64
-#: Largest number of sets :func:`all_sparse_sets` enumerates.
-MAX_ENUMERATED_SETS = 5_000_000
 #: Entries of the (features x features) Gram block :func:`coherence` and :func:`decodes_every_set` hold at once.
 BLOCK_ENTRIES = 1 << 23
 #: Features by inputs of one dense decoding product (16 MiB of ``float32``: large enough for the BLAS to run
@@ -115,171 +110,6 @@ def _check_k(k, m: int) -> int:
     return k
 
 
-def _seed_sequence(seed) -> np.random.SeedSequence:
-    """One SeedSequence from an int, None or a Generator (whose state advances)."""
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if isinstance(seed, np.random.Generator):
-        return np.random.SeedSequence(seed.integers(0, 2**63, size=4))
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
-        return np.random.SeedSequence(seed)
-    raise TypeError(f"seed must be a non-negative int, None, a numpy Generator or SeedSequence, got {seed!r}")
-
-
-def _child_rng(ss: np.random.SeedSequence, *key: int) -> np.random.Generator:
-    """The generator of one labelled piece of a code book (independent of the others)."""
-    return np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + key))
-
-
-# --------------------------------------------------------------------------- #
-# Inputs: batches of k-sparse sets
-# --------------------------------------------------------------------------- #
-
-
-def as_sparse_sets(active, m: int, k: int | None = None, name: str = "active") -> sp.csr_matrix:
-    """Validate a batch of sparse sets and return it as a 0/1 CSR matrix.
-
-    Parameters
-    ----------
-    active : array_like of int, list of lists of int, or scipy.sparse matrix
-        The sets. Either an ``(n_samples, width)`` integer array whose row
-        ``r`` lists the active features of input ``r`` (all distinct), a list
-        of index lists (rows may differ in length, including empty rows), or
-        a sparse 0/1 matrix of shape ``(n_samples, m)``.
-    m : int
-        Number of features; indices must lie in ``[0, m)``.
-    k : int, optional
-        Largest allowed number of active features per input.
-    name : str
-        Name of the argument in error messages.
-
-    Returns
-    -------
-    scipy.sparse.csr_matrix
-        Shape ``(n_samples, m)``, ``float32`` ones at the active features,
-        sorted indices, no explicit zeros.
-
-    Raises
-    ------
-    ValueError
-        On indices out of range, repeated indices in a row, non-binary
-        entries, a wrong shape, or a row with more than ``k`` active features.
-    TypeError
-        On non-integer indices or an unsupported container.
-    """
-    m = check_int(m, "m", 1)
-    if k is not None:
-        k = _check_k(k, m)
-    if sp.issparse(active):
-        if active.ndim != 2 or active.shape[1] != m:
-            raise ValueError(f"{name} as a sparse matrix must have shape (n_samples, m={m}), got {active.shape}")
-        matrix = sp.csr_matrix(active, dtype=np.float64, copy=True)
-        matrix.sum_duplicates()
-        matrix.eliminate_zeros()
-        if matrix.nnz and not np.all(matrix.data == 1):
-            bad = matrix.data[matrix.data != 1][0]
-            raise ValueError(f"{name} must be a 0/1 matrix, found the value {bad}")
-        matrix.sort_indices()
-        indptr, indices = matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64)
-        n_samples = matrix.shape[0]
-    else:
-        if isinstance(active, np.ndarray) or (isinstance(active, (list, tuple)) and all(
-                isinstance(row, (list, tuple, np.ndarray)) for row in active) and len({len(r) for r in active}) <= 1):
-            array = np.asarray(active)
-            if array.size == 0 and array.ndim <= 2:
-                array = array.reshape(len(active) if array.ndim else 0, 0).astype(np.int64)
-            if array.ndim != 2:
-                raise ValueError(f"{name} as an array must be 2-D (n_samples, k), got {array.ndim}-D shape {array.shape}")
-            if array.dtype.kind not in "iu":
-                raise TypeError(f"{name} must hold integer feature indices, got dtype {array.dtype}")
-            rows = array.astype(np.int64)
-            n_samples, width = rows.shape
-            indptr = np.arange(n_samples + 1, dtype=np.int64) * width
-            indices = rows.ravel()
-        elif isinstance(active, (list, tuple)):
-            n_samples = len(active)
-            lengths = []
-            flat = []
-            for r, row in enumerate(active):
-                if not isinstance(row, (list, tuple, np.ndarray)):
-                    raise TypeError(f"{name}[{r}] must be a list of feature indices, got {type(row).__name__}")
-                row = np.asarray(row)
-                if row.size and row.dtype.kind not in "iu":
-                    raise TypeError(f"{name}[{r}] must hold integer feature indices, got dtype {row.dtype}")
-                lengths.append(row.size)
-                flat.append(row.astype(np.int64).ravel())
-            indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-            indices = np.concatenate(flat) if flat else np.zeros(0, np.int64)
-        else:
-            raise TypeError(f"{name} must be an integer array, a list of index lists or a scipy.sparse matrix, "
-                            f"got {type(active).__name__}")
-        if indices.size and (indices.min() < 0 or indices.max() >= m):
-            bad = indices[(indices < 0) | (indices >= m)][0]
-            raise ValueError(f"{name} holds the feature index {bad}, outside the allowed range [0, m) = [0, {m})")
-        # Sort within rows, then equal neighbours inside a row are repeats.
-        row_of = np.repeat(np.arange(n_samples), np.diff(indptr))
-        order = np.lexsort((indices, row_of))
-        indices = indices[order]
-        same = (indices[1:] == indices[:-1]) & (row_of[1:] == row_of[:-1])
-        if same.any():
-            r = row_of[1:][same][0]
-            raise ValueError(f"{name} row {r} repeats the feature {indices[1:][same][0]}; a set lists each feature once")
-    counts = np.diff(indptr)
-    if k is not None and counts.size and counts.max() > k:
-        r = int(np.argmax(counts))
-        raise ValueError(f"{name} row {r} has {counts[r]} active features, more than k={k}")
-    data = np.ones(indices.size, dtype=np.float32)
-    return sp.csr_matrix((data, indices, indptr), shape=(n_samples, m))
-
-
-def random_sparse_sets(n_samples: int, m: int, k: int, seed=None) -> np.ndarray:
-    """Draw ``n_samples`` independent uniformly random ``k``-subsets of ``m`` features.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(n_samples, k)``, ``int64``, each row sorted and distinct.
-    """
-    n_samples = check_int(n_samples, "n_samples", 0)
-    m = check_int(m, "m", 1)
-    k = _check_k(k, m)
-    rng = np.random.default_rng(_seed_sequence(seed))
-    if k * k > 2 * m:  # rejection would redraw most rows: ranks of random keys instead
-        return np.sort(np.argsort(rng.random((n_samples, m)), axis=1)[:, :k], axis=1).astype(np.int64)
-    return _distinct_sorted_draws(rng, n_samples, m, k)
-
-
-def _distinct_sorted_draws(rng: np.random.Generator, rows: int, n: int, size: int) -> np.ndarray:
-    """``rows`` uniform ``size``-subsets of ``range(n)``, sorted: draw with replacement, redraw rows with a repeat."""
-    draws = np.sort(rng.integers(0, n, size=(rows, size)), axis=1)
-    bad = np.flatnonzero((np.diff(draws, axis=1) == 0).any(axis=1))
-    while bad.size:  # only the redrawn rows are checked again
-        fresh = np.sort(rng.integers(0, n, size=(bad.size, size)), axis=1)
-        draws[bad] = fresh
-        bad = bad[(np.diff(fresh, axis=1) == 0).any(axis=1)]
-    return draws
-
-
-def all_sparse_sets(m: int, k: int) -> sp.csr_matrix:
-    """Every set of at most ``k`` features out of ``m`` (the empty set included), as CSR rows.
-
-    Raises
-    ------
-    ValueError
-        If there are more than ``MAX_ENUMERATED_SETS`` such sets.
-    """
-    m = check_int(m, "m", 1)
-    k = _check_k(k, m)
-    total = sum(math.comb(m, j) for j in range(k + 1))
-    if total > MAX_ENUMERATED_SETS:
-        raise ValueError(f"m={m}, k={k} gives {total} sets; enumerate at most {MAX_ENUMERATED_SETS} (use smaller m or k)")
-    indices = [np.array(list(itertools.combinations(range(m), j)), dtype=np.int64).reshape(-1) for j in range(k + 1)]
-    lengths = np.concatenate([np.full(math.comb(m, j), j) for j in range(k + 1)])
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    idx = np.concatenate(indices)
-    return sp.csr_matrix((np.ones(idx.size, np.float32), idx, indptr), shape=(total, m))
-
-
 # --------------------------------------------------------------------------- #
 # Code books
 # --------------------------------------------------------------------------- #
@@ -294,6 +124,12 @@ class DenseCode:
     signs : numpy.ndarray
         ``(m, n)`` ``int8`` array of :math:`\\pm 1`; feature ``i`` has the
         vector ``signs[i] / sqrt(n)``.
+
+    Examples
+    --------
+    >>> code = dense_code(50, 64, seed=0)
+    >>> code.m, code.n, code.prefix(n=16).signs.shape
+    (50, 64, (50, 16))
     """
 
     signs: np.ndarray
@@ -309,11 +145,25 @@ class DenseCode:
         return self.signs.shape[1]
 
     def vectors(self) -> np.ndarray:
-        """The ``(m, n)`` code vectors :math:`e_i` as ``float64``."""
+        """The ``(m, n)`` code vectors :math:`e_i` as ``float64``.
+
+        Examples
+        --------
+        >>> code = dense_code(3, 4, seed=0)
+        >>> np.linalg.norm(code.vectors(), axis=1).tolist()   # unit vectors
+        [1.0, 1.0, 1.0]
+        """
         return self.signs / math.sqrt(self.n)
 
     def prefix(self, m: int | None = None, n: int | None = None) -> DenseCode:
-        """The code of the first ``m`` features in the first ``n`` neurons (what the same seed draws)."""
+        """The code of the first ``m`` features in the first ``n`` neurons (what the same seed draws).
+
+        Examples
+        --------
+        >>> code = dense_code(30, 64, seed=0)
+        >>> code.prefix(m=10, n=16).signs.shape
+        (10, 16)
+        """
         m = self.m if m is None else check_int(m, "m", 1, self.m)
         n = self.n if n is None else check_int(n, "n", 1, self.n)
         return DenseCode(self.signs[:m, :n])
@@ -330,6 +180,12 @@ class SparseCode:
         :math:`S_i` of feature ``i``'s neurons.
     n : int
         Number of neurons.
+
+    Examples
+    --------
+    >>> code = sparse_code(50, 40, 5, seed=0)
+    >>> code.m, code.s, code.matrix().shape
+    (50, 5, (50, 40))
     """
 
     neurons: np.ndarray
@@ -346,7 +202,13 @@ class SparseCode:
         return self.neurons.shape[1]
 
     def matrix(self) -> sp.csr_matrix:
-        """The ``(m, n)`` 0/1 incidence matrix of the code book (``float32``)."""
+        """The ``(m, n)`` 0/1 incidence matrix of the code book (``float32``).
+
+        Examples
+        --------
+        >>> np.asarray(sparse_code(30, 20, 4, seed=0).matrix().sum(axis=1)).ravel()[:3].tolist()
+        [4.0, 4.0, 4.0]
+        """
         indptr = np.arange(self.m + 1, dtype=np.int64) * self.s
         return sp.csr_matrix((np.ones(self.neurons.size, np.float32), self.neurons.ravel(), indptr),
                              shape=(self.m, self.n))
@@ -361,16 +223,23 @@ def dense_code(m: int, n: int, seed=None) -> DenseCode:
     ``(m', n')`` with the same seed. Columns and rows of i.i.d. uniform signs
     stay i.i.d. uniform when cut, so reusing a corner is statistically the
     same as drawing afresh.
+
+    Examples
+    --------
+    >>> big, small = dense_code(5000, 70, seed=3), dense_code(4200, 16, seed=3)
+    >>> bool(np.array_equal(big.signs[:4200, :16], small.signs))   # nested in m and n
+    True
     """
     m = check_int(m, "m", 1)
     n = check_int(n, "n", 1)
-    ss = _seed_sequence(seed)
+    check_array_size(m * n, 1, f"a dense code book of m = {m} features in n = {n} neurons")
+    ss = seed_sequence(seed)
     signs = np.empty((m, n), dtype=np.int8)
     for row in range(0, m, FEATURE_BLOCK):
         rows = min(FEATURE_BLOCK, m - row)
         for col in range(0, n, NEURON_CHUNK):
             cols = min(NEURON_CHUNK, n - col)
-            chunk = _child_rng(ss, row // FEATURE_BLOCK, col // NEURON_CHUNK).integers(
+            chunk = check_random_state(child_seed(ss, row // FEATURE_BLOCK, col // NEURON_CHUNK)).integers(
                 0, 2, size=(FEATURE_BLOCK, NEURON_CHUNK), dtype=np.int8)
             signs[row:row + rows, col:col + cols] = 2 * chunk[:rows, :cols] - 1
     return DenseCode(signs)
@@ -382,17 +251,24 @@ def sparse_code(m: int, n: int, s: int, seed=None) -> SparseCode:
     Blocks of ``FEATURE_BLOCK`` features have their own generator labelled by
     the block's position and by ``(n, s)``, so codes of different ``(n, s)``
     drawn from one seed are independent.
+
+    Examples
+    --------
+    >>> code = sparse_code(50, 40, 5, seed=0)
+    >>> code.neurons.shape, bool((np.diff(code.neurons, axis=1) > 0).all())
+    ((50, 5), True)
     """
     m = check_int(m, "m", 1)
     n = check_int(n, "n", 1)
     s = check_int(s, "s", 1, n)
-    ss = _seed_sequence(seed)
+    check_array_size(m * s, 4, f"a sparse code book of m = {m} features, s = {s} neurons each")
+    ss = seed_sequence(seed)
     neurons = np.empty((m, s), dtype=np.int32)
     for row in range(0, m, FEATURE_BLOCK):
         rows = min(FEATURE_BLOCK, m - row)
-        rng = _child_rng(ss, row // FEATURE_BLOCK, n, s)
+        rng = check_random_state(child_seed(ss, row // FEATURE_BLOCK, n, s))
         if s * s <= 2 * n:  # a row has no repeat with probability about exp(-s^2 / 2n) >= 1/e: reject and redraw
-            neurons[row:row + rows] = _distinct_sorted_draws(rng, rows, n, s)
+            neurons[row:row + rows] = np.sort(distinct_draws(rng, rows, n, s), axis=1)
         else:  # the s smallest of n random keys: a uniform s-subset
             keys = rng.random((rows, n), dtype=np.float32)
             neurons[row:row + rows] = np.sort(np.argpartition(keys, s - 1, axis=1)[:, :s], axis=1)
@@ -410,13 +286,13 @@ def _check_code(code):
 # --------------------------------------------------------------------------- #
 
 
-def encode(code, active, k: int | None = None):
+def encode(code, inputs, k: int | None = None):
     """Encode a batch of sparse sets into activations.
 
     Parameters
     ----------
     code : DenseCode or SparseCode
-    active : sets accepted by :func:`as_sparse_sets`
+    inputs : sets in any form :func:`superpos.inputs.as_input_sets` accepts
     k : int, optional
         Largest allowed set size (checked).
 
@@ -426,9 +302,15 @@ def encode(code, active, k: int | None = None):
         Dense code: ``(n_samples, n)`` ``float64`` array
         :math:`v = \\sum_{i\\in A} e_i`. Sparse code: ``(n_samples, n)`` CSR
         matrix of integer counts :math:`v_u = |\\{i \\in A : u \\in S_i\\}|`.
+
+    Examples
+    --------
+    >>> code = sparse_code(50, 40, 5, seed=0)
+    >>> int(encode(code, [[1, 7]]).sum())   # two codes of 5 neurons
+    10
     """
     code = _check_code(code)
-    sets = as_sparse_sets(active, code.m, k)
+    sets = as_input_sets(inputs, code.m, k)
     if isinstance(code, DenseCode):
         return _dense_sums(code, sets).astype(np.float64) / math.sqrt(code.n)
     # Gather the codes of the active features only: O(nnz * s) whatever m is.
@@ -459,11 +341,19 @@ def reads(code, activations, features=None) -> np.ndarray:
     the threshold minus ``READ_TOLERANCE``. Forms a dense
     ``(n_samples, len(features))`` array: use it for plots and small ``m``;
     :func:`decode` scales.
+
+    Examples
+    --------
+    >>> code = sparse_code(50, 40, 5, seed=0)
+    >>> reads(code, encode(code, [[1, 7]]), features=[1, 2]).tolist()   # present, absent
+    [[1, 0]]
     """
     code = _check_code(code)
     features = np.arange(code.m) if features is None else np.asarray(features, dtype=np.int64)
     if features.size and (features.min() < 0 or features.max() >= code.m):
         raise ValueError(f"features must lie in [0, m) = [0, {code.m})")
+    check_array_size(activations.shape[0] * max(features.size, code.n), 8,
+                     f"the reads of {features.size} features on {activations.shape[0]} inputs")
     if isinstance(code, DenseCode):
         v = np.asarray(activations, dtype=np.float64)
         _check_activation_shape(v, code)
@@ -526,20 +416,10 @@ def _dense_fires(code: DenseCode, activations, threshold: float):
             np.matmul(signs, sums_t[:, first:last], out=block)
             mask = fired[:stop_at - start, :last - first]
             np.greater_equal(block, limit, out=mask)
-            feat, row = _nonzero_2d(mask)
+            feat, row = nonzero_2d(mask)
             rows.append(row + first)
             feats.append(feat + start)
         yield start, stop_at, np.concatenate(rows), np.concatenate(feats)
-
-
-def _nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.nonzero`` of a 2-D boolean array with few True entries, eight entries per word test."""
-    flat = mask.reshape(-1)  # a copy only if the slice is not contiguous
-    words = flat.size // 8
-    hits = np.flatnonzero(flat[:words * 8].view(np.uint64) != 0)
-    candidates = (hits[:, None] * 8 + np.arange(8)).ravel()
-    where = np.concatenate([candidates[flat[candidates]], words * 8 + np.flatnonzero(flat[words * 8:])])
-    return np.divmod(where, mask.shape[1])
 
 
 def _sparse_fires(code: SparseCode, activations, threshold: float):
@@ -666,6 +546,12 @@ def decode(code, activations, threshold: float | None = None) -> sp.csr_matrix:
     scipy.sparse.csr_matrix
         ``(n_samples, m)`` 0/1 matrix of decoded sets. Features are processed
         in blocks, so no dense ``n_samples x m`` array is formed.
+
+    Examples
+    --------
+    >>> code = sparse_code(50, 40, 5, seed=0)
+    >>> decode(code, encode(code, [[1, 7]])).indices.tolist()
+    [1, 7]
     """
     code = _check_code(code)
     threshold = _default_threshold(code, threshold)
@@ -687,7 +573,7 @@ class DecodingErrors:
 
     Attributes
     ----------
-    n_inputs : int
+    n_input_sets : int
         Inputs decoded.
     wrong_inputs : int
         Inputs whose decoded set differs from the true one (a lower bound
@@ -697,12 +583,17 @@ class DecodingErrors:
     false_negatives : int
         Present features decoded as absent.
     decisions : int
-        Feature decisions made (``n_inputs * m`` when complete).
+        Feature decisions made (``n_input_sets * m`` when complete).
     complete : bool
         False when the count stopped at the first error.
+
+    Examples
+    --------
+    >>> DecodingErrors(10, 0, 0, 0, 500).exact
+    True
     """
 
-    n_inputs: int
+    n_input_sets: int
     wrong_inputs: int
     false_positives: int
     false_negatives: int
@@ -715,25 +606,31 @@ class DecodingErrors:
         return self.wrong_inputs == 0
 
 
-def decoding_errors(code, active, threshold: float | None = None, stop_at_first: bool = False,
+def decoding_errors(code, inputs, threshold: float | None = None, stop_at_first: bool = False,
                     activations=None) -> DecodingErrors:
-    """Encode ``active``, decode it, and count the mistakes.
+    """Encode ``inputs``, decode them, and count the mistakes.
 
     Parameters
     ----------
     code : DenseCode or SparseCode
-    active : sets accepted by :func:`as_sparse_sets`
+    inputs : sets in any form :func:`superpos.inputs.as_input_sets` accepts
     threshold : float, optional
         See :func:`decode`.
     stop_at_first : bool
         Stop after the first block of features holding an error (enough to
         know that decoding is not exact; used by the searches).
     activations : optional
-        Precomputed ``encode(code, active)``.
+        Precomputed ``encode(code, inputs)``.
+
+    Examples
+    --------
+    >>> from superpos.inputs import random_input_sets
+    >>> decoding_errors(sparse_code(50, 40, 5, seed=0), random_input_sets(50, 2, 100, seed=1))
+    DecodingErrors(n_input_sets=100, wrong_inputs=4, false_positives=4, false_negatives=0, decisions=5000, complete=True)
     """
     code = _check_code(code)
     threshold = _default_threshold(code, threshold)
-    sets = as_sparse_sets(active, code.m)
+    sets = as_input_sets(inputs, code.m)
     if activations is None:
         activations = encode(code, sets)
     n_samples, m = sets.shape
@@ -790,6 +687,11 @@ def coherence(code: DenseCode, n_values=None):
 
     Computed in blocks of rows of the Gram matrix with exact integer
     products in ``float32``; memory ``O(block * m)``.
+
+    Examples
+    --------
+    >>> round(coherence(dense_code(20, 256, seed=0)), 4)
+    0.1719
     """
     if not isinstance(code, DenseCode):
         raise TypeError(f"code must be a DenseCode, got {type(code).__name__}")
@@ -826,13 +728,18 @@ def decodes_every_set(code, k: int, threshold: float | None = None) -> bool:
     :math:`G_{ij}` (:math:`j \\ne i`), and the smallest read of a present one
     is :math:`1` plus the sum of its ``k - 1`` most negative :math:`G_{ij}`.
     This costs :math:`O(m^2 n)`. Sparse codes enumerate every set with
-    :func:`all_sparse_sets` (small ``m`` only).
+    :func:`superpos.inputs.all_input_sets` (small ``m`` only).
+
+    Examples
+    --------
+    >>> decodes_every_set(dense_code(10, 256, seed=0), 2)   # coherence below 1/4
+    True
     """
     code = _check_code(code)
     k = _check_k(k, code.m)
     threshold = _default_threshold(code, threshold)
     if isinstance(code, SparseCode):
-        return decoding_errors(code, all_sparse_sets(code.m, k), threshold, stop_at_first=True).exact
+        return decoding_errors(code, all_input_sets(code.m, k), threshold, stop_at_first=True).exact
     signs = code.signs.astype(np.float32)
     block = max(1, BLOCK_ENTRIES // code.m)
     others = min(k, code.m - 1)
@@ -864,6 +771,11 @@ def jl_neurons_bound(m, k) -> np.ndarray | float:
     2 e^{-n\\mu^2/2}` for one pair; over fewer than :math:`m^2/2` pairs the
     probability that some pair reaches :math:`\\mu = 1/(2k)` is below
     :math:`m^2 e^{-n/(8k^2)}`, which is below 1 once :math:`n > 16 k^2 \\ln m`.
+
+    Examples
+    --------
+    >>> round(jl_neurons_bound(1000, 3), 1)
+    994.7
     """
     m_arr, k_arr = np.asarray(m, dtype=float), np.asarray(k, dtype=float)
     if np.any(m_arr < 2) or np.any(k_arr < 1):
@@ -886,6 +798,11 @@ def dense_read_error_probabilities(n, k) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     (p_absent, p_present) : arrays broadcast over ``n`` and ``k``
+
+    Examples
+    --------
+    >>> [round(float(p), 6) for p in dense_read_error_probabilities(64, 3)]
+    [0.012508, 0.001687]
     """
     n = np.asarray(n, dtype=np.int64)
     k = np.asarray(k, dtype=np.int64)
@@ -905,6 +822,11 @@ def sparse_false_positive_probability(n: int, s: int, k: int, approximate: bool 
     ``n`` neurons grows by :math:`s - O` per set, with the overlap :math:`O`
     hypergeometric; then :math:`P(S_i \\subseteq U \\mid |U| = u) =
     \\binom{u}{s} / \\binom{n}{s}`. Approximate: :math:`(1 - e^{-ks/n})^s`.
+
+    Examples
+    --------
+    >>> round(sparse_false_positive_probability(40, 5, 3), 5), round(sparse_false_positive_probability(40, 5, 3, True), 5)
+    (0.00235, 0.00299)
     """
     n = check_int(n, "n", 1)
     s = check_int(s, "s", 1, n)
@@ -919,8 +841,8 @@ def _exact_false_positive(n: int, s: int, k: int) -> float:
     sizes = np.arange(n + 1)
     overlaps = np.arange(s + 1)
     # step[u, o] = P(a new s-set overlaps a union of u neurons in o of them), hypergeometric
-    step = np.exp(_log_comb(sizes[:, None], overlaps[None, :]) + _log_comb(n - sizes[:, None], s - overlaps[None, :])
-                  - _log_comb(n, s))
+    step = np.exp(log_comb(sizes[:, None], overlaps[None, :]) + log_comb(n - sizes[:, None], s - overlaps[None, :])
+                  - log_comb(n, s))
     grown = sizes[:, None] + s - overlaps[None, :]
     valid = (grown <= n) & (step > 0)
     dist = np.zeros(n + 1)
@@ -929,17 +851,8 @@ def _exact_false_positive(n: int, s: int, k: int) -> float:
         new = np.zeros(n + 1)
         np.add.at(new, grown[valid], (dist[:, None] * step)[valid])
         dist = new
-    covered = np.exp(_log_comb(sizes, s) - _log_comb(n, s))  # C(u, s) / C(n, s)
+    covered = np.exp(log_comb(sizes, s) - log_comb(n, s))  # C(u, s) / C(n, s)
     return float(np.dot(dist, covered))
-
-
-def _log_comb(a, b) -> np.ndarray:
-    """log C(a, b) elementwise, -inf where the binomial coefficient is zero."""
-    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
-    out = np.full(a.shape, -np.inf)
-    ok = (b >= 0) & (b <= a)
-    out[ok] = special.gammaln(a[ok] + 1) - special.gammaln(b[ok] + 1) - special.gammaln(a[ok] - b[ok] + 1)
-    return out
 
 
 def best_sparse_size(n: int, k: int) -> int:
@@ -949,6 +862,11 @@ def best_sparse_size(n: int, k: int) -> int:
     :math:`s = (n/k)\\ln 2` (half the neurons active, false positives
     :math:`2^{-s}`); the exact probability, unimodal in ``s``, is descended
     from there.
+
+    Examples
+    --------
+    >>> best_sparse_size(100, 3)   # (n/k) ln 2 is about 23
+    19
     """
     return _best_sparse_size(check_int(n, "n", 1), check_int(k, "k", 1))
 
@@ -970,6 +888,11 @@ def expected_errors_per_input(n: int, m: int, k: int, code: str = "sparse") -> f
     Sparse: :math:`(m - k) \\cdot p_{fp}(n, s^*, k)` with :math:`s^*` from
     :func:`best_sparse_size`. Dense: :math:`(m - k) p_{absent} + k\\, p_{present}`
     from :func:`dense_read_error_probabilities`.
+
+    Examples
+    --------
+    >>> bool(expected_errors_per_input(100, 1000, 3) < 1e-4)
+    True
     """
     _check_code_kind(code)
     m = check_int(m, "m", 1)
@@ -987,6 +910,11 @@ def predicted_min_neurons(m: int, k: int, n_trials: int, code: str = "sparse", n
     If wrong reads were a Poisson count, that is where all inputs decode
     exactly with probability at least one half: the theory's prediction of
     the median measured minimum (see :func:`min_neurons`).
+
+    Examples
+    --------
+    >>> predicted_min_neurons(1000, 3, 100)
+    74
     """
     _check_code_kind(code)
     m = check_int(m, "m", 1)
@@ -1010,7 +938,13 @@ def predicted_min_neurons(m: int, k: int, n_trials: int, code: str = "sparse", n
 
 
 def fit_log_slope(m_values, n_values) -> tuple[float, float]:
-    """Least-squares fit :math:`n \\approx a \\ln m + b`; returns ``(a, b)``, neurons per unit of :math:`\\ln m`."""
+    """Least-squares fit :math:`n \\approx a \\ln m + b`; returns ``(a, b)``, neurons per unit of :math:`\\ln m`.
+
+    Examples
+    --------
+    >>> [round(x, 6) for x in fit_log_slope([10, 100, 1000], [12, 22, 32])]
+    [4.342945, 2.0]
+    """
     m_values = np.asarray(m_values, dtype=float)
     n_values = np.asarray(n_values, dtype=float)
     if m_values.shape != n_values.shape or m_values.ndim != 1 or m_values.size < 2:
@@ -1043,14 +977,19 @@ class MinNeurons:
         Neurons per feature of the sparse code at ``n_min`` (None for dense).
     probes : dict
         ``{n: exact}`` for every ``n`` tested, in order.
-    n_inputs : int
+    n_input_sets : int
         Inputs tested at each ``n`` (all sets when exhaustive).
+
+    Examples
+    --------
+    >>> MinNeurons(n_min=40, s=11, probes={40: True, 39: False}, n_input_sets=50).probes[39]
+    False
     """
 
     n_min: int
     s: int | None
     probes: dict
-    n_inputs: int
+    n_input_sets: int
 
 
 def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed=None, exhaustive: bool = False,
@@ -1080,20 +1019,26 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
     ``n`` is tested once. Dense code books are nested, so one book as wide
     as the largest ``n`` tried serves every probe; a failing probe stops at
     the first block of features holding an error.
+
+    Examples
+    --------
+    >>> found = min_neurons(200, 2, "sparse", n_trials=50, seed=0)
+    >>> found.n_min, found.s, found.probes[found.n_min]
+    (40, 11, True)
     """
     _check_code_kind(code)
     m = check_int(m, "m", 1)
     k = _check_k(k, m)
     n_trials = check_int(n_trials, "n_trials", 1)
     n_limit = check_int(n_limit, "n_limit", 1)
-    ss = _seed_sequence(seed)
-    code_seed = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (0,))
+    ss = seed_sequence(seed)
+    code_seed = child_seed(ss, 0)
     if exhaustive:
-        sets = None if code == "dense" else all_sparse_sets(m, k)
-        n_inputs = sum(math.comb(m, j) for j in range(k + 1))
+        sets = None if code == "dense" else all_input_sets(m, k)
+        n_input_sets = count_input_sets(m, k)
     else:
-        sets = as_sparse_sets(random_sparse_sets(n_trials, m, k, _child_rng(ss, 1)), m, k)
-        n_inputs = n_trials
+        sets = random_input_sets(m, k, n_trials, check_random_state(child_seed(ss, 1)))
+        n_input_sets = n_trials
     book = {"code": None}
     dense_sums = {}
 
@@ -1122,7 +1067,7 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
             probes[n] = exact(n)
         return probes[n]
 
-    start = min(n_limit, max(1, predicted_min_neurons(m, k, n_inputs if not exhaustive else 1, code)))
+    start = min(n_limit, max(1, predicted_min_neurons(m, k, n_input_sets if not exhaustive else 1, code)))
     if probe(start):
         hi, lo = start, start // 2
         while lo >= 1 and probe(lo):
@@ -1136,7 +1081,7 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if probe(mid) else (mid, hi)
-    return MinNeurons(hi, best_sparse_size(hi, k) if code == "sparse" else None, probes, n_inputs)
+    return MinNeurons(hi, best_sparse_size(hi, k) if code == "sparse" else None, probes, n_input_sets)
 
 
 def min_neurons_curve(m_values, k: int, code: str = "sparse", n_trials: int = 1000, seed=None,
@@ -1145,6 +1090,11 @@ def min_neurons_curve(m_values, k: int, code: str = "sparse", n_trials: int = 10
 
     Dense code books are nested in ``m`` too, so the codes at different
     ``m`` share their common features.
+
+    Examples
+    --------
+    >>> min_neurons_curve([50, 500], 2, "sparse", 50, seed=0).tolist()
+    [31, 54]
     """
     m_values = np.asarray(m_values)
     if m_values.ndim != 1 or m_values.size == 0 or m_values.dtype.kind not in "iu":

@@ -24,12 +24,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from superpos import build as bm
+from superpos.book import build as bm
+from superpos.paths import BuildPaths
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = bm._toc_docnames(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+PAGES = bm.toc_docnames(yaml.safe_load((ROOT / "_toc.yml").read_text()))
 FRONT_PAGE = PAGES[0]
 INSTALL = "install it with `apt-get install chromium chromium-driver` (Debian; .ci/run does this)"
 #: Seconds to wait for a page, its images or MathJax before the check fails.
@@ -84,7 +85,7 @@ def site(built_book):
     failures: list[str] = []
     handler = type("Handler", (_QuietHandler,), {"failures": failures})
     server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(handler, directory=str(built_book / "_build" / "html")))
+                                 functools.partial(handler, directory=str(BuildPaths(built_book).html)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/", failures
@@ -117,7 +118,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def screenshots(built_book) -> Path:
-    folder = built_book / "_build" / "screenshots"
+    folder = BuildPaths(built_book).build / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

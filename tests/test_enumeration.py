@@ -8,17 +8,12 @@ import math
 import numpy as np
 import pytest
 
-from superpos.enumeration import enumerate_one_layer, sparse_inputs
-
-
-def test_sparse_inputs_lists_every_small_set():
-    sets = sparse_inputs(4, 2)
-    assert len(sets) == 1 + 4 + 6 and len({tuple(r) for r in sets.tolist()}) == len(sets)
-    assert sets.sum(axis=1).max() == 2
+from superpos.enumeration import enumerate_one_layer
+from superpos.inputs import all_input_sets
 
 
 def test_one_hot_permutations_all_computed():
-    result = enumerate_one_layer(np.eye(3, dtype=int), np.eye(3, dtype=int), (0, 1), (0, -1), max_active=2)
+    result = enumerate_one_layer(np.eye(3, dtype=int), np.eye(3, dtype=int), (0, 1), (0, -1), k=2)
     assert result.n_networks == 2**12 and result.bits == 12
     assert result.n_permutations == math.factorial(3)
     assert result.n_permutations <= result.n_functions <= result.n_networks
@@ -26,19 +21,19 @@ def test_one_hot_permutations_all_computed():
 
 def test_distinct_functions_match_a_brute_force_over_whole_networks():
     codes_in, codes_out = np.eye(2, dtype=int), np.eye(2, dtype=int)
-    sets = sparse_inputs(2, 2)
+    sets = all_input_sets(2, 2).toarray().astype(int)
     seen = set()
     for flat in itertools.product((0, 1), repeat=4):
         for bias in itertools.product((0, -1), repeat=2):
             weights = np.array(flat).reshape(2, 2)
             fires = (sets @ codes_in @ weights.T + np.array(bias)) >= 1
             seen.add(tuple(map(tuple, fires.tolist())))
-    result = enumerate_one_layer(codes_in, codes_out, (0, 1), (0, -1), max_active=2)
+    result = enumerate_one_layer(codes_in, codes_out, (0, 1), (0, -1), k=2)
     assert result.n_functions == len(seen)
 
 
 def test_and_instances_counted_in_order():
-    result = enumerate_one_layer(np.eye(4, dtype=int), np.eye(3, dtype=int), (0, 1), (0, -1), max_active=2)
+    result = enumerate_one_layer(np.eye(4, dtype=int), np.eye(3, dtype=int), (0, 1), (0, -1), k=2)
     assert result.n_and_instances == math.perm(6, 3)
     superposed = enumerate_one_layer(np.eye(4, dtype=int), np.array([[1, 1, 0], [0, 1, 1], [1, 0, 1]]), (0, 1), (0, -1))
     assert superposed.n_and_instances < math.perm(6, 3)
@@ -46,14 +41,14 @@ def test_and_instances_counted_in_order():
 
 def test_without_bias_no_and_is_computed():
     # weights 0/1 and bias 0: a neuron fires on either endpoint, never an AND alone
-    result = enumerate_one_layer(np.eye(3, dtype=int), np.eye(3, dtype=int), (0, 1), (0,), max_active=2)
+    result = enumerate_one_layer(np.eye(3, dtype=int), np.eye(3, dtype=int), (0, 1), (0,), max_active=2)  # the other name of k
     assert result.n_and_instances == 0 and result.n_permutations == 6
 
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(input_codes=np.eye(3) * 2), "0/1 matrix"),
     (dict(output_codes=np.zeros((3, 3), dtype=int)), "at least one neuron"),
-    (dict(max_active=0), "max_active must be an integer"),
+    (dict(k=0), r"k must be in \[1, 3\], got 0"),
     (dict(threshold=0), "threshold must be > 0"),
     (dict(weight_values=()), "at least one value"),
 ])
@@ -66,4 +61,4 @@ def test_bad_arguments(kwargs, message):
 
 def test_too_many_inputs_is_refused():
     with pytest.raises(ValueError, match="at most 62"):
-        enumerate_one_layer(np.eye(12, dtype=int), np.eye(3, dtype=int), max_active=2)
+        enumerate_one_layer(np.eye(12, dtype=int), np.eye(3, dtype=int), k=2)

@@ -7,16 +7,10 @@ import pytest
 import scipy.sparse as sp
 
 from superpos import families as F
-from superpos.network import Network, _sparse_nonzero
-
-
-def naive_network(pairs, n_inputs, name="naive"):
-    """One neuron per AND: input i is neuron i, neuron ℓ computes ReLU(x_a + x_b − 1)."""
-    n_outputs = len(pairs)
-    weights = sp.csr_matrix((np.ones(2 * n_outputs), (np.repeat(np.arange(n_outputs), 2), np.ravel(pairs))),
-                            shape=(n_outputs, n_inputs))
-    return Network(sp.identity(n_inputs, format="csr"), [(weights, -np.ones(n_outputs))],
-                   np.arange(n_outputs)[:, None], 1.0, name=name)
+from superpos.inputs import as_input_sets, random_input_sets
+from superpos.instance import AndInstance
+from superpos.network import Network
+from handmade import naive_network
 
 
 def two_layer_network(pairs, n_inputs):
@@ -29,7 +23,7 @@ def two_layer_network(pairs, n_inputs):
 
 def dense_replay(network, inputs):
     """Reference evaluation with dense numpy arrays."""
-    h = F.as_input_matrix(inputs, network.n_inputs).toarray().astype(float) @ network.input_codes.toarray()
+    h = as_input_sets(inputs, network.n_inputs).toarray().astype(float) @ network.input_codes.toarray()
     history = [h]
     for weights, bias in network.layers:
         h = np.maximum(h @ weights.toarray().T + bias, 0)
@@ -40,7 +34,7 @@ def dense_replay(network, inputs):
 @pytest.fixture
 def instance():
     pairs = F.uniform_pairs(15, 40, seed=1)
-    return pairs, F.sample_inputs(15, 4, 600, seed=2, exact=False)
+    return pairs, random_input_sets(15, 4, 600, seed=2, exact=False)
 
 
 @pytest.mark.parametrize("build", [naive_network, two_layer_network])
@@ -49,7 +43,7 @@ def test_compute_is_the_true_and(instance, build):
     network = build(pairs, 15)
     decoded = network.compute(inputs, batch_size=97)
     assert decoded.dtype == bool and decoded.shape == (600, 40)
-    assert (decoded != F.true_outputs(pairs, inputs)).nnz == 0
+    assert (decoded != AndInstance(pairs, 15).true_outputs(inputs)).nnz == 0
     history, present = dense_replay(network, inputs)
     assert np.array_equal(decoded.toarray(), present)
     for ours, reference in zip(network.forward(inputs, batch_size=50), history):
@@ -104,21 +98,21 @@ def test_save_load_and_replay_from_raw_arrays(tmp_path, instance):
     for i in range(int(z["n_layers"])):
         h = np.maximum(h @ csr(f"layer{i}_W").T + z[f"layer{i}_b"], 0)
     present = (h[:, z["output_codes"]] >= z["threshold"]).all(axis=2)
-    assert np.array_equal(present, F.true_outputs(pairs, inputs).toarray())
+    assert np.array_equal(present, AndInstance(pairs, 15).true_outputs(inputs).toarray())
 
 
 def test_compute_never_forms_a_dense_output_matrix():
     n_inputs, n_outputs, batch = 2000, 200_000, 2000
     pairs = F.uniform_pairs(n_inputs, n_outputs, seed=0)
     network = naive_network(pairs, n_inputs)
-    inputs = F.sample_inputs(n_inputs, 3, batch, seed=1)
+    inputs = random_input_sets(n_inputs, 3, batch, seed=1)
     network.compute(inputs[:10])                 # build the caches first
     tracemalloc.start()
     decoded = network.compute(inputs, batch_size=batch)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < batch * n_outputs / 8         # a dense bool batch x m' would be 400 MB
-    assert (decoded != F.true_outputs(pairs, inputs)).nnz == 0
+    assert (decoded != AndInstance(pairs, n_inputs).true_outputs(inputs)).nnz == 0
 
 
 @pytest.mark.parametrize("change, message", [
@@ -147,7 +141,7 @@ def test_bad_arguments_to_compute(instance):
         network.compute([[0]], batch_size=0)
     with pytest.raises(ValueError, match="n_jobs"):
         network.compute([[0]], n_jobs=0)
-    with pytest.raises(ValueError, match="out of range"):
+    with pytest.raises(ValueError, match="outside the allowed range"):
         network.compute([[15]])
     with pytest.raises(TypeError, match="threshold must be a real number"):
         Network(network.input_codes, network.layers, network.output_codes, "1")
@@ -192,9 +186,9 @@ def with_sparse_path(network):
 def test_dense_path_equals_the_sparse_path(kind, n_layers):
     network = random_network(3, kind, n_layers=n_layers)
     generic = with_sparse_path(network)
-    inputs = F.sample_inputs(30, 5, 400, seed=4, exact=False)   # up to 5 actives: codes overlap, h⁰ reaches 2, 3
-    assert all(layer.dense is not None for layer in network._prepared[1])
-    assert all(layer.dense is None for layer in generic._prepared[1])
+    inputs = random_input_sets(30, 5, 400, seed=4, exact=False)   # up to 5 actives: codes overlap, h⁰ reaches 2, 3
+    assert all(layer.dense is not None for layer in network.prepared_layers)
+    assert all(layer.dense is None for layer in generic.prepared_layers)
     fast, slow = network.forward(inputs, batch_size=70), generic.forward(inputs, batch_size=70)
     # Integer sums below 2**24 are exact on both paths; float32 sums agree bit for
     # bit on layer 1 (both add in the stored order of h⁰), and to rounding after.
@@ -213,31 +207,31 @@ def test_dense_path_equals_the_sparse_path(kind, n_layers):
 
 
 def test_dense_path_picks_the_narrowest_exact_types():
-    prepared = {kind: random_network(0, kind, n_layers=1)._prepared[1][0] for kind in ["binary", "signed", "wide",
+    prepared = {kind: random_network(0, kind, n_layers=1).prepared_layers[0] for kind in ["binary", "signed", "wide",
                                                                                         "huge", "float"]}
     assert [prepared[kind].dense.dtype for kind in prepared] == [np.uint8, np.int8, np.int16, np.float32, np.float32]
     small = sp.csr_matrix(np.array([[1.0, 2.0, 0.0]]))
-    assert prepared["binary"]._accumulator(small) == np.uint8
-    assert prepared["wide"]._accumulator(small) == np.int16         # 3 · 300 > 255, weights stored as int16
-    assert prepared["wide"]._accumulator(sp.csr_matrix(np.array([[100.0, 100.0, 0.0]]))) == np.int32  # 6·10⁴
-    assert prepared["wide"]._accumulator(sp.csr_matrix(np.array([[6e4, 0.0, 0.0]]))) == np.float32     # > 2**24
-    assert prepared["huge"]._accumulator(small) == np.float32       # weights beyond int16 are stored as float32
-    assert prepared["signed"]._accumulator(small) == np.int8
-    assert prepared["binary"]._accumulator(sp.csr_matrix(np.array([[0.5, 1.0, 0.0]]))) == np.float32
+    assert prepared["binary"].accumulator_dtype(small) == np.uint8
+    assert prepared["wide"].accumulator_dtype(small) == np.int16         # 3 · 300 > 255, weights stored as int16
+    assert prepared["wide"].accumulator_dtype(sp.csr_matrix(np.array([[100.0, 100.0, 0.0]]))) == np.int32  # 6·10⁴
+    assert prepared["wide"].accumulator_dtype(sp.csr_matrix(np.array([[6e4, 0.0, 0.0]]))) == np.float32     # > 2**24
+    assert prepared["huge"].accumulator_dtype(small) == np.float32       # weights beyond int16 are stored as float32
+    assert prepared["signed"].accumulator_dtype(small) == np.int8
+    assert prepared["binary"].accumulator_dtype(sp.csr_matrix(np.array([[0.5, 1.0, 0.0]]))) == np.float32
 
 
 def test_dense_copy_needs_density_and_budget():
     pairs = F.uniform_pairs(200, 300, seed=0)
-    assert naive_network(pairs, 200)._prepared[1][0].dense is None             # 2 weights per row of 200
+    assert naive_network(pairs, 200).prepared_layers[0].dense is None             # 2 weights per row of 200
     network = random_network(1, "binary", n_layers=2)
     network.dense_budget_bytes = 41 * 40                                       # room for one of two copies
-    assert [layer.dense is not None for layer in network._prepared[1]] == [True, False]
+    assert [layer.dense is not None for layer in network.prepared_layers] == [True, False]
 
 
 @pytest.mark.parametrize("kind", ["binary", "signed", "float"])
-def test_preactivation_at_is_w_h_on_both_paths(kind):
+def test_preactivations_at_and_layer_sums_are_w_h_on_both_paths(kind):
     network = random_network(5, kind, n_layers=2)
-    inputs = F.sample_inputs(30, 4, 50, seed=6, exact=False)
+    inputs = random_input_sets(30, 4, 50, seed=6, exact=False)
     history, _ = dense_replay(network, inputs)
     rng = np.random.default_rng(0)
     rows, neurons = rng.integers(50, size=200), rng.integers(40, size=200)
@@ -246,9 +240,12 @@ def test_preactivation_at_is_w_h_on_both_paths(kind):
     expected_positive = (history[1][rows] * np.maximum(weights, 0)[neurons]).sum(axis=1)
     for evaluated in (network, with_sparse_path(network)):
         below = evaluated.forward(inputs, sparse=True)[1]
-        direct, positive = evaluated._preactivation_at(1, below, rows, neurons)
+        direct, positive = evaluated.preactivations_at(1, below, rows, neurons)
         np.testing.assert_allclose(direct, expected, rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(positive, expected_positive, rtol=1e-5, atol=1e-5)
+        sums = evaluated.layer_sums(1, below)
+        np.testing.assert_allclose(sums, history[1] @ weights.T, rtol=1e-5, atol=1e-4)
+        np.testing.assert_allclose(evaluated.encode(inputs).toarray(), history[0])
 
 
 def test_forward_to_a_depth(instance):
@@ -263,8 +260,12 @@ def test_forward_to_a_depth(instance):
             network.forward(inputs, depth=depth)
 
 
-@pytest.mark.parametrize("shape", [(3, 5), (7, 13), (64, 43), (1, 1), (0, 5)])
-@pytest.mark.parametrize("density", [0.0, 0.01, 0.5, 1.0])
-def test_sparse_nonzero_is_nonzero(shape, density):
-    mask = np.random.default_rng(0).random(shape) < density
-    assert all(np.array_equal(ours, reference) for ours, reference in zip(_sparse_nonzero(mask), np.nonzero(mask)))
+def test_a_dense_result_too_large_for_memory_is_refused(monkeypatch):
+    from superpos import validation
+    monkeypatch.setattr(validation, "MAX_ARRAY_BYTES", 100)
+    network = naive_network(np.array([[0, 1], [1, 2]]), 30)
+    refused = r"dense activations of 20 inputs on 30 neurons \(use sparse=True\) would take 2400 bytes"
+    with pytest.raises(ValueError, match=refused):
+        network.forward([[0]] * 20)
+    assert network.forward([[0]] * 20, sparse=True)[0].shape == (20, 30)
+

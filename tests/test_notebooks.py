@@ -13,7 +13,7 @@ import pytest
 import yaml
 from papermill.inspection import inspect_notebook
 
-from superpos import build as bm
+from superpos.book import build as bm
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = bm.chapters(ROOT)
@@ -63,6 +63,7 @@ def test_one_title_per_chapter(chapter):
     assert len(titles) == 1, f"{chapter.source} must have one '# ' title, has {titles}"
 
 
+@pytest.mark.book
 def test_papermill_reruns_a_chapter_at_another_size(tmp_path):
     """A reader's command: `papermill book/<chapter>.ipynb out.ipynb -p NAME VALUE`."""
     chapter = min(CHAPTERS, key=lambda c: len(json.dumps(_cells(c))))  # the cheapest check is enough

@@ -12,85 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from superpos import representation as rep
-
-
-# ----------------------------------------------------------------------------- inputs
-
-
-def test_as_sparse_sets_accepts_three_forms_equally():
-    array = np.array([[0, 3, 5], [2, 1, 4]])
-    lists = [[0, 3, 5], [2, 1, 4]]
-    matrix = sp.csr_matrix(([1, 1, 1, 1, 1, 1], ([0, 0, 0, 1, 1, 1], [0, 3, 5, 1, 2, 4])), shape=(2, 6))
-    expected = np.array([[1, 0, 0, 1, 0, 1], [0, 1, 1, 0, 1, 0]])
-    for form in (array, lists, matrix):
-        out = rep.as_sparse_sets(form, 6, 3)
-        assert out.shape == (2, 6)
-        np.testing.assert_array_equal(out.toarray(), expected)
-
-
-def test_as_sparse_sets_ragged_and_empty_rows():
-    out = rep.as_sparse_sets([[1], [], [0, 2]], 3, 2)
-    np.testing.assert_array_equal(out.toarray(), [[0, 1, 0], [0, 0, 0], [1, 0, 1]])
-    assert rep.as_sparse_sets(np.zeros((4, 0), dtype=int), 5).shape == (4, 5)
-
-
-@pytest.mark.parametrize("active, k, message", [
-    ([[0, 7]], None, r"feature index 7, outside the allowed range \[0, m\) = \[0, 5\)"),
-    ([[0, -1]], None, r"feature index -1, outside"),
-    ([[1, 1]], None, r"row 0 repeats the feature 1"),
-    (np.array([[0, 1, 2]]), 2, r"row 0 has 3 active features, more than k=2"),
-    ([[0], [1, 2, 3]], 2, r"row 1 has 3 active features, more than k=2"),
-    (np.zeros((2, 2, 2), dtype=int), None, r"must be 2-D \(n_samples, k\)"),
-    (sp.csr_matrix(np.ones((2, 4))), None, r"shape \(n_samples, m=5\)"),
-    (sp.csr_matrix(np.array([[0, 2, 0, 0, 0]])), None, r"0/1 matrix, found the value 2"),
-])
-def test_as_sparse_sets_rejects_bad_input(active, k, message):
-    with pytest.raises(ValueError, match=message):
-        rep.as_sparse_sets(active, 5, k)
-
-
-@pytest.mark.parametrize("active, message", [
-    (np.array([[0.0, 1.0]]), "integer feature indices"),
-    ([[0.5]], "integer feature indices"),
-    ("0 1", "integer array, a list of index lists or a scipy.sparse matrix"),
-    ([3, [1]], r"active\[0\] must be a list of feature indices"),
-])
-def test_as_sparse_sets_type_errors(active, message):
-    with pytest.raises(TypeError, match=message):
-        rep.as_sparse_sets(active, 5)
-
-
-def test_k_and_m_are_checked():
-    with pytest.raises(ValueError, match=r"k must be in \[1, m\] = \[1, 3\]"):
-        rep.as_sparse_sets([[0]], 3, 4)
-    with pytest.raises(ValueError, match="m must be at least 1"):
-        rep.as_sparse_sets([[0]], 0)
-    with pytest.raises(TypeError, match="m must be an integer"):
-        rep.as_sparse_sets([[0]], 3.0)
-
-
-@pytest.mark.parametrize("m, k", [(10_000, 3), (6, 4), (5, 5)])
-def test_random_sparse_sets_are_distinct_sorted_and_seeded(m, k):
-    sets = rep.random_sparse_sets(2000, m, k, seed=1)
-    assert sets.shape == (2000, k) and sets.min() >= 0 and sets.max() < m
-    assert np.all(np.diff(sets, axis=1) > 0)
-    np.testing.assert_array_equal(sets, rep.random_sparse_sets(2000, m, k, seed=1))
-    assert not np.array_equal(sets, rep.random_sparse_sets(2000, m, k, seed=2)) or k == m
-
-
-def test_random_sparse_sets_are_uniform():
-    counts = np.bincount(rep.random_sparse_sets(20_000, 10, 3, seed=0).ravel(), minlength=10)
-    # each feature is in a set with probability 3/10: 6000 expected, sd about 65
-    assert np.all(np.abs(counts - 6000) < 400)
-
-
-def test_all_sparse_sets_enumerates_each_set_once():
-    sets = rep.all_sparse_sets(6, 3)
-    assert sets.shape == (1 + 6 + 15 + 20, 6)
-    rows = {tuple(np.flatnonzero(r)) for r in sets.toarray()}
-    assert len(rows) == sets.shape[0]
-    with pytest.raises(ValueError, match="enumerate at most"):
-        rep.all_sparse_sets(10_000, 3)
+from superpos.inputs import all_input_sets, as_input_sets, random_input_sets
 
 
 # ----------------------------------------------------------------------------- codes
@@ -159,13 +81,13 @@ def test_encode_matches_definitions():
 def test_decode_agrees_with_thresholded_reads(kind):
     m, n, k = 300, 40, 3
     code = rep.dense_code(m, n, seed=2) if kind == "dense" else rep.sparse_code(m, n, 8, seed=2)
-    sets = rep.random_sparse_sets(400, m, k, seed=5)
+    sets = random_input_sets(m, k, 400, seed=5)
     activations = rep.encode(code, sets)
     threshold = 0.5 if kind == "dense" else 1
     expected = rep.reads(code, activations) >= threshold - rep.READ_TOLERANCE
     decoded = rep.decode(code, activations).toarray().astype(bool)
     np.testing.assert_array_equal(decoded, expected)
-    truth = rep.as_sparse_sets(sets, m).toarray().astype(bool)
+    truth = as_input_sets(sets, m).toarray().astype(bool)
     errors = rep.decoding_errors(code, sets)
     assert errors.false_positives == int((decoded & ~truth).sum())
     assert errors.false_negatives == int((~decoded & truth).sum())
@@ -178,13 +100,13 @@ def test_decode_agrees_with_thresholded_reads(kind):
 
 def test_decoding_errors_can_stop_at_the_first_error():
     code = rep.dense_code(20_000, 16, seed=0)
-    sets = rep.random_sparse_sets(50, 20_000, 3, seed=0)
+    sets = random_input_sets(20_000, 3, 50, seed=0)
     early = rep.decoding_errors(code, sets, stop_at_first=True)
     assert not early.exact and not early.complete and early.decisions < 50 * 20_000
 
 
 def test_wide_codes_decode_exactly():
-    sets = rep.random_sparse_sets(500, 2000, 3, seed=1)
+    sets = random_input_sets(2000, 3, 500, seed=1)
     assert rep.decoding_errors(rep.dense_code(2000, 600, seed=0), sets).exact
     assert rep.decoding_errors(rep.sparse_code(2000, 200, 40, seed=0), sets).exact
 
@@ -221,7 +143,7 @@ def decoder_blocks(request, monkeypatch):
 def test_sparse_decode_equals_the_definition(decoder_blocks, m, n, s, n_samples, k):
     code = rep.sparse_code(m, n, s, seed=m + n)
     rng = np.random.default_rng(s)
-    for activations in (rep.encode(code, rep.random_sparse_sets(n_samples, m, min(k, m), seed=1)),
+    for activations in (rep.encode(code, random_input_sets(m, min(k, m), n_samples, seed=1)),
                         rng.integers(0, 3, size=(n_samples, n)),           # arbitrary counts
                         sp.csr_matrix((n_samples, n), dtype=np.int32),     # nothing reached: no feature
                         np.ones((n_samples, n)),                           # everything reached: all features
@@ -239,7 +161,7 @@ def test_dense_decode_equals_the_definition_ties_included(decoder_blocks, m, n, 
     code = rep.dense_code(m, n, seed=m)
     rng = np.random.default_rng(n)
     # integer sums over sqrt(n): every read is a multiple of 1/n, so reads equal to the threshold are common
-    for activations in (rep.encode(code, rep.random_sparse_sets(n_samples, m, min(3, m), seed=2)),
+    for activations in (rep.encode(code, random_input_sets(m, min(3, m), n_samples, seed=2)),
                         rng.integers(-3, 4, size=(n_samples, n)) / math.sqrt(n),
                         code.vectors()[rng.integers(0, m, n_samples)] * 40):  # every feature reads far above
         for threshold in (0.5, 0.25, -1.0):
@@ -256,7 +178,7 @@ def test_decoding_errors_stop_early_across_threads(monkeypatch):
     monkeypatch.setattr(rep, "SPARSE_FEATURE_BLOCK", 256)
     monkeypatch.setattr(rep, "DECODE_THREADS", 2)
     code = rep.sparse_code(20_000, 12, 3, seed=0)
-    sets = rep.random_sparse_sets(50, 20_000, 3, seed=0)
+    sets = random_input_sets(20_000, 3, 50, seed=0)
     early = rep.decoding_errors(code, sets, stop_at_first=True)
     assert not early.exact and not early.complete and early.decisions < 50 * 20_000
     full = rep.decoding_errors(code, sets)
@@ -299,7 +221,7 @@ def test_coherence_matches_brute_force_and_prefixes():
 def test_every_set_by_gram_matches_enumeration(n):
     code = rep.dense_code(14, n, seed=n)
     for k in (1, 2, 3):
-        enumerated = rep.decoding_errors(code, rep.all_sparse_sets(14, k)).exact
+        enumerated = rep.decoding_errors(code, all_input_sets(14, k)).exact
         assert rep.decodes_every_set(code, k) == enumerated
 
 
@@ -309,7 +231,7 @@ def test_decoding_is_exact_whenever_the_coherence_condition_holds(seed, m, k, n)
     k = min(k, m)
     code = rep.dense_code(m, n, seed=seed)
     if rep.coherence(code) < 1 / (2 * k):
-        assert rep.decoding_errors(code, rep.all_sparse_sets(m, k)).exact
+        assert rep.decoding_errors(code, all_input_sets(m, k)).exact
         assert rep.decodes_every_set(code, k)
 
 
@@ -320,7 +242,7 @@ def test_exhaustive_minimum_is_tight_at_small_m():
         if kind == "dense":
             code = rep.dense_code(12, result.n_min, np.random.SeedSequence(
                 np.random.SeedSequence(0).entropy, spawn_key=(0,)))
-            assert rep.decoding_errors(code, rep.all_sparse_sets(12, 2)).exact
+            assert rep.decoding_errors(code, all_input_sets(12, 2)).exact
 
 
 # ----------------------------------------------------------------------------- theory

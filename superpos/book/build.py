@@ -12,10 +12,11 @@ The source notebooks under ``book/`` are never executed in place. The build
    is off; any Sphinx warning fails the build.
 
 A chapter is executed again only when something it depends on changed: its
-notebook, its parameters, any source file of the ``superpos`` package, or the
-set of installed package versions (Jupyter Book's own cache keys on the code
-cells alone, so it would miss a change in an imported module). The cache key
-is the SHA-256 digest of all of these.
+notebook, its parameters, any source file of the ``superpos`` package outside
+this subpackage (the chapters never import the book machinery), or the set of
+installed package versions (Jupyter Book's own cache keys on the code cells
+alone, so it would miss a change in an imported module). The cache key is the
+SHA-256 digest of all of these.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -35,22 +35,39 @@ from pathlib import Path
 
 import yaml
 
+from superpos.book.pages import gallery_page, reproducibility_page
+from superpos.paths import BuildPaths, find_root as find_book_root
+
+__all__ = ["CACHE_FILE", "PROFILES", "BuildError", "Chapter", "ChapterResult", "build", "chapters", "execute_chapters",
+           "find_root", "load_parameters", "main", "package_fingerprint", "toc_docnames"]
+
+#: The parameter sets of ``book/profiles.yml``.
 PROFILES = ("quick", "full")
+#: The cache of executed chapters, in the executed copy.
 CACHE_FILE = ".superpos-cache.json"
-#: Packages whose versions the reproducibility page lists.
-KEY_PACKAGES = (
-    "superpos", "numpy", "scipy", "sympy", "matplotlib", "papermill", "jupyter-book",
-    "myst-nb", "sphinx", "sphinx-proof", "sphinxcontrib-bibtex", "ipykernel",
-)
+#: The subpackage of the book machinery, left out of the package fingerprint.
+MACHINERY = Path(__file__).resolve().parent.name
 
 
 class BuildError(RuntimeError):
-    """The book cannot be built as asked (bad options or a broken layout)."""
+    """The book cannot be built as asked (bad options or a broken layout).
+
+    Examples
+    --------
+    >>> issubclass(BuildError, RuntimeError)
+    True
+    """
 
 
 @dataclass
 class Chapter:
-    """A chapter notebook listed in the table of contents."""
+    """A chapter notebook listed in the table of contents.
+
+    Examples
+    --------
+    >>> Chapter("gap", "book/gap", "The gap").source
+    'book/gap.ipynb'
+    """
 
     name: str  #: notebook file name without extension, e.g. ``representation``
     docname: str  #: path in the table of contents, e.g. ``book/representation``
@@ -63,7 +80,13 @@ class Chapter:
 
 @dataclass
 class ChapterResult:
-    """What happened to one chapter during a build."""
+    """What happened to one chapter during a build.
+
+    Examples
+    --------
+    >>> ChapterResult("gap", "cached", 1.5, {"seed": 0}).figures
+    []
+    """
 
     name: str
     status: str  #: ``executed``, ``cached``, ``kept`` (not selected by --only) or ``failed``
@@ -79,15 +102,33 @@ class ChapterResult:
 
 
 def find_root(start: Path | None = None) -> Path:
-    """Return the repository root: the nearest folder holding ``_toc.yml`` and ``book/``."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "_toc.yml").is_file() and (folder / "book").is_dir() and folder.name != "executed":
-            return folder
-    raise BuildError(f"no _toc.yml with a book/ folder beside it in {here} or above; run from the repository")
+    """Return the repository root: the nearest folder holding ``_toc.yml`` and ``book/``.
+
+    Raises
+    ------
+    BuildError
+        If there is none at or above ``start`` (default: the current folder).
+
+    Examples
+    --------
+    >>> (find_root(Path(__file__)) / "_toc.yml").is_file()
+    True
+    """
+    root = find_book_root(start)
+    if root is None:
+        raise BuildError(f"no _toc.yml with a book/ folder beside it in {(start or Path.cwd()).resolve()} or above; "
+                         "run from the repository")
+    return root
 
 
-def _toc_docnames(toc: dict) -> list[str]:
+def toc_docnames(toc: dict) -> list[str]:
+    """Every page of a table of contents (``_toc.yml`` read as a dict), in reading order.
+
+    Examples
+    --------
+    >>> toc_docnames({"root": "intro", "chapters": [{"file": "a", "sections": [{"file": "b"}]}, {"file": "c"}]})
+    ['intro', 'a', 'b', 'c']
+    """
     names = [toc["root"]]
 
     def walk(entries):
@@ -114,10 +155,16 @@ def _title(notebook: Path) -> str:
 
 
 def chapters(root: Path) -> list[Chapter]:
-    """Return the chapter notebooks listed in ``_toc.yml``, in reading order."""
+    """Return the chapter notebooks listed in ``_toc.yml``, in reading order.
+
+    Examples
+    --------
+    >>> "gap" in [chapter.name for chapter in chapters(find_root(Path(__file__)))]
+    True
+    """
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     found = []
-    for docname in _toc_docnames(toc):
+    for docname in toc_docnames(toc):
         notebook = root / f"{docname}.ipynb"
         if notebook.is_file():
             found.append(Chapter(notebook.stem, docname, _title(notebook)))
@@ -125,7 +172,13 @@ def chapters(root: Path) -> list[Chapter]:
 
 
 def load_parameters(root: Path, profile: str) -> dict[str, dict]:
-    """Return each chapter's parameters for ``profile`` from ``book/profiles.yml``."""
+    """Return each chapter's parameters for ``profile`` from ``book/profiles.yml``.
+
+    Examples
+    --------
+    >>> load_parameters(find_root(Path(__file__)), "quick")["gap"]["seed"]
+    0
+    """
     if profile not in PROFILES:
         raise BuildError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
     profiles = yaml.safe_load((root / "book" / "profiles.yml").read_text()) or {}
@@ -149,17 +202,22 @@ def environment_fingerprint() -> str:
     return hashlib.sha256("\n".join([sys.version, *packages]).encode()).hexdigest()
 
 
-#: Modules of the package that only build and render the book; chapters never import them,
-#: so a change in them does not re-execute anything.
-BUILD_ONLY_MODULES = {"build.py", "sphinxext.py", "__main__.py"}
-
-
 def package_fingerprint(root: Path) -> str:
-    """Digest of the ``superpos`` sources the chapters compute with (any change re-executes every chapter)."""
+    """Digest of the ``superpos`` sources the chapters compute with: the package minus ``superpos/book``.
+
+    Any change in them re-executes every chapter; a change in the book
+    machinery re-executes nothing.
+
+    Examples
+    --------
+    >>> len(package_fingerprint(find_root(Path(__file__))))   # a SHA-256 in hex
+    64
+    """
     digest = hashlib.sha256()
     package = root / "superpos"
+    machinery = package / MACHINERY
     sources = [p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".yml", ".json", ".mplstyle"}
-               and not (p.parent == package and p.name in BUILD_ONLY_MODULES)]
+               and machinery not in p.parents]
     _digest_files(sources, root, digest)
     return digest.hexdigest()
 
@@ -247,107 +305,6 @@ def chapter_figures(figures: Path, chapter: str) -> list[str]:
     return sorted(p.stem for p in figures.glob(f"{chapter}-*.json"))
 
 
-# ------------------------------------------------------------------ generated pages
-
-
-def _git_commit(root: Path) -> str:
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                                check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    return commit + (" with uncommitted changes" if dirty else "")
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def reproducibility_page(root: Path, profile: str, results: list[ChapterResult], chapters_: list[Chapter]) -> str:
-    """Markdown of the page that records how this copy of the book was made."""
-    titles = {c.name: c.title for c in chapters_}
-    lines = [
-        "# Reproducibility",
-        "",
-        f"This copy of the book was built with the `{profile}` profile from git commit "
-        f"`{_git_commit(root)}`. Every chapter below was executed by papermill with the parameters "
-        "shown; re-run one at other values with",
-        "",
-        "```bash",
-        "papermill book/<chapter>.ipynb out.ipynb -p <name> <value>",
-        "```",
-        "",
-        "## Chapters",
-        "",
-        "| chapter | status | executed at (UTC) | wall time (s) | seed | parameters |",
-        "| --- | --- | --- | ---: | --- | --- |",
-    ]
-    for result in results:
-        params = ", ".join(f"`{k}={v!r}`" for k, v in result.parameters.items()) or "defaults"
-        seed = result.parameters.get("seed", "none")
-        lines.append(f"| {titles.get(result.name, result.name)} | {result.status} | {result.executed_at} | "
-                     f"{result.seconds:.1f} | {seed} | {params} |")
-    lines += [
-        "",
-        "*cached* means the executed copy from an earlier build was reused because its notebook, "
-        "parameters, the `superpos` sources and the installed packages were all unchanged; "
-        "the wall time is that of the run that produced it.",
-        "",
-        "## Software",
-        "",
-        f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()} "
-        f"{platform.machine()}.",
-        "",
-        "| package | version |",
-        "| --- | --- |",
-        *[f"| {p} | {_version(p)} |" for p in KEY_PACKAGES],
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def gallery_page(root: Path, figures: Path, chapters_: list[Chapter], results: list[ChapterResult]) -> str:
-    """Markdown of the figure gallery: every saved figure with caption, files and citation."""
-    commit = _git_commit(root).split()[0][:12]
-    lines = [
-        "# Figure gallery",
-        "",
-        "Every figure of the book, made from the computed data of this build. Each is saved as SVG "
-        "and PDF (vector, for slides and papers) and PNG; the file names are stable across builds. "
-        "Suggested citation under each figure; please also cite {cite:t}`adler2024complexity`, "
-        "the paper this book reproduces.",
-        "",
-    ]
-    made = {r.name: r.figures for r in results}
-    for chapter in chapters_:
-        names = made.get(chapter.name, [])
-        if not names:
-            continue
-        lines += [f"## {chapter.title}", ""]
-        for name in names:
-            record = json.loads((figures / f"{name}.json").read_text())
-            links = " · ".join(f"{{download}}`{fmt.upper()} <figures/{name}.{fmt}>`" for fmt in record["formats"])
-            lines += [
-                f"### `{name}`",
-                "",
-                f"![{name}](figures/{name}.png)",
-                "",
-                record["caption"],
-                "",
-                f"Download: {links}",
-                "",
-                f"Cite as: *Computation in superposition, executed*, figure `{name}` "
-                f"(chapter “{chapter.title}”, commit `{commit}`).",
-                "",
-            ]
-    return "\n".join(lines)
-
-
 # ----------------------------------------------------------------------------- main
 
 
@@ -366,10 +323,17 @@ def _summary_table(results: list[ChapterResult]) -> str:
 
 def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None = None, force: bool = False,
                      jobs: int | None = None) -> list[ChapterResult]:
-    """Execute (or take from the cache) every chapter; return one result per chapter."""
-    build = root / "_build"
-    staging = build / "executed"
-    figures = build / "figures"
+    """Execute (or take from the cache) every chapter; return one result per chapter.
+
+    Examples
+    --------
+    >>> execute_chapters(find_root(Path(__file__)), profile="huge")
+    Traceback (most recent call last):
+    ...
+    superpos.book.build.BuildError: profile must be one of quick, full, got 'huge'
+    """
+    paths = BuildPaths(root)
+    staging, figures = paths.executed, paths.figures
     figures.mkdir(parents=True, exist_ok=True)
     all_chapters = chapters(root)
     names = [c.name for c in all_chapters]
@@ -447,7 +411,7 @@ def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None 
 def render_html(root: Path, strict: bool = True) -> int:
     """Render ``_build/executed`` to ``_build/html`` with Jupyter Book; return its exit code."""
     executable = Path(sys.executable).with_name("jupyter-book")
-    command = [str(executable) if executable.exists() else "jupyter-book", "build", str(root / "_build" / "executed"),
+    command = [str(executable) if executable.exists() else "jupyter-book", "build", str(BuildPaths(root).executed),
                "--path-output", str(root), "--builder", "html", "--keep-going", "--quiet"]
     if strict:
         command.append("--warningiserror")
@@ -456,7 +420,15 @@ def render_html(root: Path, strict: bool = True) -> int:
 
 def build(root: Path, profile: str = "quick", only: list[str] | None = None, force: bool = False,
           jobs: int | None = None, html: bool = True) -> int:
-    """Run the whole build; return the process exit code (0 when the book was built)."""
+    """Run the whole build; return the process exit code (0 when the book was built).
+
+    Examples
+    --------
+    >>> build(find_root(Path(__file__)), only=["no-such-chapter"])
+    Traceback (most recent call last):
+    ...
+    superpos.book.build.BuildError: --only names unknown chapter(s) ['no-such-chapter']; the chapters are [...]
+    """
     start = time.perf_counter()
     all_chapters = chapters(root)
     results = execute_chapters(root, profile, only, force, jobs)
@@ -464,14 +436,14 @@ def build(root: Path, profile: str = "quick", only: list[str] | None = None, for
     failed = [r for r in results if r.status == "failed"]
     for result in failed:
         notebook = next(c.source for c in all_chapters if c.name == result.name)
-        copy = root / "_build" / "executed" / notebook
+        copy = BuildPaths(root).executed / notebook
         print(f"\nFAILED {notebook}: {result.error}\n  partly executed copy kept at {copy}"
               f"\n  kernel log at {copy.with_suffix('.log')}", file=sys.stderr)
     if failed:
         print(f"\n{len(failed)} chapter(s) failed; the HTML book was not built.", file=sys.stderr)
         return 1
-    staging = root / "_build" / "executed"
-    figures = root / "_build" / "figures"
+    paths = BuildPaths(root)
+    staging, figures = paths.executed, paths.figures
     for name in (n for r in results for n in r.figures):
         for fmt in ("svg", "pdf", "png"):
             _write_if_changed(staging / "book" / "figures" / f"{name}.{fmt}", (figures / f"{name}.{fmt}").read_bytes())
@@ -482,13 +454,19 @@ def build(root: Path, profile: str = "quick", only: list[str] | None = None, for
         return 0
     code = render_html(root)
     print(f"\nbook {'built' if code == 0 else 'FAILED'} in {time.perf_counter() - start:.1f} s"
-          + (f": {root / '_build' / 'html' / 'index.html'}" if code == 0 else " (Sphinx reported errors above)"),
+          + (f": {paths.html / 'index.html'}" if code == 0 else " (Sphinx reported errors above)"),
           file=sys.stderr)
     return code
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m superpos build [--profile quick|full] [--only CH ...] [--force] [--jobs N]``."""
+    """Command line: ``python -m superpos build [--profile quick|full] [--only CH ...] [--force] [--jobs N]``.
+
+    Examples
+    --------
+    >>> main(["build", "--only", "no-such-chapter"])   # the error goes to stderr
+    2
+    """
     parser = argparse.ArgumentParser(prog="superpos", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser("build", help="execute the chapters and build the HTML book")

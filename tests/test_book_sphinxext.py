@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sphinx.errors import ExtensionError
 
-from superpos import sphinxext
+from superpos.book import sphinxext
+from superpos.paths import BuildPaths
 
 #: ``src``/``href`` of every <script> and <link> element of a page.
 ASSET = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=\"([^\"]*)\"", re.IGNORECASE)
@@ -44,9 +45,10 @@ def _build(tmp_path: Path, extensions: list[str]) -> Path:
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory) -> Path:
     """A one-page Sphinx site with maths and sphinx-thebe, built with the extension."""
-    return _build(tmp_path_factory.mktemp("site"), ["sphinx_thebe", "superpos.sphinxext"])
+    return _build(tmp_path_factory.mktemp("site"), ["sphinx_thebe", "superpos.book.sphinxext"])
 
 
+@pytest.mark.book
 def test_page_loads_mathjax_from_the_site(small_site):
     page = (small_site / "index.html").read_text()
     scripts = re.findall(r"<script\b[^>]*\bsrc=\"([^\"]*mathjax[^\"]*)\"", page, re.IGNORECASE)
@@ -54,6 +56,7 @@ def test_page_loads_mathjax_from_the_site(small_site):
     assert (small_site / "_static" / "mathjax" / sphinxext.MATHJAX_COMPONENT).is_file()
 
 
+@pytest.mark.book
 def test_fonts_extensions_and_licence_are_copied(small_site):
     mathjax = small_site / "_static" / "mathjax"
     assert (mathjax / "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff").stat().st_size > 0
@@ -62,6 +65,7 @@ def test_fonts_extensions_and_licence_are_copied(small_site):
     assert "Apache License" in (mathjax / "LICENSE").read_text()
 
 
+@pytest.mark.book
 def test_only_the_needed_component_is_copied(small_site):
     mathjax = small_site / "_static" / "mathjax"
     components = sorted(p.name for p in mathjax.glob("*.js"))
@@ -69,6 +73,7 @@ def test_only_the_needed_component_is_copied(small_site):
     assert not (mathjax / "output" / "svg").exists()
 
 
+@pytest.mark.book
 def test_no_page_fetches_from_the_network(small_site):
     for page in small_site.rglob("*.html"):
         html = page.read_text()
@@ -76,6 +81,7 @@ def test_no_page_fetches_from_the_network(small_site):
         assert "THEBE_JS_URL" not in html and "x-thebe-config" not in html, page
 
 
+@pytest.mark.book
 def test_without_the_extension_sphinx_would_use_a_cdn(tmp_path):
     """The check above can fail: the same page built without the extension loads a CDN."""
     site = _build(tmp_path, ["sphinx_thebe", "sphinx.ext.mathjax"])
@@ -103,6 +109,7 @@ def _build_site(source: Path, out: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("extension_loaded", [True, False])
 def test_pasted_numbers_follow_a_reexecuted_chapter(tmp_path, extension_loaded):
     """A page pasting another page's glue value is rebuilt when that chapter changes.
@@ -112,7 +119,7 @@ def test_pasted_numbers_follow_a_reexecuted_chapter(tmp_path, extension_loaded):
     """
     import time
 
-    extensions = ["myst_nb"] + (["superpos.sphinxext"] if extension_loaded else [])
+    extensions = ["myst_nb"] + (["superpos.book.sphinxext"] if extension_loaded else [])
     source, out = tmp_path / "src", tmp_path / "html"
     source.mkdir()
     (source / "conf.py").write_text(f"extensions = {extensions!r}\nnb_execution_mode = 'off'\n")
@@ -153,7 +160,7 @@ def test_missing_part_is_reported(tmp_path):
 
 @pytest.mark.book
 def test_built_book_needs_no_network(built_book):
-    html = built_book / "_build" / "html"
+    html = BuildPaths(built_book).html
     pages = sorted(html.rglob("*.html"))
     assert pages
     offenders = {str(p.relative_to(html)): remote_assets(p.read_text()) for p in pages}

@@ -20,7 +20,7 @@ Register it in ``_config.yml``::
 
     sphinx:
       extra_extensions:
-        - superpos.sphinxext
+        - superpos.book.sphinxext
 
 Only what MathJax loads at run time is copied: the combined component
 ``tex-mml-chtml.js`` (TeX and MathML input, HTML-CSS output, the menu), the TeX
@@ -39,6 +39,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+
+__all__ = ["MATHJAX_COMPONENT", "copy_mathjax", "mathjax_files", "mathjax_source"]
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +70,15 @@ def mathjax_source() -> Path:
     ------
     ExtensionError
         If the package is not installed or does not hold the expected files.
+
+    Examples
+    --------
+    >>> (mathjax_source() / MATHJAX_COMPONENT).is_file()
+    True
     """
     spec = importlib.util.find_spec(MATHJAX_IMPORT)
     if spec is None or not spec.submodule_search_locations:
-        raise ExtensionError(f"superpos.sphinxext needs MathJax from the {MATHJAX_DISTRIBUTION!r} package to "
+        raise ExtensionError(f"superpos.book.sphinxext needs MathJax from the {MATHJAX_DISTRIBUTION!r} package to "
                              f"render maths offline; install it with `pip install {MATHJAX_DISTRIBUTION}` "
                              "(it is in requirements.txt)")
     source = Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax" / "es5"
@@ -82,7 +89,13 @@ def mathjax_source() -> Path:
 
 
 def mathjax_files(source: Path) -> list[Path]:
-    """Return the files (relative to ``source``, MathJax's ``es5/``) that the book needs."""
+    """Return the files (relative to ``source``, MathJax's ``es5/``) that the book needs.
+
+    Examples
+    --------
+    >>> Path(MATHJAX_COMPONENT) in mathjax_files(mathjax_source())
+    True
+    """
     files = []
     for part in MATHJAX_PARTS:
         path = source / part
@@ -100,6 +113,14 @@ def copy_mathjax(source: Path, target: Path) -> int:
 
     A file whose copy already has the same size and modification time is left
     alone, so that a rebuild costs nothing. MathJax's licence is copied too.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     first, again = copy_mathjax(mathjax_source(), Path(folder)), copy_mathjax(mathjax_source(), Path(folder))
+    >>> first == len(mathjax_files(mathjax_source())) + 1, again   # the licence too; nothing the second time
+    (True, 0)
     """
     pairs = [(source / f, target / f) for f in mathjax_files(source)]
     pairs.append((source.parent / "LICENSE", target / "LICENSE"))
@@ -145,7 +166,7 @@ def install_mathjax_files(app: Sphinx) -> None:
     target = Path(app.outdir) / "_static" / STATIC_SUBDIR
     copied = copy_mathjax(mathjax_source(), target)
     if copied:
-        logger.info(f"superpos.sphinxext: copied {copied} MathJax files to {target}")
+        logger.info(f"superpos.book.sphinxext: copied {copied} MathJax files to {target}")
 
 
 def setup(app: Sphinx) -> dict:

@@ -1,4 +1,4 @@
-"""Tests of the book machine (`superpos.build`) on small books made in a temporary folder."""
+"""Tests of the book machinery (`superpos.book.build`) on small books made in a temporary folder."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from superpos import build as bm
+from superpos.book import build as bm
+from superpos.paths import BuildPaths
+
+pytestmark = pytest.mark.book
 
 CONFIG = (Path(__file__).resolve().parents[1] / "_config.yml").read_text()
 
@@ -61,7 +64,7 @@ def test_chapters_follow_the_table_of_contents(tiny_book):
 def test_execute_then_cache_then_invalidate(tiny_book):
     first = bm.execute_chapters(tiny_book, jobs=2)
     assert _statuses(first) == {"alpha": "executed", "beta": "executed"}
-    executed = json.loads((tiny_book / "_build" / "executed" / "book" / "alpha.ipynb").read_text())
+    executed = json.loads((BuildPaths(tiny_book).executed / "book" / "alpha.ipynb").read_text())
     assert any("6" in "".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", []))
     # The source notebook is never executed in place.
     source = json.loads((tiny_book / "book" / "alpha.ipynb").read_text())
@@ -72,6 +75,10 @@ def test_execute_then_cache_then_invalidate(tiny_book):
     # A change in the package re-executes every chapter, even though no code cell changed.
     (tiny_book / "superpos" / "helper.py").write_text("VALUE = 2\n")
     assert _statuses(bm.execute_chapters(tiny_book)) == {"alpha": "executed", "beta": "executed"}
+    # The book machinery is not part of what the chapters compute with.
+    (tiny_book / "superpos" / "book").mkdir()
+    (tiny_book / "superpos" / "book" / "render.py").write_text("STYLE = 1\n")
+    assert _statuses(bm.execute_chapters(tiny_book)) == {"alpha": "cached", "beta": "cached"}
 
     # A change in one chapter's parameters re-executes that chapter alone.
     profiles = yaml.safe_load((tiny_book / "book" / "profiles.yml").read_text())
@@ -91,7 +98,7 @@ def test_execute_then_cache_then_invalidate(tiny_book):
 
 def test_parameters_reach_the_notebook(tiny_book):
     bm.execute_chapters(tiny_book, profile="full")
-    executed = json.loads((tiny_book / "_build" / "executed" / "book" / "alpha.ipynb").read_text())
+    executed = json.loads((BuildPaths(tiny_book).executed / "book" / "alpha.ipynb").read_text())
     injected = [c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
     assert injected and "size = 30" in "".join(injected[0]["source"])
     outputs = "".join("".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", []))
@@ -106,9 +113,9 @@ def test_failing_chapter_is_reported_and_the_others_still_run(tiny_book, capsys)
     assert "FAILED book/beta.ipynb" in err
     assert "cell 3 of 3" in err and "ValueError: broken on purpose" in err
     assert "the HTML book was not built" in err
-    assert (tiny_book / "_build" / "executed" / "book" / "beta.ipynb").is_file()  # kept for inspection
-    assert not (tiny_book / "_build" / "html").exists()
-    cache = json.loads((tiny_book / "_build" / "executed" / bm.CACHE_FILE).read_text())
+    assert (BuildPaths(tiny_book).executed / "book" / "beta.ipynb").is_file()  # kept for inspection
+    assert not (BuildPaths(tiny_book).html).exists()
+    cache = json.loads((BuildPaths(tiny_book).executed / bm.CACHE_FILE).read_text())
     assert cache["alpha"]["status"] == "executed" and cache["beta"]["status"] == "failed"
     # A failed chapter is never taken from the cache.
     assert _statuses(bm.execute_chapters(tiny_book))["beta"] == "failed"
@@ -116,7 +123,7 @@ def test_failing_chapter_is_reported_and_the_others_still_run(tiny_book, capsys)
 
 def test_full_build_writes_html_and_generated_pages(tiny_book):
     assert bm.build(tiny_book, jobs=2) == 0
-    html = tiny_book / "_build" / "html"
+    html = BuildPaths(tiny_book).html
     for page in ("intro", "alpha", "beta", "reproducibility", "gallery", "bibliography"):
         assert (html / "book" / f"{page}.html").is_file(), page
     record = (html / "book" / "reproducibility.html").read_text()

@@ -1,0 +1,139 @@
+"""The pages the build writes into the book: the reproducibility record and the figure gallery.
+
+Both are Markdown, written into the executed copy of the sources before
+Jupyter Book renders it (:func:`superpos.book.build.build`).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from superpos.book.build import Chapter, ChapterResult
+
+__all__ = ["KEY_PACKAGES", "gallery_page", "reproducibility_page"]
+
+#: Packages whose versions the reproducibility page lists.
+KEY_PACKAGES = (
+    "superpos", "numpy", "scipy", "sympy", "matplotlib", "papermill", "jupyter-book",
+    "myst-nb", "sphinx", "sphinx-proof", "sphinxcontrib-bibtex", "ipykernel",
+)
+
+
+def _git_commit(root: Path) -> str:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return commit + (" with uncommitted changes" if dirty else "")
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def reproducibility_page(root: Path, profile: str, results: list[ChapterResult], chapters_: list[Chapter]) -> str:
+    """Markdown of the page that records how this copy of the book was made.
+
+    Examples
+    --------
+    >>> from superpos.book.build import find_root
+    >>> reproducibility_page(find_root(Path(__file__)), "quick", [], []).splitlines()[0]
+    '# Reproducibility'
+    """
+    titles = {c.name: c.title for c in chapters_}
+    lines = [
+        "# Reproducibility",
+        "",
+        f"This copy of the book was built with the `{profile}` profile from git commit "
+        f"`{_git_commit(root)}`. Every chapter below was executed by papermill with the parameters "
+        "shown; re-run one at other values with",
+        "",
+        "```bash",
+        "papermill book/<chapter>.ipynb out.ipynb -p <name> <value>",
+        "```",
+        "",
+        "## Chapters",
+        "",
+        "| chapter | status | executed at (UTC) | wall time (s) | seed | parameters |",
+        "| --- | --- | --- | ---: | --- | --- |",
+    ]
+    for result in results:
+        params = ", ".join(f"`{k}={v!r}`" for k, v in result.parameters.items()) or "defaults"
+        seed = result.parameters.get("seed", "none")
+        lines.append(f"| {titles.get(result.name, result.name)} | {result.status} | {result.executed_at} | "
+                     f"{result.seconds:.1f} | {seed} | {params} |")
+    lines += [
+        "",
+        "*cached* means the executed copy from an earlier build was reused because its notebook, "
+        "parameters, the `superpos` sources and the installed packages were all unchanged; "
+        "the wall time is that of the run that produced it.",
+        "",
+        "## Software",
+        "",
+        f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()} "
+        f"{platform.machine()}.",
+        "",
+        "| package | version |",
+        "| --- | --- |",
+        *[f"| {p} | {_version(p)} |" for p in KEY_PACKAGES],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def gallery_page(root: Path, figures: Path, chapters_: list[Chapter], results: list[ChapterResult]) -> str:
+    """Markdown of the figure gallery: every saved figure with caption, files and citation.
+
+    Examples
+    --------
+    >>> from superpos.book.build import find_root
+    >>> from superpos.paths import BuildPaths
+    >>> root = find_root(Path(__file__))
+    >>> gallery_page(root, BuildPaths(root).figures, [], []).splitlines()[0]
+    '# Figure gallery'
+    """
+    commit = _git_commit(root).split()[0][:12]
+    lines = [
+        "# Figure gallery",
+        "",
+        "Every figure of the book, made from the computed data of this build. Each is saved as SVG "
+        "and PDF (vector, for slides and papers) and PNG; the file names are stable across builds. "
+        "Suggested citation under each figure; please also cite {cite:t}`adler2024complexity`, "
+        "the paper this book reproduces.",
+        "",
+    ]
+    made = {r.name: r.figures for r in results}
+    for chapter in chapters_:
+        names = made.get(chapter.name, [])
+        if not names:
+            continue
+        lines += [f"## {chapter.title}", ""]
+        for name in names:
+            record = json.loads((figures / f"{name}.json").read_text())
+            links = " · ".join(f"{{download}}`{fmt.upper()} <figures/{name}.{fmt}>`" for fmt in record["formats"])
+            lines += [
+                f"### `{name}`",
+                "",
+                f"![{name}](figures/{name}.png)",
+                "",
+                record["caption"],
+                "",
+                f"Download: {links}",
+                "",
+                f"Cite as: *Computation in superposition, executed*, figure `{name}` "
+                f"(chapter “{chapter.title}”, commit `{commit}`).",
+                "",
+            ]
+    return "\n".join(lines)

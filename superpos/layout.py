@@ -1,0 +1,157 @@
+"""Pairwise AND in superposition: the layout of the network, chosen per instance, and the baseline.
+
+The task: m input features, m' chosen pairs ℓ = (a_ℓ, b_ℓ), and inputs that
+are sets A of at most k active features. Output ℓ must be present exactly when
+both of its endpoints are in A. The network holds its inputs and its outputs
+in superposition, in fixed sparse binary codes (:mod:`superpos.codes`), with
+far fewer neurons than m'. What lies between the two fixed channels is the
+network's own business; two layouts are built:
+
+* *one layer* (:mod:`superpos.one_layer`): the output neurons compute. It is
+  the smaller layout when no input is heavy;
+* *three channels* (:mod:`superpos.three_channel`): clamped compute units, light
+  outputs in a shared pool and each hub's outputs in a block of its own,
+  routed to the output codes.
+
+:func:`build_and_network` sizes both for the same guarantee and builds the one
+with fewer neurons (:func:`choose_layout`); :func:`naive_and_network` is the
+baseline every construction is measured against, one neuron per AND.
+
+What is guaranteed, in every layout: for every input, every true AND is
+decoded present (deterministic, no false negatives). By default
+(``guarantee="every_input"``) the probability over the seeded codes that
+*any* input with at most k actives gets a wrong decision is bounded by
+``failure_prob`` (with the rows of an output code treated as independent);
+with ``"per_input"`` only the probability for one fixed input is, which an
+adversary who picks the input after seeing the network can beat.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from superpos.instance import as_and_instance
+from superpos.network import Network
+from superpos.one_layer import OneLayerSizes, build_one_layer_and_network, one_layer_sizes
+from superpos.three_channel import ThreeChannelSizes, build_three_channel_and_network, three_channel_sizes
+from superpos.union_bound import check_guarantee
+from superpos.validation import check_int, check_probability
+
+__all__ = ["LAYOUTS", "build_and_network", "choose_layout", "naive_and_network"]
+
+#: The layouts :func:`build_and_network` builds; ``"auto"`` picks the one with fewer neurons.
+LAYOUTS = ("auto", "one_layer", "three_channel")
+
+
+def naive_and_network(pairs, n_inputs: int) -> Network:
+    """One neuron per AND: input layer = one neuron per input, neuron ℓ = ReLU(x_a + x_b - 1).
+
+    m + m' neurons and 3m' parameters; nothing is in superposition. The
+    baseline every construction is measured against.
+
+    Examples
+    --------
+    >>> net = naive_and_network([[0, 1], [1, 2]], 3)
+    >>> net.n_neurons, net.n_params, net.compute([[0, 1]]).toarray().tolist()
+    (5, 6, [[True, False]])
+    """
+    instance = as_and_instance(pairs, n_inputs)
+    pairs, n_inputs, n_outputs = instance.pairs, instance.n_inputs, instance.n_outputs
+    input_codes = sp.identity(n_inputs, dtype=np.float32, format="csr")
+    weights = sp.csr_matrix((np.ones(2 * n_outputs, dtype=np.float32), pairs.ravel(),
+                             np.arange(0, 2 * n_outputs + 1, 2)), shape=(n_outputs, n_inputs))
+    return Network(input_codes, [(weights, np.full(n_outputs, -1.0))],
+                   np.arange(n_outputs, dtype=np.int64)[:, None], 1.0, name="one neuron per AND")
+
+
+def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6,
+                  guarantee: str = "every_input") -> tuple[str, OneLayerSizes | ThreeChannelSizes]:
+    """The layout with fewer neurons for this instance, and its sizes.
+
+    Sizes both the one-layer construction (:func:`superpos.one_layer.one_layer_sizes`)
+    and the three-channel one (:func:`superpos.three_channel.three_channel_sizes`)
+    for the same failure bound and guarantee, and returns ``("one_layer", sizes)``
+    or ``("three_channel", sizes)``, whichever has fewer neurons. The one layer
+    wins when no input is heavy (uniform pairs, a matching, a star, whose centre
+    never spoils); blocks win when hubs would spoil most output neurons (a
+    clique, power-law influences).
+
+    Examples
+    --------
+    >>> from superpos.families import uniform_pairs
+    >>> choose_layout(uniform_pairs(100, 100, seed=0), 100, 2, 1e-3)[0]
+    'one_layer'
+    """
+    instance = as_and_instance(pairs, n_inputs)
+    one = one_layer_sizes(instance, instance.n_inputs, k, failure_prob, guarantee=guarantee)
+    try:
+        three = three_channel_sizes(instance, instance.n_inputs, k, failure_prob, guarantee=guarantee,
+                                    max_neurons=one.n_neurons)
+    except ValueError:
+        return "one_layer", one
+    return "three_channel", three
+
+
+def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
+                      sizes: OneLayerSizes | ThreeChannelSizes | None = None, failure_prob: float = 1e-6,
+                      guarantee: str = "every_input", layout: str = "auto", enforce_bound: bool = True) -> Network:
+    """Build a network that computes the pairwise AND of ``pairs`` in superposition.
+
+    The input codes and output codes are fixed line codes (functions of m, m',
+    the widths and the seed); only the weights between them depend on the
+    pairs.
+
+    Parameters
+    ----------
+    pairs : AndInstance or array-like (m', 2)
+    n_inputs : int or None
+        m (None with an instance).
+    k : int
+        The largest number of active inputs the guarantee covers.
+    seed : int
+        Seed of the code books.
+    sizes : OneLayerSizes or ThreeChannelSizes, optional
+        Sizes to build (their type names the layout); searched when omitted.
+    failure_prob : float
+        Target bound on the probability of a wrong decision; given sizes must meet it.
+    guarantee : {"every_input", "per_input"}
+        What ``failure_prob`` bounds.
+    layout : {"auto", "one_layer", "three_channel"}
+        ``"auto"``: the one with fewer neurons (:func:`choose_layout`), or the
+        layout of the given sizes.
+    enforce_bound : bool
+        False lets given sizes void the guarantee; false negatives stay impossible.
+
+    Raises
+    ------
+    ValueError
+        An unknown layout, sizes of another layout than the one asked for, or
+        sizes whose bound voids the guarantee.
+
+    Examples
+    --------
+    >>> from superpos.families import uniform_pairs
+    >>> net = build_and_network(uniform_pairs(100, 100, seed=0), 100, 2, seed=0, failure_prob=1e-3)
+    >>> net.name
+    'one-layer AND (s=10, t=9, every-input bound=0.00076)'
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    instance = as_and_instance(pairs, n_inputs)
+    n_inputs = instance.n_inputs
+    k = check_int(k, "k", 1, n_inputs)
+    failure_prob = check_probability(failure_prob, "failure_prob")
+    guarantee = check_guarantee(guarantee)
+    if sizes is not None:
+        given = {OneLayerSizes: "one_layer", ThreeChannelSizes: "three_channel"}.get(type(sizes))
+        if given is None:
+            raise TypeError(f"sizes must be OneLayerSizes or ThreeChannelSizes, got {type(sizes).__name__}")
+        if layout not in ("auto", given):
+            raise ValueError(f"the sizes are of the {given} layout, but layout {layout!r} was asked for")
+        layout = given
+    elif layout == "auto":
+        layout, sizes = choose_layout(instance, n_inputs, k, failure_prob, guarantee)
+    builder = build_one_layer_and_network if layout == "one_layer" else build_three_channel_and_network
+    return builder(instance, n_inputs, k, seed, sizes=sizes, failure_prob=failure_prob, guarantee=guarantee,
+                 enforce_bound=enforce_bound)

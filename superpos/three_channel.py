@@ -1,0 +1,482 @@
+"""The three-channel AND network, for instances with heavy inputs: failure bound, sizing and builder.
+
+An input of large influence (a hub) sits in nearly every served set of a
+one-layer network (:mod:`superpos.one_layer`) and spoils outputs it is not
+part of. The three-channel layout keeps the fixed input and output channels
+(:mod:`superpos.codes`) and puts a compute channel between them:
+
+* outputs with two light endpoints get t_c compute units in a shared pool,
+  mixed at random;
+* the outputs owned by a heavy input h (its heavier endpoint) get t_c units in
+  a block of h's own, on the lines of GF(q_h), so that two of them share at
+  most one unit;
+* every unit u is clamped to exactly 0 or 1 by two ReLUs,
+  c_u = ReLU(p_u) - ReLU(p_u - 1), where p_u is an integer;
+* the output layer routes: neuron w fires iff at least t_c of the units of
+  the outputs it serves are on.
+
+It has no false negatives for any input (:func:`build_three_channel_and_network`)
+and its own failure bound (:func:`three_channel_failure_bound`), which
+:func:`three_channel_sizes` meets with the fewest neurons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+from math import comb, isqrt
+
+import numpy as np
+import scipy.sparse as sp
+
+from superpos.codes import (LineCodeSizes, code_book_seed, input_code_book, line_code_book, next_primes,
+                            output_code_book, prime_grid)
+from superpos.instance import as_and_instance
+from superpos.network import Network
+from superpos.numerics import binary_support, log_comb
+from superpos.union_bound import (binom_sf, check_bound, check_guarantee, poisson_sf, shared_term_weights,
+                                  spoiler_counts, union_counts)
+from superpos.validation import check_int, check_probability, check_random_state
+
+__all__ = ["ThreeChannelSizes", "build_three_channel_and_network", "compute_units", "three_channel_failure_bound",
+           "three_channel_sizes"]
+
+
+@dataclass(frozen=True)
+class ThreeChannelSizes:
+    """Sizes of the three-channel construction and its failure bound (made by :func:`three_channel_sizes`).
+
+    Examples
+    --------
+    >>> sizes = ThreeChannelSizes(code_size=6, q_in=7, compute_size=4, n_light_units=20,
+    ...                           heavy_inputs=np.array([3]), block_sizes=np.array([28]), q_out=11,
+    ...                           failure_bound=1e-7)
+    >>> sizes.n_units, sizes.n_neurons   # 42 input neurons, two ReLUs per unit, 44 output neurons
+    (48, 182)
+    """
+
+    code_size: int  #: s, neurons per input code
+    q_in: int  #: prime; the input channel has s·q_in neurons
+    compute_size: int  #: t_c, compute units per output
+    n_light_units: int  #: units of the shared pool of light outputs
+    heavy_inputs: np.ndarray  #: the owners of blocks (heavy inputs that own at least one pair)
+    block_sizes: np.ndarray  #: units in each owner's block
+    q_out: int  #: prime; the output channel has t·q_out neurons
+    failure_bound: float  #: bound on P[a wrong decision] (one fixed input, or any input, per the guarantee)
+    guarantee: str = "every_input"  #: what ``failure_bound`` bounds (see :mod:`superpos.union_bound`)
+
+    @property
+    def n_input_neurons(self) -> int:
+        """Width of the input channel, s·q_in."""
+        return self.code_size * self.q_in
+
+    @property
+    def output_code_size(self) -> int:
+        """t, neurons per output code: t = t_c, so that an output neuron fires on t_c routed units."""
+        return self.compute_size
+
+    @property
+    def n_units(self) -> int:
+        """Compute units: the light pool and every block."""
+        return self.n_light_units + int(self.block_sizes.sum())
+
+    @property
+    def n_output_neurons(self) -> int:
+        """Width of the output channel, t·q_out."""
+        return self.output_code_size * self.q_out
+
+    @property
+    def n_neurons(self) -> int:
+        """Neurons of the network: two ReLUs per compute unit (the clamp ReLU(p) - ReLU(p - 1))."""
+        return self.n_input_neurons + 2 * self.n_units + self.n_output_neurons
+
+    def describe(self) -> str:
+        """The sizes in the book's symbols, for messages.
+
+        Examples
+        --------
+        >>> ThreeChannelSizes(6, 7, 4, 20, np.array([3]), np.array([28]), 11, 1e-7).describe()
+        's = 6, q_in = 7, t_c = 4, q_out = 11, 20 pool units and 1 blocks'
+        """
+        return (f"s = {self.code_size}, q_in = {self.q_in}, t_c = {self.compute_size}, q_out = {self.q_out}, "
+                f"{self.n_light_units} pool units and {len(self.heavy_inputs)} blocks")
+
+
+def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, sizes_heavy: tuple,
+                                code_size: int, q_in: int, compute_size: int, output_code_size: int,
+                                q_out, d_k: float, *, guarantee: str = "per_input",
+                                n_inputs: int | None = None) -> np.ndarray:
+    """Bound on P[a wrong decision], three channels: for one fixed input, or for any input at all.
+
+    Every compute unit u serves a set of outputs whose endpoints form its group
+    G_u; it has weight 1 on the union of their input codes and fires iff the
+    input puts at least 2s there. Light outputs share a pool of N_L units at
+    random; the outputs owned by a heavy input h share a block of B_h = t_c q_h
+    units of their own (t_c rows of q_h, q_h prime), so h belongs to the groups
+    of its block and of no other unit. In a block, output (h, x) gets the units
+    of a line over GF(q_h), one per row, so two outputs of h share at most one
+    unit.
+
+    Compute stage. A unit of an absent output ℓ with an active endpoint is
+    *spoiled* (on) if another active input is in its group or if the other
+    actives' codes cover s neurons of its union:
+
+    * light ℓ: p_L(c) = d_L t_c / N_L + P[Bin((k-1)s, f_L) ≥ s - c], where d_L
+      is the sum of the k-1 largest light influences (an active y lies in the
+      group with probability ≤ d_y t_c / N_L), f_L = 1 - (1 - 1/q_in)^{2 r_L}
+      the share of a row that r_L = m'_L t_c / N_L outputs' codes cover, and
+      c ~ Bin(2s(k-1), 1/q_in) what the others put on ℓ's own endpoint codes
+      (shared by all t_c units);
+    * heavy ℓ = (h, x): another active in a unit's group is a partner y of h,
+      and the line of (h, y) meets the line of ℓ in at most one unit, so at
+      most k-1 of ℓ's units are spoiled this way, for every input; each other
+      unit is spoiled by cover with probability
+      p_H(c) = P[Bin((k-1)s, f_H) ≥ s - c], f_H = 1 - (1 - 1/q_in)^{r_H + 1}
+      (h and the r_H partners a unit serves), and Y ≤ (k-1) + Bin(t_c-k+1, p_H).
+
+    Routing stage. Output neuron w fires iff at least t_c units of V_w are on.
+    The units of ℓ's own compute code that are on, Y ~ Bin(t_c, p), count in all
+    t rows; the other on units land in V_w independently per row, each with
+    probability r/q_out (r = outputs a unit serves, at most r_max), so their
+    number is at most Poisson(μ) with μ = n_on r_max / q_out and
+    n_on = C(k,2) t_c + k·max(max_h B_h E[cover_H], d_L t_c E[p_L]) the on
+    units. At most C(k,2) rows of T_ℓ meet a true output's code (line codes), so
+
+        P₁ = Σ_c P[c] Σ_y Bin(y; t_c, p(c)) · P[Poisson(μ) ≥ t_c - y]^{t - C(k,2)}
+
+    for outputs with an active endpoint and
+    P₂ = P[Poisson(μ) ≥ t_c]^{t - C(k,2)} + P[Bin(ks, f_L) ≥ 2s]^{t_c} for the
+    others. For one fixed input (``guarantee="per_input"``) the bound is
+    D_k P₁(light) + k max_h d_h P₁(h) + m' P₂. For every input at once
+    (``"every_input"``, needs ``n_inputs``) it is
+    Σ_D N_L(D) P₁(light; D) + N₁ (m'_H/m') max_h P₁(h) + N₂ P₂, with N_L(D)
+    the light events whose other actives have light influence D
+    (:func:`superpos.union_bound.spoiler_counts` of the light pairs; d_L
+    becomes D) and N₁, N₂ the event counts of
+    :func:`superpos.union_bound.union_counts`. Rows and units are treated as
+    independent, as in the one-layer bound. Vectorised over q_out.
+
+    Parameters
+    ----------
+    n_outputs, k : int
+        m' and the largest number of active inputs.
+    sizes_light : tuple
+        (m'_L light outputs, N_L pool units, d_L, spoiler counts of the light pairs or None).
+    sizes_heavy : tuple
+        (influence d_h of each block owner, block sizes B_h, r_H the most outputs a block unit serves).
+    code_size, q_in, compute_size, output_code_size : int
+        s, q_in, t_c and t.
+    q_out : float or array of float
+        The output channel's primes to evaluate.
+    d_k : float
+        The sum of the k largest influences.
+    guarantee : {"per_input", "every_input"}
+    n_inputs : int, optional
+        m, needed for ``"every_input"``.
+
+    Examples
+    --------
+    >>> bound = three_channel_failure_bound(10, 2, (10, 40, 1.0, None), (np.zeros(0), np.zeros(0), 0.0),
+    ...                                     6, 7, 4, 4, [11, 23], 2.0)
+    >>> bool(bound[1] < bound[0])
+    True
+    """
+    guarantee = check_guarantee(guarantee)
+    if guarantee == "every_input" and n_inputs is None:
+        raise ValueError("guarantee='every_input' needs n_inputs (the union runs over every input)")
+    n_light, n_light_units, d_light, light_spoilers = sizes_light
+    owner_degrees, blocks, r_heavy = sizes_heavy
+    has_blocks = len(blocks) > 0
+    s, t_c, t = int(code_size), int(compute_size), int(output_code_size)
+    q_out = np.atleast_1d(np.asarray(q_out, float))
+    spoiled_by_partners = min(k - 1, t_c)
+    rows_free = t - comb(k, 2)
+    if rows_free < 1:
+        return np.ones_like(q_out)
+    y = np.arange(t_c + 1)
+    c, w_c = shared_term_weights(2 * s * (k - 1), min(s, 2 * (k - 1)), q_in)
+
+    r_light = n_light * t_c / max(n_light_units, 1)
+    f_light = -np.expm1(2.0 * r_light * np.log1p(-1.0 / q_in))
+    cover_light = binom_sf(s - c - 1, (k - 1) * s, f_light)
+    p_light = np.minimum(1.0, d_light * t_c / max(n_light_units, 1) + cover_light) if n_light else 0.0 * c
+    f_heavy = -np.expm1((r_heavy + 1.0) * np.log1p(-1.0 / q_in))
+    cover_heavy = binom_sf(s - c - 1, (k - 1) * s, f_heavy)
+    if has_blocks:
+        # One spoil probability per distinct block size; the per-input bound keeps the worst d_h · P₁.
+        block_values = np.unique(blocks)
+        degree_values = np.maximum.reduceat(owner_degrees[np.argsort(blocks, kind="stable")],
+                                            np.searchsorted(np.sort(blocks), block_values))
+        p_heavy = np.broadcast_to(cover_heavy, (block_values.size, cover_heavy.size))
+    r_max = max(r_light if n_light else 0.0, r_heavy if has_blocks else 0.0)
+    n_on = comb(k, 2) * t_c + k * max(float(blocks.max()) * float(cover_heavy @ w_c) if has_blocks else 0.0,
+                                      d_light * t_c * float(p_light @ w_c))
+    mu = n_on * r_max / q_out  # (Q,)
+    tail = poisson_sf(t_c - y[None, :], mu[:, None]) ** rows_free  # (Q, t_c + 1)
+
+    def p_one(p_of_c, fixed=0):
+        # Y = fixed + Bin(t_c - fixed, p), p of shape (..., C): P[Y = y] of shape (..., C, t_c + 1),
+        # summed against the routing tail.
+        n, z = t_c - fixed, y - fixed
+        p = np.asarray(p_of_c, float)[..., None]
+        with np.errstate(invalid="ignore"):
+            binom = np.exp(log_comb(n, np.clip(z, 0, n)) + z * np.log(np.maximum(p, 1e-300))
+                           + (n - z) * np.log1p(-np.minimum(p, 1 - 1e-16)))
+        binom = np.where(p >= 1, (y == t_c).astype(float), binom)
+        binom = np.where((z < 0) | (z > n), 0.0, binom)
+        return np.einsum("qy,...cy,c->...q", tail, binom, w_c)
+
+    light_one = p_one(p_light) if n_light else np.zeros_like(q_out)
+    heavy_one = p_one(p_heavy, spoiled_by_partners) if has_blocks else np.zeros((1, q_out.size))
+    p2_light = binom_sf(2 * s - 1, k * s, f_light) ** t_c if n_light else 0.0
+    p2 = tail[:, 0] + p2_light
+    if guarantee == "per_input":
+        heavy_term = k * np.max(degree_values[:, None] * heavy_one, axis=0) if has_blocks else 0.0
+        return np.minimum(1.0, d_k * light_one + heavy_term + n_outputs * p2)
+    n_first, n_second = union_counts(guarantee, n_inputs, n_outputs, k, d_k)
+    if n_light and light_spoilers is not None:
+        # Light events grouped by the light influence D of the other actives: p_L(D) = D t_c / N_L + cover.
+        p_by_sum = np.minimum(1.0, light_spoilers.first_sums[:, None] * t_c / n_light_units + cover_light[None, :])
+        light_term = light_spoilers.first_counts @ p_one(p_by_sum)
+    else:
+        light_term = n_first * n_light / n_outputs * light_one
+    heavy_term = n_first * (n_outputs - n_light) / n_outputs * heavy_one.max(axis=0)
+    return np.minimum(1.0, light_term + heavy_term + n_second * p2)
+
+
+def _owners(pairs: np.ndarray, degrees: np.ndarray, heavy: np.ndarray) -> np.ndarray:
+    """Owner of each pair: its heavier endpoint if that one is heavy (ties: the smaller index), else -1."""
+    a, b = pairs[:, 0], pairs[:, 1]
+    first = (degrees[a] > degrees[b]) | ((degrees[a] == degrees[b]) & (a < b))
+    owner = np.where(first, a, b)
+    return np.where(heavy[owner], owner, -1)
+
+
+def _heavy_split(degrees: np.ndarray, pairs: np.ndarray, k: int, r_cap: float, share: float) -> np.ndarray:
+    """Owner of each pair (-1 for light pairs) for a cap r_cap on the outputs a unit serves.
+
+    An input is heavy when, mixed into a light pool of N = m' t_c / r_cap units,
+    it would sit in more than a ``share`` of them divided among the k-1 other
+    actives: d t_c / N = d r_cap / m' > share / (k-1).
+    """
+    heavy = degrees > share * len(pairs) / (max(k - 1, 1) * r_cap)
+    return _owners(pairs, degrees, heavy)
+
+
+def _block_primes(owner_degrees: np.ndarray, t_c: int, r_cap: float) -> np.ndarray:
+    """q_h = the least prime ≥ max(t_c, √d_h, d_h / r_cap): the block of h has t_c·q_h units.
+
+    q_h ≥ t_c and q_h² ≥ d_h make room for d_h distinct lines of t_c points;
+    q_h ≥ d_h / r_cap caps the outputs a unit serves (d_h / q_h) at r_cap, so
+    that the on units spread thinly over the routing neurons. Summed over
+    owners, Σ B_h ≤ t_c Σ_h (t_c + √d_h) + 2m' t_c / r_cap, up to the prime gaps.
+    """
+    need = np.maximum(np.maximum(t_c, np.ceil(np.sqrt(owner_degrees))), np.ceil(owner_degrees / r_cap))
+    return next_primes(need.astype(np.int64))
+
+
+def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
+                        code_size: int | None = None, compute_size: int | None = None,
+                        guarantee: str = "every_input", max_neurons: int | None = None) -> ThreeChannelSizes:
+    """Choose the sizes of the three-channel construction.
+
+    Minimises the neurons s q_in + 2 (N_L + Σ B_h) + t q_out subject to
+    :func:`three_channel_failure_bound` ≤ ``failure_prob``. One knob, r_cap
+    (the most outputs a compute unit serves), sets the light pool
+    N_L = ⌈m'_L t_c / r_cap⌉, the blocks (:func:`_block_primes`) and which
+    inputs are heavy (:func:`_heavy_split`); the search runs over s, t_c = t,
+    q_in and r_cap on geometric grids, and the least feasible q_out.
+    Since μ ∝ r_cap / q_out, q_out ∝ r_cap, and with r_cap ∝ √m' both the
+    routing and the compute channel take Θ(√m' · t) neurons. ``guarantee``
+    is what ``failure_prob`` bounds, as in
+    :func:`superpos.one_layer.one_layer_sizes`; sizes with ``max_neurons`` or
+    more neurons are skipped (ValueError if none is left). ``code_size`` and
+    ``compute_size`` fix s and t_c instead of searching them.
+
+    Examples
+    --------
+    >>> from superpos.families import star_pairs
+    >>> sizes = three_channel_sizes(star_pairs(40, 39, seed=0), 40, 2, 1e-3)
+    >>> len(sizes.heavy_inputs), sizes.failure_bound <= 1e-3   # the centre owns a block
+    (1, True)
+    """
+    instance = as_and_instance(pairs, n_inputs)
+    pairs, n_inputs, n_outputs = instance.pairs, instance.n_inputs, instance.n_outputs
+    k = check_int(k, "k", 1, n_inputs)
+    failure_prob = check_probability(failure_prob, "failure_prob")
+    guarantee = check_guarantee(guarantee)
+    degrees = instance.influence
+    d_k = float(np.sort(degrees)[::-1][:k].sum())
+    s_values = [check_int(code_size, "code_size", 2)] if code_size is not None else [6, 9, 12, 15]
+    t_values = ([check_int(compute_size, "compute_size", comb(k, 2) + 1)] if compute_size is not None
+                else list(range(max(4, comb(k, 2) + 1), 15, 2)))
+    q_out_grid = np.array(prime_grid(max(max(t_values), isqrt(n_outputs - 1) + 1, 2), 48, 1.15), float)
+    best = None
+    splits_seen = set()
+    for r_cap, share in product(np.sqrt(n_outputs) * 2.0 ** np.arange(-4, 3, 0.75), (1 / 64, 1 / 16, 1 / 4, 1)):
+        owner = _heavy_split(degrees, pairs, k, float(r_cap), share)
+        if (r_cap, int(np.count_nonzero(owner >= 0))) in splits_seen:
+            continue  # the heavy inputs are chosen by a degree threshold, so equal counts mean equal splits
+        splits_seen.add((r_cap, int(np.count_nonzero(owner >= 0))))
+        # Blocks go to the inputs that own a pair; a heavy input whose pairs all
+        # belong to heavier partners (a star's leaves) needs none.
+        owners = np.unique(owner[owner >= 0])
+        n_light = int(np.count_nonzero(owner < 0))
+        light = instance.subset(owner < 0) if n_light else None
+        light_deg = light.influence if n_light else np.zeros(1)
+        d_light = float(np.sort(light_deg)[::-1][: max(k - 1, 0)].sum())
+        light_spoilers = spoiler_counts(light, n_inputs, k) if n_light and guarantee == "every_input" else None
+        owner_deg = np.bincount(owner[owner >= 0], minlength=n_inputs)[owners].astype(float)
+        for s in s_values:
+            for q_in in prime_grid(max(s, isqrt(n_inputs - 1) + 1), 6, 1.5):
+                for t_c in t_values:
+                    n_light_units = int(np.ceil(n_light * t_c / r_cap)) if n_light else 0
+                    if n_light and n_light_units < t_c:
+                        continue
+                    block_primes = _block_primes(owner_deg, t_c, float(r_cap))
+                    blocks = t_c * block_primes
+                    fixed = s * q_in + 2 * (n_light_units + int(blocks.sum()))
+                    ceiling = best.n_neurons if best is not None else max_neurons
+                    if ceiling is not None and fixed + t_c * int(q_out_grid[0]) >= ceiling:
+                        continue  # cannot beat the best even with the narrowest routing layer
+                    r_heavy = float((owner_deg / block_primes).max()) if len(blocks) else 0.0
+                    bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light, light_spoilers),
+                                                        (owner_deg, blocks, r_heavy), s, q_in, t_c, t_c,
+                                                        q_out_grid, d_k, guarantee=guarantee, n_inputs=n_inputs)
+                    ok = np.nonzero(bound <= failure_prob)[0]
+                    if not len(ok):
+                        continue
+                    q_out = int(q_out_grid[ok[0]])
+                    n = fixed + t_c * q_out
+                    if (best is None or n < best.n_neurons) and (max_neurons is None or n < max_neurons):
+                        best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, q_out,
+                                                 float(bound[ok[0]]), guarantee)
+    if best is None:
+        below = f" with fewer than {max_neurons} neurons" if max_neurons is not None else ""
+        raise ValueError(f"no three-channel sizes within the search range{below} meet failure_prob = {failure_prob}")
+    return best
+
+
+def _draw_units(n_sets: int, size: int, n_units: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each of ``n_sets`` rows, ``size`` distinct units in range(n_units[row]) (redrawn until distinct)."""
+    n_units = np.broadcast_to(np.asarray(n_units, np.int64), (n_sets,))
+    units = np.floor(rng.random((n_sets, size)) * n_units[:, None]).astype(np.int64)
+    while True:
+        units.sort(axis=1)
+        bad = np.nonzero((np.diff(units, axis=1) == 0).any(axis=1))[0] if size > 1 else np.zeros(0, np.int64)
+        if not len(bad):
+            return units
+        units[bad] = np.floor(rng.random((len(bad), size)) * n_units[bad, None]).astype(np.int64)
+
+
+def compute_units(pairs, n_inputs: int, sizes: ThreeChannelSizes, seed: int = 0) -> np.ndarray:
+    """The t_c compute units of every output, an (m', t_c) int array.
+
+    Light outputs draw distinct units of the pool [0, N_L) at random; the
+    outputs owned by the j-th heavy input take distinct lines of its block,
+    t_c rows of q_h units after the pool and the blocks before it, so two of
+    them share at most one unit.
+
+    Examples
+    --------
+    >>> from superpos.families import star_pairs
+    >>> pairs = star_pairs(40, 39, seed=0)
+    >>> sizes = three_channel_sizes(pairs, 40, 2, 1e-3)
+    >>> units = compute_units(pairs, 40, sizes)
+    >>> units.shape == (39, sizes.compute_size), bool(units.min() >= sizes.n_light_units)   # all in the block
+    (True, True)
+    """
+    instance = as_and_instance(pairs, n_inputs)
+    pairs, n_inputs = instance.pairs, instance.n_inputs
+    t_c = sizes.compute_size
+    heavy = np.zeros(n_inputs, bool)
+    heavy[sizes.heavy_inputs] = True
+    owner = _owners(pairs, instance.influence, heavy)
+    block_of = np.full(n_inputs, -1)
+    block_of[sizes.heavy_inputs] = np.arange(len(sizes.heavy_inputs))
+    starts = sizes.n_light_units + np.concatenate([[0], np.cumsum(sizes.block_sizes)[:-1]]).astype(np.int64)
+    rng = check_random_state(code_book_seed(seed, 2))
+    is_heavy = owner >= 0
+    units = np.empty((len(pairs), t_c), np.int64)
+    units[~is_heavy] = _draw_units(int((~is_heavy).sum()), t_c, sizes.n_light_units, rng)
+    heavy_rows = np.nonzero(is_heavy)[0]
+    heavy_rows = heavy_rows[np.argsort(owner[heavy_rows], kind="stable")]
+    bounds = np.searchsorted(block_of[owner[heavy_rows]], np.arange(len(sizes.heavy_inputs) + 1))
+    for j in range(len(sizes.heavy_inputs)):
+        rows = heavy_rows[bounds[j]:bounds[j + 1]]
+        lines = LineCodeSizes(t_c, int(sizes.block_sizes[j]) // t_c)
+        units[rows] = starts[j] + line_code_book(len(rows), lines, code_book_seed(seed, 3 + j))
+    return units
+
+
+def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
+                                    sizes: ThreeChannelSizes | None = None, failure_prob: float = 1e-6,
+                                    guarantee: str = "every_input", enforce_bound: bool = True) -> Network:
+    """Build the three-channel AND network: input codes, compute units, routing to output codes.
+
+    Layer 1 holds two ReLUs per compute unit u, ReLU(p_u) and ReLU(p_u - 1),
+    whose difference c_u is exactly 0 or 1 because p_u is an integer. Unit u
+    has weight 1 on the union of the input codes of the endpoints of the
+    outputs it serves and bias -(2s-1). Light outputs get t_c units of the
+    shared pool at random; outputs owned by a heavy input h get t_c units of
+    h's own block. Output neuron w adds c_u over the units V_w of the outputs
+    whose code holds w and fires iff the sum is at least t_c.
+
+    No false negatives, for every input: a true output (a, b) puts
+    |S_a ∪ S_b| + |S_a ∩ S_b| = 2s on each of its units, so p_u ≥ 1 and c_u = 1
+    at all t_c of them, and every neuron of its output code sees at least t_c.
+
+    Parameters
+    ----------
+    pairs, n_inputs, k, seed
+        As for :func:`superpos.one_layer.build_one_layer_and_network`.
+    sizes : ThreeChannelSizes, optional
+        From :func:`three_channel_sizes` for this instance; searched for
+        ``failure_prob`` and ``guarantee`` when omitted.
+    failure_prob : float
+        Target bound on the probability of a wrong decision; given sizes must meet it.
+    guarantee : {"every_input", "per_input"}
+        What ``failure_prob`` bounds; given sizes must bound the same.
+    enforce_bound : bool
+        False lets given sizes void the guarantee; false negatives stay impossible.
+
+    Examples
+    --------
+    >>> from superpos.families import star_pairs
+    >>> pairs = star_pairs(40, 39, seed=0)
+    >>> net = build_three_channel_and_network(pairs, 40, 2, failure_prob=1e-3)
+    >>> len(net.layers), net.threshold
+    (2, 1.0)
+    """
+    instance = as_and_instance(pairs, n_inputs)
+    pairs, n_inputs = instance.pairs, instance.n_inputs
+    k = check_int(k, "k", 1, n_inputs)
+    failure_prob = check_probability(failure_prob, "failure_prob")
+    guarantee = check_guarantee(guarantee)
+    if sizes is None:
+        sizes = three_channel_sizes(instance, n_inputs, k, failure_prob, guarantee=guarantee)
+    elif not isinstance(sizes, ThreeChannelSizes):
+        raise TypeError(f"sizes must be ThreeChannelSizes (from three_channel_sizes), got {type(sizes).__name__}")
+    check_bound(sizes, failure_prob, guarantee, enforce_bound)
+    s, t_c = sizes.code_size, sizes.compute_size
+    input_codes = input_code_book(n_inputs, sizes.n_input_neurons, s, seed)
+    output_codes = output_code_book(len(pairs), sizes.n_output_neurons, sizes.output_code_size, seed)
+    units = compute_units(instance, n_inputs, sizes, seed)
+    n_units = sizes.n_units
+    groups = sp.csr_matrix((np.ones(2 * units.size, np.float32),
+                            (np.concatenate([units.ravel(), units.ravel()]),
+                             np.concatenate([np.repeat(pairs[:, 0], t_c), np.repeat(pairs[:, 1], t_c)]))),
+                           shape=(n_units, n_inputs))
+    compute = binary_support(groups @ input_codes)
+    bias = np.full(n_units, -(2.0 * s - 1.0))
+    layer1 = (sp.vstack([compute, compute]).tocsr(), np.concatenate([bias, bias - 1.0]))
+    # Routing: V_w = units of the outputs whose code holds w; +1 on ReLU(p), -1 on ReLU(p - 1).
+    t = sizes.output_code_size
+    out_rows = np.repeat(output_codes, t_c, axis=1).ravel()
+    unit_cols = np.tile(units, (1, t)).ravel()
+    routes = binary_support(sp.csr_matrix((np.ones(out_rows.size, np.float32), (out_rows, unit_cols)),
+                                          shape=(sizes.n_output_neurons, n_units)))
+    layer2 = (sp.hstack([routes, -routes]).tocsr(), np.full(sizes.n_output_neurons, -(t_c - 1.0)))
+    return Network(input_codes, [layer1, layer2], output_codes, 1.0,
+                   name=f"three-channel AND (s={s}, t_c={t_c}, t={t}, {len(sizes.heavy_inputs)} blocks, "
+                        f"{sizes.guarantee.replace('_', '-')} bound={sizes.failure_bound:.2g})")

@@ -1,0 +1,77 @@
+"""Tests of the layout choice and of the one-neuron-per-AND baseline."""
+
+import numpy as np
+import pytest
+
+from superpos.families import make_pairs
+from superpos.instance import AndInstance
+from superpos.layout import build_and_network, choose_layout, naive_and_network
+from superpos.one_layer import OneLayerSizes, one_layer_sizes
+from superpos.adversary import verify_adversarial
+from superpos.verify import verify_exhaustive, verify_random
+
+
+@pytest.mark.parametrize("family, k", [("uniform", 1), ("uniform", 2), ("power_law", 3)])
+def test_exhaustive_zero_wrong_decisions(family, k):
+    pairs = make_pairs(family, 20, 30, seed=3)
+    net = build_and_network(pairs, 20, k, seed=0)
+    errors = verify_exhaustive(net, pairs, k)
+    assert errors.n_decisions == errors.n_input_sets * len(pairs)
+    assert errors.wrong == 0, errors
+
+
+def test_random_and_adversarial_at_moderate_scale():
+    pairs = make_pairs("uniform", 2000, 2000, seed=0)
+    net = build_and_network(pairs, 2000, 3, seed=0)
+    assert verify_random(net, pairs, 3, 2000, seed=1).wrong == 0
+    assert verify_adversarial(net, pairs, 3, 200, seed=2).wrong == 0
+
+
+def test_naive_baseline_is_exact():
+    pairs = make_pairs("uniform", 15, 40, seed=0)
+    net = naive_and_network(pairs, 15)
+    assert net.n_neurons == 15 + 40 and net.n_params == 3 * 40
+    assert verify_exhaustive(net, pairs, 3).wrong == 0
+
+
+def test_same_seed_same_network():
+    pairs = AndInstance(make_pairs("uniform", 300, 300, seed=0), 300)
+    sizes = one_layer_sizes(pairs, None, 3)
+    a, b = (build_and_network(pairs, None, 3, seed=7, sizes=sizes) for _ in range(2))
+    assert (a.layers[0][0] != b.layers[0][0]).nnz == 0 and np.array_equal(a.output_codes, b.output_codes)
+
+
+def test_layout_is_chosen_per_instance():
+    uniform = AndInstance(make_pairs("uniform", 300, 300, seed=0), 300)
+    layout, one = choose_layout(uniform, None, 3)
+    assert layout == "one_layer" and len(build_and_network(uniform, None, 3, seed=0, sizes=one).layers) == 1
+    hubs = AndInstance(make_pairs("power_law", 500, 500, seed=0), 500)
+    layout, sizes = choose_layout(hubs, None, 3)     # fewer neurons than the one layer's, by construction
+    assert layout == "three_channel"
+    net = build_and_network(hubs, None, 3, seed=0, sizes=sizes)
+    assert len(net.layers) == 2 and net.n_neurons == sizes.n_neurons
+    assert net.widths == [sizes.n_input_neurons, 2 * sizes.n_units, sizes.n_output_neurons]
+    with pytest.raises(ValueError, match="layout must be one of"):
+        build_and_network(hubs, None, 3, layout="two_layer")
+    with pytest.raises(ValueError, match="the sizes are of the one_layer layout, but layout 'three_channel'"):
+        build_and_network(hubs, None, 3, layout="three_channel", sizes=one)
+    with pytest.raises(TypeError, match="sizes must be OneLayerSizes or ThreeChannelSizes"):
+        build_and_network(hubs, None, 3, sizes={"code_size": 3})
+
+
+def test_bad_inputs_raise_clear_errors():
+    pairs = make_pairs("uniform", 50, 60, seed=0)
+    with pytest.raises(ValueError, match=r"k must be in \[1, 50\], got 51"):
+        build_and_network(pairs, 50, 51)
+    with pytest.raises(ValueError, match=r"k must be in \[1, 50\], got 0"):
+        build_and_network(pairs, 50, 0)
+    with pytest.raises(ValueError, match="itself"):
+        build_and_network([[1, 1]], 50, 2)
+    with pytest.raises(ValueError, match="repeats"):
+        build_and_network([[1, 2], [2, 1]], 50, 2)
+    with pytest.raises(ValueError, match=r"pairs\[0\] = \(1, 70\) has an index out of range"):
+        build_and_network([[1, 70]], 50, 2)
+    with pytest.raises(ValueError, match="failure_prob"):
+        build_and_network(pairs, 50, 3, failure_prob=0.0)
+    with pytest.raises(ValueError, match="sizes too small for the guarantee"):
+        build_and_network(pairs, 50, 3, sizes=OneLayerSizes(3, 11, 3, 11, 0.9))

@@ -1,0 +1,69 @@
+"""Tests of the three-channel AND network: blocks for hubs, the clamp, the routing, the bound."""
+
+import numpy as np
+import pytest
+
+from superpos.codes import is_prime
+from superpos.families import FAMILIES, make_pairs
+from superpos.inputs import random_input_sets
+from superpos.instance import AndInstance
+from superpos.three_channel import build_three_channel_and_network, compute_units, three_channel_sizes
+from superpos.adversary import verify_adversarial
+from superpos.verify import verify_exhaustive, verify_random
+
+
+@pytest.fixture(scope="module")
+def power_law_600():
+    pairs = AndInstance(make_pairs("power_law", 600, 600, seed=0), 600)
+    return pairs, three_channel_sizes(pairs, None, 3)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_exhaustive_zero_wrong_decisions(family):
+    pairs = make_pairs(family, 20, {"matching": 10, "star": 19, "clique": 21}.get(family, 30), seed=3)
+    net = build_three_channel_and_network(pairs, 20, 3, seed=0)
+    assert len(net.layers) == 2 and net.threshold == 1.0
+    assert verify_exhaustive(net, pairs, 3).wrong == 0
+
+
+def test_blocks_clamp_and_bound(power_law_600):
+    pairs, sizes = power_law_600
+    assert len(sizes.heavy_inputs) > 0 and sizes.failure_bound <= 1e-6 and sizes.guarantee == "every_input"
+    net = build_three_channel_and_network(pairs, None, 3, sizes=sizes)
+    assert net.widths == [sizes.n_input_neurons, 2 * sizes.n_units, sizes.n_output_neurons]
+    # Integer pre-activations: the clamp pairs differ by exactly 0 or 1 on any input.
+    layer1 = np.asarray(net.forward(random_input_sets(600, 3, 200, seed=4))[1])
+    diff = layer1[:, : sizes.n_units] - layer1[:, sizes.n_units:]
+    assert set(np.unique(diff)) <= {0.0, 1.0}
+    assert verify_random(net, pairs, 3, 2000, seed=1).wrong == 0
+    assert verify_adversarial(net, pairs, 3, 200, seed=2).wrong == 0
+
+
+def test_given_sizes_honour_failure_prob(power_law_600):
+    pairs, sizes = power_law_600
+    with pytest.raises(ValueError, match="sizes too small for the guarantee: with s = .* blocks the every_input"):
+        build_three_channel_and_network(pairs, None, 3, sizes=sizes, failure_prob=sizes.failure_bound / 2)
+    with pytest.raises(ValueError, match="the sizes bound guarantee 'every_input', but guarantee 'per_input'"):
+        build_three_channel_and_network(pairs, None, 3, sizes=sizes, guarantee="per_input")
+    voided = build_three_channel_and_network(pairs, None, 3, sizes=sizes, failure_prob=sizes.failure_bound / 2,
+                                             enforce_bound=False)
+    assert voided.n_neurons == sizes.n_neurons
+
+
+def test_block_outputs_share_at_most_one_unit(power_law_600):
+    # Blocks are t_c rows of q_h units and each owned output takes a line, so
+    # two outputs of one hub meet in at most one compute unit; pool outputs do not.
+    pairs, sizes = power_law_600
+    assert sizes.n_light_units > 0 and len(sizes.heavy_inputs) > 1
+    units = compute_units(pairs, None, sizes, seed=0)
+    assert units.shape == (600, sizes.compute_size)
+    assert np.all(np.diff(np.sort(units, axis=1), axis=1) > 0)  # t_c distinct units per output
+    first_block = sizes.n_light_units, sizes.n_light_units + sizes.block_sizes[0]
+    in_block = np.flatnonzero((units >= first_block[0]).all(axis=1) & (units < first_block[1]).all(axis=1))
+    assert len(in_block) > 2
+    assert np.all((pairs.pairs[in_block] == sizes.heavy_inputs[0]).any(axis=1))
+    shared = (units[in_block, :, None, None] == units[None, None, in_block, :]).any(axis=1).sum(axis=-1)
+    np.fill_diagonal(shared, 0)
+    assert shared.max() <= 1
+    block = sizes.block_sizes[0]
+    assert block % sizes.compute_size == 0 and is_prime(block // sizes.compute_size)
