@@ -54,8 +54,10 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 from scipy.special import betaln, gammaln, lambertw
 
-from superpos.construction import input_code_book, next_prime, one_layer_sizes, output_code_book
-from superpos.families import make_pairs, validate_pairs
+from superpos.codes import input_code_book, next_prime, output_code_book
+from superpos.families import make_pairs
+from superpos.instance import as_and_instance
+from superpos.one_layer import one_layer_sizes
 from superpos.network import Network
 from superpos.validation import check_int
 
@@ -170,7 +172,7 @@ def log2_num_permutations(m_out):
 
     Examples
     --------
-    >>> round(bounds.log2_num_permutations(4), 12) == round(math.log2(24), 12)
+    >>> round(log2_num_permutations(4), 12) == round(math.log2(24), 12)
     True
     """
     m_out = _as_counts(m_out, "m_out")
@@ -200,7 +202,7 @@ def log2_num_and_instances(m_in, m_out):
 
     Examples
     --------
-    >>> round(2 ** bounds.log2_num_and_instances(4, 3))  # C(6, 3)
+    >>> round(2 ** log2_num_and_instances(4, 3))  # C(6, 3)
     20
     """
     m_out, m_in = _resolve_inputs("and", m_out, m_in)
@@ -237,7 +239,7 @@ def family_size(task: str, m_out: int, m_in: int | None = None) -> int:
 
     Examples
     --------
-    >>> bounds.family_size("permutation", 5), bounds.family_size("and", 3, m_in=4)
+    >>> family_size("permutation", 5), family_size("and", 3, m_in=4)
     (120, 20)
     """
     task = _check_task(task)
@@ -270,7 +272,7 @@ def distinguishing_set_size(task: str, m_out, m_in=None):
 
     Examples
     --------
-    >>> bounds.distinguishing_set_size("permutation", 10), bounds.distinguishing_set_size("and", 10)
+    >>> distinguishing_set_size("permutation", 10), distinguishing_set_size("and", 10)
     (10, 45)
     """
     task = _check_task(task)
@@ -343,7 +345,7 @@ def min_bits(task: str, m_out, m_in=None):
 
     Examples
     --------
-    >>> bounds.min_bits("permutation", 5)  # 120 permutations: 7 bits
+    >>> min_bits("permutation", 5)  # 120 permutations: 7 bits
     7
     """
     task = _check_task(task)
@@ -371,7 +373,7 @@ def min_params(task: str, m_out, m_in=None, *, bits_per_param):
 
     Examples
     --------
-    >>> bounds.min_params("permutation", 5, bits_per_param=2)
+    >>> min_params("permutation", 5, bits_per_param=2)
     4
     """
     bits = _scalar_count(bits_per_param, "bits_per_param")
@@ -416,7 +418,7 @@ def min_layer_width(task: str, m_out, m_in=None, *, bits_per_param, layers=1):
 
     Examples
     --------
-    >>> bounds.min_layer_width("permutation", 5, bits_per_param=1)  # 2 * 3 >= 7 fails, 3 * 4 >= 7 holds
+    >>> min_layer_width("permutation", 5, bits_per_param=1)  # 2 * 3 >= 7 fails, 3 * 4 >= 7 holds
     3
     """
     bits = _scalar_count(bits_per_param, "bits_per_param")
@@ -436,7 +438,7 @@ def dense_slots(widths) -> int:
 
     Examples
     --------
-    >>> bounds.dense_slots([3, 4, 2])  # 4 * (3 + 1) + 2 * (4 + 1)
+    >>> dense_slots([3, 4, 2])  # 4 * (3 + 1) + 2 * (4 + 1)
     26
     """
     if isinstance(widths, (str, bytes)) or np.ndim(widths) != 1 or len(widths) < 2:
@@ -455,7 +457,7 @@ def total_neuron_slots(n_neurons) -> int:
 
     Examples
     --------
-    >>> bounds.total_neuron_slots(10)
+    >>> total_neuron_slots(10)
     35
     """
     n = _scalar_count(n_neurons, "n_neurons", 0)
@@ -484,7 +486,7 @@ def min_total_neurons(task: str, m_out, m_in=None, *, bits_per_param):
 
     Examples
     --------
-    >>> bounds.min_total_neurons("permutation", 5, bits_per_param=1)  # 7 bits: 3^2 // 4 + 3 = 5 < 7, 4 + 4 = 8
+    >>> min_total_neurons("permutation", 5, bits_per_param=1)  # 7 bits: 3^2 // 4 + 3 = 5 < 7, 4 + 4 = 8
     4
     """
     bits = _scalar_count(bits_per_param, "bits_per_param")
@@ -509,7 +511,7 @@ def sauer_count(n_points, dimension) -> int:
 
     Examples
     --------
-    >>> bounds.sauer_count(5, 2)  # 1 + 5 + 10
+    >>> sauer_count(5, 2)  # 1 + 5 + 10
     16
     """
     points = check_int(n_points, "n_points", 0)
@@ -547,7 +549,7 @@ def log2_functions_bound(n_params, n_inputs_set, layers=1, max_width=None) -> fl
 
     Examples
     --------
-    >>> round(bounds.log2_functions_bound(1, 2 ** 10), 4) == round(math.log2(math.e * 2 ** 10), 4)
+    >>> round(log2_functions_bound(1, 2 ** 10), 4) == round(math.log2(math.e * 2 ** 10), 4)
     True
     """
     p = check_int(n_params, "n_params", 0)
@@ -626,7 +628,7 @@ def min_params_real(task: str, m_out, m_in=None, *, layers=1):
 
     Examples
     --------
-    >>> bounds.min_params_real("permutation", 10)  # 10! needs p log2(10 e) >= 21.8
+    >>> min_params_real("permutation", 10)  # 10! needs p log2(10 e) >= 21.8
     5
     """
     task = _check_task(task)
@@ -691,7 +693,7 @@ def min_total_neurons_real(task: str, m_out, m_in=None, *, layers=None):
 
     Examples
     --------
-    >>> bounds.min_total_neurons_real("permutation", 100, layers=1)  # floor(17^2 / 4) log2(100 e) >= log2 100!
+    >>> min_total_neurons_real("permutation", 100, layers=1)  # floor(17^2 / 4) log2(100 e) >= log2 100!
     16
     """
     task = _check_task(task)
@@ -745,7 +747,7 @@ def count_threshold_labelings(points, max_points: int = 24) -> int:
 
     Examples
     --------
-    >>> bounds.count_threshold_labelings([[0.0], [1.0], [2.0]])  # thresholds on a line: 2M labelings
+    >>> count_threshold_labelings([[0.0], [1.0], [2.0]])  # thresholds on a line: 2M labelings
     6
     """
     array = np.asarray(points, dtype=float)
@@ -821,7 +823,7 @@ def min_params_ticket(task: str, m_out, m_in=None, *, bits_per_param, n_slots):
 
     Examples
     --------
-    >>> bounds.min_params_ticket("permutation", 100, bits_per_param=1, n_slots=10 ** 6)
+    >>> min_params_ticket("permutation", 100, bits_per_param=1, n_slots=10 ** 6)
     31
     """
     bits = _scalar_count(bits_per_param, "bits_per_param")
@@ -850,7 +852,7 @@ def ticket_code_sizes(n_inputs: int, n_outputs: int, k: int) -> tuple[int, int, 
 
     Examples
     --------
-    >>> bounds.ticket_code_sizes(100, 100, 3)
+    >>> ticket_code_sizes(100, 100, 3)
     (5, 11, 4, 11)
     """
     n_inputs = check_int(n_inputs, "n_inputs", 2)
@@ -866,7 +868,7 @@ def lottery_ticket_network(pairs, n_inputs: int, k: int, seed: int = 0) -> Netwo
     r"""Build a sparse ReLU network that computes the pairwise AND of ``pairs`` exactly, with :math:`O(m')` parameters.
 
     The input and output codes are fixed line codes
-    (:func:`superpos.construction.input_code_book`, ``output_code_book``),
+    (:func:`superpos.codes.input_code_book`, ``output_code_book``),
     with the sizes of :func:`ticket_code_sizes`. Hidden unit :math:`\ell`
     reads the union of the codes of the endpoints :math:`a, b` of pair
     :math:`\ell` with weight 1 and bias :math:`-(2s-1)`, and writes with
@@ -906,11 +908,11 @@ def lottery_ticket_network(pairs, n_inputs: int, k: int, seed: int = 0) -> Netwo
 
     Examples
     --------
-    >>> net = bounds.lottery_ticket_network([[0, 1], [1, 2], [0, 3]], 6, k=2)
+    >>> net = lottery_ticket_network([[0, 1], [1, 2], [0, 3]], 6, k=2)
     >>> net.widths, net.n_params <= 3 * (2 * 3 + 1 + 2)
     ([9, 3, 4], True)
     """
-    pairs = validate_pairs(pairs, n_inputs)
+    pairs = as_and_instance(pairs, n_inputs).pairs
     k = check_int(k, "k", 1, n_inputs)
     seed = check_int(seed, "seed", 0)
     n_outputs = len(pairs)
@@ -954,7 +956,7 @@ def min_neurons_to_represent(m_features, max_active, *, bits_per_neuron):
 
     Examples
     --------
-    >>> bounds.min_neurons_to_represent(4, 1, bits_per_neuron=1)  # 5 sets: 3 bits
+    >>> min_neurons_to_represent(4, 1, bits_per_neuron=1)  # 5 sets: 3 bits
     3
     """
     m_features = _as_counts(m_features, "m_features")
@@ -1030,7 +1032,7 @@ def capacity(n_neurons, bits_per_param, layers=1, task: str = "and") -> int:
 
     Examples
     --------
-    >>> bounds.capacity(4, 1, 1, "permutation")  # 20 bits hold 9! (19 bits), not 10! (22 bits)
+    >>> capacity(4, 1, 1, "permutation")  # 20 bits hold 9! (19 bits), not 10! (22 bits)
     9
     """
     task = _check_task(task)
@@ -1054,7 +1056,7 @@ def capacity_lambert(n_neurons, bits_per_param, layers=1, task: str = "and") -> 
 
     Examples
     --------
-    >>> abs(bounds.capacity_lambert(4096, 8) - bounds.capacity(4096, 8)) <= 2
+    >>> abs(capacity_lambert(4096, 8) - capacity(4096, 8)) <= 2
     True
     """
     task = _check_task(task)
@@ -1080,8 +1082,8 @@ def capacity_bounds(n_neurons, bits_per_param, layers=1, task: str = "and") -> t
 
     Examples
     --------
-    >>> low, high = bounds.capacity_bounds(4096, 8)
-    >>> low <= bounds.capacity(4096, 8) <= high
+    >>> low, high = capacity_bounds(4096, 8)
+    >>> low <= capacity(4096, 8) <= high
     True
     """
     task = _check_task(task)
@@ -1105,7 +1107,7 @@ def capacity_real(n_neurons, layers=1, task: str = "and") -> int:
 
     Examples
     --------
-    >>> bounds.capacity_real(4, 1, "permutation")  # 20 log2(34 e) >= log2 34!, not so at 35
+    >>> capacity_real(4, 1, "permutation")  # 20 log2(34 e) >= log2 34!, not so at 35
     34
     """
     task = _check_task(task)
@@ -1158,7 +1160,7 @@ def construction_capacity(widths, k: int = 3, seed: int = 0, failure_prob: float
     r"""Find, for each width :math:`n`, the largest :math:`m'` whose one-layer construction fits in layers of :math:`n` neurons.
 
     For uniform pairs on :math:`m = m'` inputs, the sizes are those of
-    :func:`superpos.construction.one_layer_sizes` (every-input failure bound
+    :func:`superpos.one_layer.one_layer_sizes` (every-input failure bound
     ``failure_prob``); the network *fits* width :math:`n` if its input layer
     and its output layer both have at most :math:`n` neurons, the shape the
     capacity bound assumes. The :math:`m'` tried are a geometric grid of
@@ -1174,7 +1176,7 @@ def construction_capacity(widths, k: int = 3, seed: int = 0, failure_prob: float
 
     Examples
     --------
-    >>> fit, = bounds.construction_capacity([100], m_min=10, m_max=10)
+    >>> fit, = construction_capacity([100], m_min=10, m_max=10)
     >>> fit.m_out is None, fit.next_m_out
     (True, 10)
     """

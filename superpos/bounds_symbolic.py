@@ -25,7 +25,8 @@ import numpy as np
 import sympy as sp
 
 from superpos import bounds
-from superpos.enumeration import enumerate_one_layer, sparse_inputs
+from superpos.enumeration import enumerate_one_layer
+from superpos.inputs import all_input_sets
 from superpos.families import make_pairs
 from superpos.verify import verify_exhaustive
 
@@ -379,8 +380,8 @@ def check_one_layer_count(cases: dict) -> Check:
     """
     passed = True
     for input_codes, output_codes, weights, biases in cases.values():
-        result = enumerate_one_layer(input_codes, output_codes, weights, biases, max_active=2)
-        points = sparse_inputs(np.shape(input_codes)[0], 2) @ np.asarray(input_codes)
+        result = enumerate_one_layer(input_codes, output_codes, weights, biases, k=2)
+        points = all_input_sets(np.shape(input_codes)[0], 2).toarray().astype(np.int64) @ np.asarray(input_codes)
         n_in, n_out = np.shape(input_codes)[1], np.shape(output_codes)[1]
         labelings = bounds.count_threshold_labelings(points)
         sauer = bounds.sauer_count(len(points), n_in + 1)
@@ -519,7 +520,7 @@ def check_ticket(cases=TICKET_CASES, seed: int = 0) -> Check:
         floor = bounds.min_params_ticket("and", n_outputs, n_inputs, bits_per_param=1, n_slots=host)
         passed &= (errors.wrong == 0 and net.n_params <= n_outputs * (2 * s + 1 + t) and net.bits_per_param == 1
                    and net.n_params >= floor)
-        inputs += errors.n_inputs
+        inputs += errors.n_input_sets
     return Check("lottery-ticket", r"the $O(m')$ ticket decodes every input with at most $k$ active features exactly",
                  bool(passed), inputs)
 

@@ -79,7 +79,7 @@ def _pack(patterns: np.ndarray) -> np.ndarray:
 
 
 def enumerate_one_layer(input_codes, output_codes, weight_values=(0, 1), bias_values=(0, -1), k: int = 2,
-                        threshold: float = 1.0, *, max_active: int | None = None) -> Enumeration:
+                        threshold: float = 1.0) -> Enumeration:
     r"""Enumerate every one-layer network over fixed codes and count what it computes.
 
     Parameters
@@ -96,8 +96,6 @@ def enumerate_one_layer(input_codes, output_codes, weight_values=(0, 1), bias_va
         :math:`k` active inputs.
     threshold : float, default 1.0
         :math:`\theta > 0`: a neuron is on iff its ReLU output is :math:`\ge \theta`.
-    max_active : int, optional
-        Another name for ``k``, accepted for callers that use it.
 
     Returns
     -------
@@ -116,7 +114,7 @@ def enumerate_one_layer(input_codes, output_codes, weight_values=(0, 1), bias_va
     biases = np.unique(np.asarray(bias_values, dtype=float))
     if weights.size == 0 or biases.size == 0:
         raise ValueError("weight_values and bias_values must each hold at least one value")
-    k = check_int(k if max_active is None else max_active, "k", 1, len(input_codes))
+    k = check_int(k, "k", 1, len(input_codes))
     if not threshold > 0:
         raise ValueError(f"threshold must be > 0 (a ReLU output of 0 means off), got {threshold!r}")
     m_in, n_in = input_codes.shape

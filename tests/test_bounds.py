@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from superpos import bounds, families, verify
-from superpos.enumeration import sparse_inputs
+from superpos.inputs import all_input_sets
 
 
 def test_docstring_examples_run():
@@ -153,7 +153,7 @@ def test_threshold_labelings_match_cover_and_respect_sauer():
     for points, dimension in ((5, 1), (7, 2), (7, 3)):
         count = bounds.count_threshold_labelings(rng.normal(size=(points, dimension)))
         assert count == 2 * sum(math.comb(points - 1, j) for j in range(dimension + 1))
-    code_points = sparse_inputs(3, 2) @ np.eye(3, dtype=int)
+    code_points = all_input_sets(3, 2).toarray().astype(int) @ np.eye(3, dtype=int)
     assert bounds.count_threshold_labelings(code_points) <= bounds.sauer_count(len(code_points), 4)
     assert bounds.count_threshold_labelings([[1.0, 2.0], [1.0, 2.0]]) == 2  # equal points share their label
 

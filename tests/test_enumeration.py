@@ -41,7 +41,7 @@ def test_and_instances_counted_in_order():
 
 def test_without_bias_no_and_is_computed():
     # weights 0/1 and bias 0: a neuron fires on either endpoint, never an AND alone
-    result = enumerate_one_layer(np.eye(3, dtype=int), np.eye(3, dtype=int), (0, 1), (0,), max_active=2)  # the other name of k
+    result = enumerate_one_layer(np.eye(3, dtype=int), np.eye(3, dtype=int), (0, 1), (0,), k=2)
     assert result.n_and_instances == 0 and result.n_permutations == 6
 
 
