@@ -93,6 +93,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from math import ceil
 
 import numpy as np
@@ -274,11 +275,8 @@ class _Contributions:
 
     def rows(self, inputs: np.ndarray, columns: np.ndarray) -> np.ndarray:
         """O[inputs][:, columns] as int64 (len(inputs), len(columns))."""
-        sub = self.transposed[:, columns]
-        out = np.zeros((len(inputs), len(columns)), dtype=np.int64)
-        for position in range(self.codes.shape[1]):
-            out += sub[self.codes[inputs, position]]
-        return out
+        gathered = self.transposed[self.codes[inputs][:, :, None], np.asarray(columns)[None, None, :]]
+        return gathered.sum(axis=1, dtype=np.int64)
 
     def block(self, columns: np.ndarray) -> np.ndarray:
         """O[:, columns] for every input, in the narrowest safe type."""
@@ -324,10 +322,24 @@ class _ColumnIndex:
         np.cumsum(np.concatenate(counts), out=pointers[1:])
         return cls(pointers, np.concatenate(inputs), np.concatenate(values), floor)
 
-    def gather(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(position in ``columns``, input, value) of every indexed entry of those columns."""
-        starts, stops = self.pointers[columns], self.pointers[columns + 1]
-        lengths = stops - starts
+    @cached_property
+    def _depth(self) -> np.ndarray:
+        """depth[w, g]: entries of column w with value ≥ g (g ≥ floor; the last column counts every value above)."""
+        n_columns = len(self.pointers) - 1
+        column = np.repeat(np.arange(n_columns), np.diff(self.pointers))
+        top = int(self.values.max()) + 2 if self.values.size else 2
+        counts = np.zeros((n_columns, top), dtype=np.int64)
+        np.add.at(counts, (column, self.values.astype(np.int64)), 1)
+        return np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]
+
+    def gather(self, columns: np.ndarray, depth: np.ndarray | None = None):
+        """(position in ``columns``, input, value) of the indexed entries ≥ ``depth`` (≥ floor) of those columns."""
+        starts = self.pointers[columns]
+        if depth is None:
+            lengths = self.pointers[columns + 1] - starts
+        else:
+            table = self._depth
+            lengths = table[columns, np.minimum(depth, table.shape[1] - 1)]
         position = np.repeat(np.arange(len(columns)), lengths)
         flat = np.arange(int(lengths.sum())) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
         return position, self.inputs[flat].astype(np.int64), self.values[flat].astype(np.int64)
@@ -484,17 +496,24 @@ class _TwoLayerModel:
         self.weights = {1: effective.maximum(0).tocsr()}
         if not self.monotone:
             self.weights[-1] = (-effective).maximum(0).tocsr()
-        self.bound = {sign: (participation @ w.T).tocsr() for sign, w in self.weights.items()}
-        self.index = {sign: _ColumnIndex.from_sparse(c) for sign, c in self.bound.items()}
+        bound = {sign: (participation @ w.T).tocsr() for sign, w in self.weights.items()}
+        self.index = {sign: _ColumnIndex.from_sparse(c) for sign, c in bound.items()}
+        dense_bytes = m * effective.shape[0] * 4 * len(bound)
+        # C[q, w] looked up at candidates: dense when it fits in a quarter of the budget.
+        self.bound = {sign: c.toarray().astype(np.int32) if dense_bytes <= budget // 4 else c
+                      for sign, c in bound.items()}
 
     def context(self, columns, sign):
         return sign * self.effective[columns].toarray().T.astype(np.int64)  # (units, len(columns))
 
     def contrib(self, sign, inputs, columns):
-        return self.bound[sign][inputs][:, columns].toarray().astype(np.int64)
+        bound = self.bound[sign]
+        if isinstance(bound, np.ndarray):
+            return bound[inputs[:, None], np.asarray(columns)[None, :]].astype(np.int64)
+        return bound[inputs][:, columns].toarray().astype(np.int64)
 
     def contrib_all(self, sign, columns):  # the index is complete (floor 1): never needed
-        return self.bound[sign][:, columns].toarray().astype(np.int64)
+        return self.contrib(sign, np.arange(self.input_terms.shape[0]), columns)
 
     def _new_units(self, state, members, inputs):
         """(position in inputs, unit) of the units that adding each input to ``members`` switches on."""
@@ -533,19 +552,25 @@ def _candidates(model, sign, columns, residual, slots):
     r_active = residual[active]
     total = int(r_active.sum())
     index = model.index[sign]
-    unknown = np.minimum(index.floor - 1, r_active)
+    # Read column w down to g_w = max(floor, ⌈r_w/slots⌉): an input missing there adds < g_w at w.
+    depth = np.maximum(index.floor, -(-r_active // slots))
+    unknown = np.minimum(depth - 1, r_active)
     if int(unknown.sum()) * slots >= total:  # an unindexed input could qualify: read every input
         contrib = model.contrib_all(sign, columns)
         sigma = np.minimum(contrib[:, active], r_active).sum(axis=1)
         inputs = np.flatnonzero(sigma * slots >= total)
         return inputs, contrib[inputs], sigma[inputs]
-    position, inputs, values = index.gather(columns[active])
+    position, inputs, values = index.gather(columns[active], depth)
     if not inputs.size:
         return inputs, np.zeros((0, len(columns)), np.int64), inputs
     excess = np.minimum(values, r_active[position]) - unknown[position]
-    distinct, inverse = np.unique(inputs, return_inverse=True)
-    bound = int(unknown.sum()) + np.bincount(inverse, weights=excess).astype(np.int64)
-    inputs = distinct[bound * slots >= total]
+    order = np.argsort(inputs, kind="stable")
+    inputs, excess = inputs[order], excess[order]
+    starts = np.empty(inputs.size, dtype=bool)
+    starts[0], starts[1:] = True, inputs[1:] != inputs[:-1]
+    first = np.flatnonzero(starts)
+    bound = int(unknown.sum()) + np.add.reduceat(excess, first)
+    inputs = inputs[first][bound * slots >= total]
     contrib = model.contrib(sign, inputs, columns)
     sigma = np.minimum(contrib[:, active], r_active).sum(axis=1)
     keep = sigma * slots >= total
@@ -559,7 +584,9 @@ def _search(model, context, sign, columns, residual, state, members, slots, pair
     if slots == 0:
         return None
     inputs, contrib, sigma = _candidates(model, sign, columns, residual, slots)
-    keep = ~np.isin(inputs, np.array(members, dtype=np.int64))
+    keep = np.ones(inputs.size, dtype=bool)
+    for member in members:
+        keep &= inputs != member
     if pair is not None:
         for end, other in (pair, pair[::-1]):
             if end in members:
