@@ -266,20 +266,37 @@ def _dense_transpose(weights: sp.csr_matrix, budget: int, what: str) -> np.ndarr
 
 
 class _Contributions:
-    """O = E Wᵀ (input i's contribution to neuron w) from the padded codes and a dense Wᵀ, never stored whole."""
+    """O = E Wᵀ (input i's contribution to neuron w), from the padded codes and a dense Wᵀ.
 
-    def __init__(self, codes: np.ndarray, transposed: np.ndarray):
+    When Oᵀ fits in ``budget`` bytes it is stored dense (one row per neuron)
+    and read directly; otherwise every lookup recomputes O from the codes.
+    """
+
+    def __init__(self, codes: np.ndarray, transposed: np.ndarray, budget: int = 0):
         self.codes, self.transposed = codes, transposed
         largest = int(transposed.max()) * codes.shape[1] if transposed.size else 0
-        self.dtype = np.int16 if largest < 2**15 else np.int64
+        self.dtype = np.uint8 if largest <= 255 else np.int16 if largest < 2**15 else np.int64
+        self.dense = None
+        n_inputs, n_columns = codes.shape[0], transposed.shape[1]
+        if n_inputs * n_columns * np.dtype(self.dtype).itemsize <= budget:
+            dense = np.empty((n_columns, n_inputs), dtype=self.dtype)
+            width = max(1, _BLOCK_BYTES // (n_inputs * 8))
+            for start in range(0, n_columns, width):
+                columns = np.arange(start, min(start + width, n_columns))
+                dense[columns] = self.block(columns).T
+            self.dense = dense
 
     def rows(self, inputs: np.ndarray, columns: np.ndarray) -> np.ndarray:
         """O[inputs][:, columns] as int64 (len(inputs), len(columns))."""
+        if self.dense is not None:
+            return self.dense[np.asarray(columns)[None, :], inputs[:, None]].astype(np.int64)
         gathered = self.transposed[self.codes[inputs][:, :, None], np.asarray(columns)[None, None, :]]
         return gathered.sum(axis=1, dtype=np.int64)
 
     def block(self, columns: np.ndarray) -> np.ndarray:
         """O[:, columns] for every input, in the narrowest safe type."""
+        if self.dense is not None:
+            return self.dense[columns].T
         sub = np.ascontiguousarray(self.transposed[:, columns])
         out = np.zeros((self.codes.shape[0], len(columns)), dtype=self.dtype)
         for position in range(self.codes.shape[1]):
@@ -431,11 +448,13 @@ class _OneLayerModel:
 
     def __init__(self, network: Network, k: int, budget: int):
         weights, bias = network.layers[0]
-        self.contributions = _Contributions(_padded_codes(network.input_codes),
-                                            _dense_transpose(weights, budget // 2, "the layer's Wᵀ"))
+        transposed = _dense_transpose(weights, budget // 4, "the layer's Wᵀ")
+        self.contributions = _Contributions(_padded_codes(network.input_codes), transposed,
+                                            budget // 2 + budget // 4 - transposed.nbytes)
         self.needs = _needs(network, bias)
+        self.n_inputs = network.n_inputs
         n_columns = weights.shape[0]
-        floor = _choose_floor(self.contributions, self.needs, k, n_columns, budget // 2)
+        floor = _choose_floor(self.contributions, self.needs, k, n_columns, budget // 4)
         self.index = {1: _ColumnIndex.from_blocks(self.contributions, n_columns, floor)}
 
     def context(self, columns: np.ndarray, sign: int):
@@ -462,6 +481,7 @@ class _TwoLayerModel:
 
     def __init__(self, network: Network, k: int, budget: int, structure, progress: bool = False):
         unit_rows, effective, self.needs = structure
+        self.n_inputs = network.n_inputs
         first, bias = network.layers[0]
         relevant = np.flatnonzero(np.diff(effective.tocsc().indptr) > 0)  # units that reach some output neuron
         unit_rows, effective = unit_rows[relevant], effective[:, relevant].tocsr()
@@ -564,13 +584,9 @@ def _candidates(model, sign, columns, residual, slots):
     if not inputs.size:
         return inputs, np.zeros((0, len(columns)), np.int64), inputs
     excess = np.minimum(values, r_active[position]) - unknown[position]
-    order = np.argsort(inputs, kind="stable")
-    inputs, excess = inputs[order], excess[order]
-    starts = np.empty(inputs.size, dtype=bool)
-    starts[0], starts[1:] = True, inputs[1:] != inputs[:-1]
-    first = np.flatnonzero(starts)
-    bound = int(unknown.sum()) + np.add.reduceat(excess, first)
-    inputs = inputs[first][bound * slots >= total]
+    # σ_r(q) ≤ Σ_w unknown_w + Σ_{indexed (q, w)} (min(C, r_w) − unknown_w), summed per input
+    summed = np.bincount(inputs, weights=excess, minlength=model.n_inputs)
+    inputs = np.flatnonzero((int(unknown.sum()) + summed) * slots >= total)
     contrib = model.contrib(sign, inputs, columns)
     sigma = np.minimum(contrib[:, active], r_active).sum(axis=1)
     keep = sigma * slots >= total
