@@ -340,7 +340,7 @@ class _ColumnIndex:
         return cls(pointers, np.concatenate(inputs), np.concatenate(values), floor)
 
     @cached_property
-    def _depth(self) -> np.ndarray:
+    def depth_table(self) -> np.ndarray:
         """depth[w, g]: entries of column w with value ≥ g (g ≥ floor; the last column counts every value above)."""
         n_columns = len(self.pointers) - 1
         column = np.repeat(np.arange(n_columns), np.diff(self.pointers))
@@ -355,7 +355,7 @@ class _ColumnIndex:
         if depth is None:
             lengths = self.pointers[columns + 1] - starts
         else:
-            table = self._depth
+            table = self.depth_table
             lengths = table[columns, np.minimum(depth, table.shape[1] - 1)]
         position = np.repeat(np.arange(len(columns)), lengths)
         flat = np.arange(int(lengths.sum())) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
@@ -572,6 +572,17 @@ def _candidates(model, sign, columns, residual, slots):
     r_active = residual[active]
     total = int(r_active.sum())
     index = model.index[sign]
+    if slots == 1 and r_active.max() >= index.floor:
+        # One member must reach r_w at every active w by itself: the indexed prefix (entries ≥ r_w)
+        # of any one column with r_w ≥ floor holds every candidate; read the shortest.
+        table = index.depth_table
+        usable = np.flatnonzero(r_active >= index.floor)
+        lengths = table[columns[active][usable], np.minimum(r_active[usable], table.shape[1] - 1)]
+        best = usable[np.argmin(lengths)]
+        _, inputs, _ = index.gather(columns[active][best:best + 1], r_active[best:best + 1])
+        contrib = model.contrib(sign, inputs, columns)
+        keep = np.all(contrib[:, active] >= r_active, axis=1)
+        return inputs[keep], contrib[keep], r_active.sum() + 0 * inputs[keep]
     # Read column w down to g_w = max(floor, ⌈r_w/slots⌉): an input missing there adds < g_w at w.
     depth = np.maximum(index.floor, -(-r_active // slots))
     unknown = np.minimum(depth - 1, r_active)
