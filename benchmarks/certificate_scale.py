@@ -93,7 +93,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES))
     parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument("--shrink", type=float, default=0.8, help="factor on q_in and q_out for small_1e4")
+    parser.add_argument("--shrink", type=float, default=0.7, help="factor on q_in and q_out for small_1e4")
     parser.add_argument("--random", type=int, default=3000, help="random inputs checked on small_1e4")
     parser.add_argument("--adversarial", type=int, default=1000, help="adversarial inputs checked on small_1e4")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # run one case in this process, print its row as JSON

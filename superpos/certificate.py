@@ -90,6 +90,7 @@ True
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import time
 from dataclasses import dataclass
@@ -111,6 +112,8 @@ __all__ = ["SUPPORTED_LAYOUTS", "Certificate", "certify", "supported_layout", "u
 SUPPORTED_LAYOUTS = ("one_layer", "two_layer")
 #: Bytes of one block of dense contributions built at a time.
 _BLOCK_BYTES = 2**25
+#: What forked workers read: the model being built or searched.
+_FORKED: dict = {}
 
 
 @dataclass(frozen=True)
@@ -272,18 +275,29 @@ class _Contributions:
     and read directly; otherwise every lookup recomputes O from the codes.
     """
 
-    def __init__(self, codes: np.ndarray, transposed: np.ndarray, budget: int = 0):
+    def __init__(self, codes: np.ndarray, transposed: np.ndarray, budget: int = 0, n_jobs: int = 1):
         self.codes, self.transposed = codes, transposed
         largest = int(transposed.max()) * codes.shape[1] if transposed.size else 0
         self.dtype = np.uint8 if largest <= 255 else np.int16 if largest < 2**15 else np.int64
         self.dense = None
         n_inputs, n_columns = codes.shape[0], transposed.shape[1]
-        if n_inputs * n_columns * np.dtype(self.dtype).itemsize <= budget:
-            dense = np.empty((n_columns, n_inputs), dtype=self.dtype)
+        size = n_inputs * n_columns * np.dtype(self.dtype).itemsize
+        if size <= budget:
+            # Anonymous shared memory: forked workers fill blocks of rows in place.
+            dense = np.frombuffer(mmap.mmap(-1, max(size, 1)), dtype=self.dtype)[:n_columns * n_inputs]
+            dense = dense.reshape(n_columns, n_inputs)
             width = max(1, _BLOCK_BYTES // (n_inputs * 8))
-            for start in range(0, n_columns, width):
-                columns = np.arange(start, min(start + width, n_columns))
-                dense[columns] = self.block(columns).T
+            blocks = [range(start, min(start + width, n_columns)) for start in range(0, n_columns, width)]
+            _FORKED.update(contributions=self, dense=dense)
+            try:
+                if n_jobs == 1 or len(blocks) < 2:
+                    for block in blocks:
+                        _fill_block(block)
+                else:
+                    with multiprocessing.get_context("fork").Pool(n_jobs) as pool:
+                        pool.map(_fill_block, blocks)
+            finally:
+                _FORKED.clear()
             self.dense = dense
 
     def rows(self, inputs: np.ndarray, columns: np.ndarray) -> np.ndarray:
@@ -302,6 +316,11 @@ class _Contributions:
         for position in range(self.codes.shape[1]):
             out += sub[self.codes[:, position]]
         return out
+
+
+def _fill_block(columns: range) -> None:
+    columns = np.arange(columns.start, columns.stop)
+    _FORKED["dense"][columns] = _FORKED["contributions"].block(columns).T
 
 
 class _ColumnIndex:
@@ -446,11 +465,11 @@ class _OneLayerModel:
 
     monotone = True
 
-    def __init__(self, network: Network, k: int, budget: int):
+    def __init__(self, network: Network, k: int, budget: int, n_jobs: int = 1):
         weights, bias = network.layers[0]
         transposed = _dense_transpose(weights, budget // 4, "the layer's Wᵀ")
         self.contributions = _Contributions(_padded_codes(network.input_codes), transposed,
-                                            budget // 2 + budget // 4 - transposed.nbytes)
+                                            budget // 2 + budget // 4 - transposed.nbytes, n_jobs)
         self.needs = _needs(network, bias)
         self.n_inputs = network.n_inputs
         n_columns = weights.shape[0]
@@ -661,9 +680,6 @@ def _decide(model, codes: np.ndarray, pairs: np.ndarray, k: int, output: int):
     return positive, negative
 
 
-_FORKED: dict = {}
-
-
 def _decide_chunk(outputs: range) -> list:
     work = _FORKED
     found = []
@@ -719,7 +735,7 @@ def certify(network: Network, pairs, k: int, *, max_witnesses: int = 100, progre
     n_jobs = check_int(n_jobs, "n_jobs", 1)
     budget = check_int(memory_budget_bytes, "memory_budget_bytes", 1)
     if layout == "one_layer":
-        model = _OneLayerModel(network, k, budget)
+        model = _OneLayerModel(network, k, budget, n_jobs)
     else:
         model = _TwoLayerModel(network, k, budget, structure, progress)
     n_outputs = network.n_outputs
