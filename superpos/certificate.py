@@ -530,6 +530,10 @@ class _TwoLayerModel:
         member, slot = np.nonzero(self.term_members >= 0)
         inputs = self.term_members[member, slot]
         self.input_terms = sp.csr_matrix((np.ones(member.size, np.int8), (inputs, member)), shape=(m, self.n_terms))
+        sizes = (self.term_members >= 0).sum(axis=1)
+        lone = np.flatnonzero(sizes == 1)
+        self.single_terms = sp.csr_matrix((np.ones(lone.size, np.int8), (self.term_members[lone, 0], lone)),
+                                          shape=(m, self.n_terms))
         participation = sp.csr_matrix((np.ones(member.size), (inputs, self.term_unit[member])), shape=(m, n_units))
         participation.data[:] = 1.0
         self.weights = {1: effective.maximum(0).tocsr()}
@@ -554,17 +558,44 @@ class _TwoLayerModel:
     def contrib_all(self, sign, columns):  # the index is complete (floor 1): never needed
         return self.contrib(sign, np.arange(self.input_terms.shape[0]), columns)
 
+    def _terms_of(self, inputs) -> np.ndarray:
+        """Every term holding one of ``inputs``."""
+        ptr, terms = self.input_terms.indptr, self.input_terms.indices
+        return np.concatenate([terms[ptr[i]:ptr[i + 1]] for i in inputs] + [np.zeros(0, terms.dtype)])
+
     def _new_units(self, state, members, inputs):
-        """(position in inputs, unit) of the units that adding each input to ``members`` switches on."""
-        rows = self.input_terms[inputs]
-        position = np.repeat(np.arange(len(inputs)), np.diff(rows.indptr))
-        term = rows.indices.astype(np.int64)
-        held = self.term_members[term]
-        complete = ((held < 0) | (held == inputs[position, None]) | np.isin(held, members)).all(axis=1)
-        position, unit = position[complete], self.term_unit[term[complete]]
+        """(position in inputs, unit) of the units that adding each input to ``members`` switches on.
+
+        A unit switched on by q has a term T ∋ q inside members ∪ {q}: either T = {q}, or T holds a
+        member, so only the singleton terms of the inputs and the terms of the members are read.
+        """
+        n_units = self.effective.shape[1]
+        order = np.argsort(inputs, kind="stable")
+        ranked = inputs[order]
+        singles = self.single_terms
+        positions, units = [], []
+        ptr = singles.indptr
+        for rank, q in enumerate(ranked):
+            if ptr[q + 1] > ptr[q]:
+                found = singles.indices[ptr[q]:ptr[q + 1]]
+                positions.append(np.full(found.size, order[rank]))
+                units.append(self.term_unit[found])
+        if len(members):
+            terms = np.unique(self._terms_of(members))
+            held = self.term_members[terms]
+            outside = (held >= 0) & ~np.isin(held, members)
+            single = outside.sum(axis=1) == 1
+            other = held[single][outside[single]]
+            where = np.minimum(np.searchsorted(ranked, other), max(ranked.size - 1, 0))
+            hit = ranked[where] == other if ranked.size else np.zeros(other.size, bool)
+            positions.append(order[where[hit]])
+            units.append(self.term_unit[terms[single][hit]])
+        if not positions:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        position, unit = np.concatenate(positions), np.concatenate(units)
         fresh = ~np.isin(unit, state)
-        keys = np.unique(position[fresh] * np.int64(self.effective.shape[1]) + unit[fresh])
-        return keys // self.effective.shape[1], keys % self.effective.shape[1]
+        keys = np.unique(position[fresh] * np.int64(n_units) + unit[fresh])
+        return keys // n_units, keys % n_units
 
     def root(self, context, columns, members):
         state = self.always_on
@@ -649,11 +680,71 @@ def _search(model, context, sign, columns, residual, state, members, slots, pair
         return tuple(sorted(members + (int(inputs[done[0]]),)))
     if slots == 1:
         return None
+    if slots == 2:
+        return _last_member(model, context, sign, columns, residuals, states, members, inputs, pair,
+                            history + [(residual, sigma, inputs)])
     for i in np.argsort(-sigma, kind="stable"):
         found = _search(model, context, sign, columns, residuals[i], states[i], members + (int(inputs[i]),),
                         slots - 1, pair, history + [(residual, int(sigma[i]), int(inputs[i]))])
         if found is not None:
             return found
+    return None
+
+
+def _last_member(model, context, sign, columns, residuals, states, members, chosen, pair, history):
+    """The search's last level for every child at once: child i holds members + (chosen[i],), residual residuals[i].
+
+    A last member q must reach r_w by itself at every active w, so it lies in the indexed prefix
+    (entries ≥ r_w) of the child's shortest such column; the bound C[q, w] ≥ r_w, the exclusions and
+    the order of every earlier level (the last one's σ and input are per child) are checked for all
+    (child, q) at once, and only the survivors are extended exactly.
+    """
+    index = model.index[sign]
+    table = index.depth_table
+    cells = np.where(residuals >= index.floor, table[columns[None, :], np.minimum(residuals, table.shape[1] - 1)],
+                     np.iinfo(np.int64).max)
+    cells = np.where(residuals > 0, cells, np.iinfo(np.int64).max)
+    best = np.argmin(cells, axis=1)
+    unreadable = cells[np.arange(len(chosen)), best] == np.iinfo(np.int64).max
+    for i in np.flatnonzero(unreadable):  # no active column reaches the floor: the general step
+        found = _search(model, context, sign, columns, residuals[i], states[i], members + (int(chosen[i]),), 1,
+                        pair, history[:-1] + [(history[-1][0], int(history[-1][1][i]), int(history[-1][2][i]))])
+        if found is not None:
+            return found
+    children = np.flatnonzero(~unreadable)
+    if not children.size:
+        return None
+    starts = index.pointers[columns[best[children]]]
+    lengths = cells[children, best[children]]
+    child = np.repeat(children, lengths)
+    flat = np.arange(int(lengths.sum())) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    candidate = index.inputs[flat].astype(np.int64)
+    if not candidate.size:
+        return None
+    distinct, inverse = np.unique(candidate, return_inverse=True)
+    contrib = model.contrib(sign, distinct, columns)[inverse]
+    need = residuals[child]
+    keep = np.all((contrib >= need) | (need <= 0), axis=1)
+    for member in members:
+        keep &= candidate != member
+    keep &= candidate != chosen[child]
+    if pair is not None:
+        for end, other in (pair, pair[::-1]):
+            holds = (end in members) | (chosen[child] == end)
+            keep &= ~(holds & (candidate == other))
+    for earlier, earlier_sigma, earlier_input in history:
+        earlier = np.broadcast_to(earlier, (len(chosen), len(columns)))[child] if earlier.ndim == 1 else earlier[child]
+        value = np.minimum(contrib, np.maximum(earlier, 0)).sum(axis=1)
+        bar = np.broadcast_to(earlier_sigma, (len(chosen),))[child]
+        after = np.broadcast_to(earlier_input, (len(chosen),))[child]
+        keep &= (value < bar) | ((value == bar) & (candidate > after))
+    for i in np.unique(child[keep]):
+        pick = keep & (child == i)
+        held = members + (int(chosen[i]),)
+        last, _ = model.extend(context, states[i], held, residuals[i], candidate[pick], contrib[pick])
+        done = np.flatnonzero(np.all(last <= 0, axis=1))
+        if done.size:
+            return tuple(sorted(held + (int(candidate[pick][done[0]]),)))
     return None
 
 
