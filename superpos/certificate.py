@@ -495,6 +495,17 @@ class _OneLayerModel:
         return residual[None, :] - contrib, [None] * len(inputs)
 
 
+class _ChildStates:
+    """The on units of each child of a node, formed only when the search enters that child."""
+
+    def __init__(self, state, position, unit, n_children):
+        self.state, self.unit = state, unit
+        self.splits = np.searchsorted(position, np.arange(n_children + 1))
+
+    def __getitem__(self, child):
+        return np.union1d(self.state, self.unit[self.splits[child]:self.splits[child + 1]])
+
+
 class _TwoLayerModel:
     """Two layers: units (clamp pairs, saturating rows) on by their minimal on-sets, routed by R."""
 
@@ -610,9 +621,7 @@ class _TwoLayerModel:
         position, unit = self._new_units(state, np.array(members, dtype=np.int64), inputs)
         gained = np.zeros((len(inputs), context.shape[1]), dtype=np.int64)
         np.add.at(gained, position, context[unit])
-        splits = np.searchsorted(position, np.arange(len(inputs) + 1))
-        states = [np.union1d(state, unit[splits[i]:splits[i + 1]]) for i in range(len(inputs))]
-        return residual[None, :] - gained, states
+        return residual[None, :] - gained, _ChildStates(state, position, unit, len(inputs))
 
 
 # ----------------------------------------------------------------------------- the search
