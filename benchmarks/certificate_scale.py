@@ -5,6 +5,7 @@ Usage::
     python benchmarks/certificate_scale.py                    # every case below
     python benchmarks/certificate_scale.py --cases one_layer_1e4 small_1e4
     python benchmarks/certificate_scale.py --n-jobs 2
+    python benchmarks/certificate_scale.py --cases two_layer_clique --two-layer-outputs 2000 --timeout 600
 
 Cases (k = 3):
 
@@ -15,8 +16,10 @@ Cases (k = 3):
   (q_in and q_out scaled by ``--shrink``) until the certificate finds wrong
   outputs; beside it the random and adversarial checks of the same network,
   which see fewer of them;
-* ``two_layer_star``, ``two_layer_clique``, ``two_layer_power_law``: m' = 10⁴,
-  three-channel networks at their default sizing.
+* ``two_layer_star``, ``two_layer_clique``, ``two_layer_power_law``: m' = 10⁴
+  (``--two-layer-outputs``), three-channel networks at their default sizing.
+
+A case still running after ``--timeout`` seconds is stopped and reported as such.
 
 Each case runs in a fresh process, so that its peak resident set size
 (getrusage, the process and its workers) is its own. Every row says what was
@@ -28,7 +31,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -42,7 +47,7 @@ def peak_rss_gb() -> float:
     return max(own, workers) / 2**20
 
 
-def build(case: str, shrink: float):
+def build(case: str, shrink: float, two_layer_outputs: int = 10**4):
     from superpos.codes import next_prime
     from superpos.families import default_n_inputs, make_pairs
     from superpos.one_layer import OneLayerSizes, build_one_layer_and_network, one_layer_sizes
@@ -51,7 +56,7 @@ def build(case: str, shrink: float):
     k = 3
     if case.startswith("two_layer_"):
         family = case.removeprefix("two_layer_")
-        m_out = 10**4
+        m_out = two_layer_outputs
         m = default_n_inputs(family, m_out)
         pairs = make_pairs(family, m, m_out, seed=0)
         return family, pairs, m, k, build_three_channel_and_network(pairs, m, k, seed=0)
@@ -67,11 +72,12 @@ def build(case: str, shrink: float):
     return "uniform", pairs, m, k, network
 
 
-def run_case(case: str, n_jobs: int, shrink: float, n_random: int, n_adversarial: int) -> dict:
+def run_case(case: str, n_jobs: int, shrink: float, n_random: int, n_adversarial: int,
+             two_layer_outputs: int) -> dict:
     from superpos.certificate import certify
 
     started = time.perf_counter()
-    family, pairs, m, k, network = build(case, shrink)
+    family, pairs, m, k, network = build(case, shrink, two_layer_outputs)
     built = time.perf_counter() - started
     result = certify(network, pairs, k, n_jobs=n_jobs, progress=True)
     row = {"case": case, "family": family, "m": m, "m_out": network.n_outputs, "k": k, "layout": result.layout,
@@ -96,17 +102,31 @@ def main() -> None:
     parser.add_argument("--shrink", type=float, default=0.7, help="factor on q_in and q_out for small_1e4")
     parser.add_argument("--random", type=int, default=3000, help="random inputs checked on small_1e4")
     parser.add_argument("--adversarial", type=int, default=1000, help="adversarial inputs checked on small_1e4")
+    parser.add_argument("--two-layer-outputs", type=int, default=10**4, help="m' of the two-layer cases")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds after which a case is stopped")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # run one case in this process, print its row as JSON
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_case(args.one, args.n_jobs, args.shrink, args.random, args.adversarial)))
+        print(json.dumps(run_case(args.one, args.n_jobs, args.shrink, args.random, args.adversarial,
+                                  args.two_layer_outputs)))
         return
     print(f"{'case':<22} {'m':>7} {'m_out':>7} {'layout':>9} {'neurons':>8} {'input sets':>12} {'FP out':>7} "
           f"{'FN out':>7} {'build s':>8} {'certify s':>10} {'peak GB':>8}  other checks", flush=True)
     for case in args.cases:
-        done = subprocess.run([sys.executable, __file__, "--one", case, "--n-jobs", str(args.n_jobs),
-                               "--shrink", str(args.shrink), "--random", str(args.random),
-                               "--adversarial", str(args.adversarial)], capture_output=True, text=True)
+        command = [sys.executable, __file__, "--one", case, "--n-jobs", str(args.n_jobs), "--shrink", str(args.shrink),
+                   "--random", str(args.random), "--adversarial", str(args.adversarial),
+                   "--two-layer-outputs", str(args.two_layer_outputs)]
+        # Its own process group, so that a case stopped at the timeout takes its workers with it.
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 start_new_session=True)
+        try:
+            stdout, stderr = child.communicate(timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            print(f"{case:<22} not finished within --timeout {args.timeout:g} s", flush=True)
+            continue
+        done = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
         if done.returncode != 0:
             print(f"{case:<22} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}",
                   flush=True)
