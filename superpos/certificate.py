@@ -10,8 +10,8 @@ The model
 Layer 0 is v = Σ_{i∈A} E_i (E the 0/1 input codes), a sum over the active
 inputs. The certificate needs integer weights and biases, so every
 pre-activation is an integer, and it reads an output neuron w as firing iff
-its pre-activation z_w satisfies z_w ≥ ⌈θ − b_w⌉ =: τ_w, the *need* of w (θ
-the threshold as the network stores it, in float32, and b_w the bias; z_w
+its pre-activation z_w satisfies z_w ≥ ⌈θ − β_w⌉ =: τ_w, the *need* of w (θ
+the threshold as the network stores it, in float32, and β_w the bias; z_w
 integral). Output ℓ = (a_ℓ, b_ℓ) is decoded present iff every neuron of its
 code T_ℓ fires.
 
@@ -20,7 +20,7 @@ One layer (``"one_layer"``, W ≥ 0). Neuron w fires on A iff
 
 Two layers (``"two_layer"``). Layer 1 must have W ≥ 0; its rows form *units*:
 
-* a clamp pair, two rows x, y with equal weights, b_y = b_x − 1 and opposite
+* a clamp pair, two rows x, y with equal weights, β_y = β_x − 1 and opposite
   columns in layer 2 (W₂[:, y] = −W₂[:, x]): with p the integral
   pre-activation of x, ReLU(p) − ReLU(p − 1) is exactly c_u = [p ≥ 1], so the
   pair adds W₂[:, x]·c_u, of either sign, to the output neurons;
@@ -28,10 +28,10 @@ Two layers (``"two_layer"``). Layer 1 must have W ≥ 0; its rows form *units*:
   positive and at least τ_w plus the most that the negative weights of w
   can take away: once on (p ≥ 1) it fires w alone, whatever else happens.
 
-Unit u is on iff Σ_{i∈A} O₁[i, u] ≥ τ_u (O₁ = E W₁ᵀ ≥ 0, τ_u = 1 − b_x), which
+Unit u is on iff Σ_{i∈A} O₁[i, u] ≥ τ_u (O₁ = E W₁ᵀ ≥ 0, τ_u = 1 − β_x), which
 is monotone in A, so u is on iff A contains one of its *minimal on-sets*
 (terms); :func:`unit_terms` lists those of at most k inputs. Output neuron w
-then fires iff Σ_{u on} R[w, u] ≥ τ_w, R the effective weights above.
+then fires iff Σ_{u on} G[w, u] ≥ τ_w, G the effective weights above.
 
 Anything else is refused with a ``ValueError`` (:func:`supported_layout`).
 
@@ -41,11 +41,11 @@ With non-negative effective weights (every one-layer network here, and two
 layers whose clamp columns are ≥ 0) the sums only grow with A, so every
 A ⊇ {a_ℓ, b_ℓ} fires T_ℓ iff {a_ℓ, b_ℓ} does: checking the pair alone
 decides every true output exactly. *Proof.* O ≥ 0 (resp. c_u monotone and
-R ≥ 0) gives z_w(A) ≥ z_w({a_ℓ, b_ℓ}) for A ⊇ {a_ℓ, b_ℓ}; and the pair
+G ≥ 0) gives z_w(A) ≥ z_w({a_ℓ, b_ℓ}) for A ⊇ {a_ℓ, b_ℓ}; and the pair
 itself is an input with at most k ≥ 2 actives. ∎ With negative weights the
 certificate searches, for each neuron w of T_ℓ, the supersets of the pair
 that switch on enough negative weight to pull z_w below τ_w, by the same
-search as below with the signs of R flipped.
+search as below with the signs of G flipped.
 
 False positives: the pruned search
 ----------------------------------
@@ -54,7 +54,7 @@ Fix an absent output ℓ and a partial set P of inputs (at first P = ∅) with
 j more inputs makes P ∪ Q fire T_ℓ iff the newly added contributions cover r.
 
 *Lemma.* Let C[q, w] ≥ 0 bound what input q can add to w: O[q, w] in one
-layer; in two layers, the positive weight R⁺[w, u] summed over the units u
+layer; in two layers, the positive weight G⁺[w, u] summed over the units u
 that have a term containing q. Put σ_r(q) = Σ_{w: r_w > 0} min(C[q, w], r_w)
 and R = Σ_{w: r_w > 0} r_w. If Q covers r, some q ∈ Q has σ_r(q) ≥ R/|Q|.
 
@@ -150,12 +150,12 @@ def _integral_layer(weights: sp.csr_matrix, bias: np.ndarray, position: int) -> 
 
 
 def _needs(network: Network, bias: np.ndarray) -> np.ndarray:
-    """τ_w = ⌈θ − b_w⌉: an integral pre-activation z_w fires neuron w iff z_w ≥ τ_w."""
+    """τ_w = ⌈θ − β_w⌉: an integral pre-activation z_w fires neuron w iff z_w ≥ τ_w."""
     return np.ceil(float(np.float32(network.threshold)) - bias).astype(np.int64)
 
 
 def _clamp_pairs(weights: sp.csr_matrix, bias: np.ndarray, routes: sp.csc_matrix) -> tuple[list, list]:
-    """Clamp pairs (x, y) of layer 1 (equal rows, b_y = b_x − 1, opposite layer-2 columns) and the other rows."""
+    """Clamp pairs (x, y) of layer 1 (equal rows, β_y = β_x − 1, opposite layer-2 columns) and the other rows."""
     groups: dict = {}
     for row in range(weights.shape[0]):
         lo, hi = weights.indptr[row], weights.indptr[row + 1]
@@ -507,7 +507,7 @@ class _ChildStates:
 
 
 class _TwoLayerModel:
-    """Two layers: units (clamp pairs, saturating rows) on by their minimal on-sets, routed by R."""
+    """Two layers: units (clamp pairs, saturating rows) on by their minimal on-sets, routed by G."""
 
     def __init__(self, network: Network, k: int, budget: int, structure, progress: bool = False):
         unit_rows, effective, self.needs = structure
@@ -821,11 +821,10 @@ def certify(network: Network, pairs, k: int, *, max_witnesses: int = 100, progre
 
     Examples
     --------
-    >>> from superpos.layout import naive_and_network
-    >>> eager = naive_and_network([[0, 1], [2, 3]], 4)
-    >>> eager.layers[0][1][:] = 0.0   # fires on one endpoint alone
+    >>> ends = sp.csr_matrix(np.array([[1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0]]))
+    >>> eager = Network(sp.identity(4, format="csr"), [(ends, np.zeros(2))], np.array([[0], [1]]), 1.0)
     >>> result = certify(eager, [[0, 1], [2, 3]], 2)
-    >>> result.passed, result.false_positives, result.witnesses
+    >>> result.passed, result.false_positives, result.witnesses   # each output fires on one endpoint alone
     (False, 2, ((0, (0,)), (1, (2,))))
     """
     started = time.perf_counter()
