@@ -12,7 +12,8 @@ inputs. The certificate needs integer weights and biases, so every
 pre-activation is an integer, and it reads an output neuron w as firing iff
 its pre-activation z_w satisfies z_w ≥ ⌈θ − β_w⌉ =: τ_w, the *need* of w (θ
 the threshold as the network stores it, in float32, and β_w the bias; z_w
-integral). Output ℓ = (a_ℓ, b_ℓ) is decoded present iff every neuron of its
+integral; every |z_w| must stay below 2²⁴, where the network's float32
+arithmetic is exact on integers, which is checked). Output ℓ = (a_ℓ, b_ℓ) is decoded present iff every neuron of its
 code T_ℓ fires.
 
 One layer (``"one_layer"``, W ≥ 0). Neuron w fires on A iff
@@ -225,6 +226,17 @@ def _analyse(network: Network):
                              f"{int(need[w])} plus its negative weights {negative[w]:g} ({supported})")
     unit_rows = np.array(units, dtype=np.int64)
     return "two_layer", (unit_rows, effective, need)
+
+
+def _check_exact_range(network: Network, k: int) -> None:
+    """Refuse a network whose pre-activations on k actives could leave float32's exact integers (|z| < 2²⁴)."""
+    largest = float(np.diff(network.input_codes.indptr).max()) * k  # layer 0: at most k codes summed
+    for position, (weights, bias) in enumerate(network.layers):
+        row_sums = np.asarray(abs(weights).sum(axis=1)).ravel()
+        largest = float((row_sums * largest + np.abs(bias)).max()) if row_sums.size else 0.0
+        if largest >= 2**24:
+            raise ValueError(f"layer {position} can reach pre-activations of {largest:g} on {k} active inputs, beyond "
+                             "2**24, where float32 (the network's arithmetic) stops being exact on integers")
 
 
 def supported_layout(network: Network) -> str:
@@ -830,6 +842,7 @@ def certify(network: Network, pairs, k: int, *, max_witnesses: int = 100, progre
     started = time.perf_counter()
     layout, structure = _analyse(network)
     instance, k = checked_instance(network, pairs, k)
+    _check_exact_range(network, k)
     max_witnesses = check_int(max_witnesses, "max_witnesses", 0)
     n_jobs = check_int(n_jobs, "n_jobs", 1)
     budget = check_int(memory_budget_bytes, "memory_budget_bytes", 1)

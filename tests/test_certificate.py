@@ -182,3 +182,6 @@ def test_unsupported_networks_are_refused_with_the_supported_layouts():
         assert "one_layer, two_layer" in str(caught.value)
     with pytest.raises(TypeError, match="Network"):
         C.supported_layout(None)
+    huge = Network(identity, [(identity * 2.0**23, np.zeros(3))], np.array([[0]]), 1.0)
+    with pytest.raises(ValueError, match="2\\*\\*24"):
+        C.certify(huge, [[0, 1]], 2)
