@@ -451,24 +451,35 @@ def unit_terms(column: np.ndarray, need: int, k: int) -> list[tuple[int, ...]]:
 
 
 def _grow_terms(order: np.ndarray, values: np.ndarray, need: int, k: int) -> tuple[list, int]:
-    """The minimal on-sets from entries sorted by decreasing value, and the smallest value a prefix asked for."""
-    at_least = lambda value: int(np.searchsorted(-values, -value, side="right"))  # entries ≥ value
-    singles = at_least(need)
+    """The minimal on-sets from entries sorted by decreasing value, and the smallest value a prefix asked for.
+
+    Prefixes grow a level at a time, all at once: a prefix of sum S whose last
+    member sits at position p, with j slots left, takes each later position
+    whose value is ≥ ⌈(need − S)/j⌉ (a range, since values decrease).
+    """
+    descending = -values
+    at_least = lambda value: np.searchsorted(descending, -np.asarray(value), side="right")  # entries ≥ value
+    singles = int(at_least(need))
     terms = [(int(order[p]),) for p in range(singles)]
     lowest_asked = ceil(need / k)
-    partial = [((p,), int(values[p])) for p in range(singles, at_least(ceil(need / k)))] if k > 1 else []
+    start = singles
+    stop = int(at_least(ceil(need / k))) if k > 1 else singles
+    members = np.arange(start, stop)[:, None]
+    totals = values[start:stop]
     for slots in range(k - 1, 0, -1):
-        grown = []
-        for members, total in partial:
-            lowest = ceil((need - total) / slots)
-            lowest_asked = min(lowest_asked, lowest)
-            for p in range(members[-1] + 1, at_least(lowest)):
-                value = int(values[p])
-                if total + value >= need:
-                    terms.append(tuple(int(order[i]) for i in members + (p,)))
-                elif slots > 1:
-                    grown.append((members + (p,), total + value))
-        partial = grown
+        if not totals.size:
+            break
+        lowest = -((totals - need) // slots)  # ⌈(need − S)/slots⌉
+        lowest_asked = min(lowest_asked, int(lowest.min()))
+        first, last = members[:, -1] + 1, at_least(lowest)
+        counts = np.maximum(last - first, 0)
+        parent = np.repeat(np.arange(totals.size), counts)
+        position = np.arange(int(counts.sum())) + np.repeat(first - np.cumsum(counts) + counts, counts)
+        members = np.column_stack([members[parent], position])
+        totals = totals[parent] + values[position]
+        done = totals >= need
+        terms += [tuple(int(i) for i in row) for row in order[members[done]]]
+        members, totals = (members[~done], totals[~done]) if slots > 1 else (members[:0], totals[:0])
     return terms, lowest_asked
 
 

@@ -1,5 +1,7 @@
 """Tests of the exact certificate against brute force over every input, on correct and on undersized networks."""
 
+import itertools
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -147,13 +149,15 @@ def test_witnesses_are_capped():
 
 
 def test_unit_terms_are_the_minimal_on_sets():
-    column = np.array([3, 3, 1, 0, 2])
-    terms = C.unit_terms(column, 4, 3)
-    inputs = all_input_sets(5, 3)
-    on = {tuple(inputs.indices[inputs.indptr[r]:inputs.indptr[r + 1]]) for r in range(inputs.shape[0])
-          if column[inputs.indices[inputs.indptr[r]:inputs.indptr[r + 1]]].sum() >= 4}
-    minimal = {a for a in on if not any(set(b) < set(a) for b in on)}
-    assert {tuple(sorted(term)) for term in terms} == minimal
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        m, k = int(rng.integers(1, 9)), int(rng.integers(1, 4))
+        column, need = rng.integers(0, 6, m), int(rng.integers(-1, 14))
+        on = [subset for size in range(k + 1) for subset in itertools.combinations(range(m), size)
+              if column[list(subset)].sum() >= need]
+        minimal = {subset for subset in on if not any(set(other) < set(subset) for other in on)}
+        terms = C.unit_terms(column, need, k)
+        assert {tuple(sorted(term)) for term in terms} == minimal and len(terms) == len(minimal)
 
 
 @pytest.mark.parametrize("call, error, message", [
