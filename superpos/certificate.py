@@ -229,14 +229,27 @@ def _analyse(network: Network):
 
 
 def _check_exact_range(network: Network, k: int) -> None:
-    """Refuse a network whose pre-activations on k actives could leave float32's exact integers (|z| < 2²⁴)."""
-    largest = float(np.diff(network.input_codes.indptr).max()) * k  # layer 0: at most k codes summed
+    """Refuse a network whose pre-activations on k actives could leave float32's exact integers (|z| < 2²⁴).
+
+    A layer-0 neuron holds at most k (one per active code) and a first-layer
+    neuron at most k times its largest code sum (s_max times its largest
+    weight); deeper layers are bounded by |W| times the bounds below.
+    """
+    codes = network.input_codes
+    largest_code = float(np.diff(codes.indptr).max())
+    below = None
     for position, (weights, bias) in enumerate(network.layers):
-        row_sums = np.asarray(abs(weights).sum(axis=1)).ravel()
-        largest = float((row_sums * largest + np.abs(bias)).max()) if row_sums.size else 0.0
-        if largest >= 2**24:
-            raise ValueError(f"layer {position} can reach pre-activations of {largest:g} on {k} active inputs, beyond "
-                             "2**24, where float32 (the network's arithmetic) stops being exact on integers")
+        magnitude = abs(weights)
+        if below is None:
+            row_sum = np.asarray(magnitude.sum(axis=1)).ravel()
+            row_max = np.asarray(magnitude.max(axis=1).toarray()).ravel()
+            bound = k * np.minimum(row_sum, largest_code * row_max) + np.abs(bias)
+        else:
+            bound = magnitude @ below + np.abs(bias)
+        if bound.size and bound.max() >= 2**24:
+            raise ValueError(f"layer {position} can reach pre-activations of {bound.max():g} on {k} active inputs, "
+                             "beyond 2**24, where float32 (the network's arithmetic) stops being exact on integers")
+        below = bound
 
 
 def supported_layout(network: Network) -> str:
