@@ -25,7 +25,8 @@ The AND construction
     one-neuron-per-AND baseline).
 Checking networks
     :mod:`~superpos.verify` (exhaustive and random inputs),
-    :mod:`~superpos.adversary` (adversarial inputs).
+    :mod:`~superpos.adversary` (adversarial inputs),
+    :mod:`~superpos.certificate` (an exact decision over every input).
 Chapter-level experiments
     :mod:`~superpos.construction`, :mod:`~superpos.gap`.
 Figures and the book
