@@ -15,7 +15,18 @@ network's own business; two layouts are built:
 
 :func:`build_and_network` sizes both for the same guarantee and builds the one
 with fewer neurons (:func:`choose_layout`); :func:`naive_and_network` is the
-baseline every construction is measured against, one neuron per AND.
+baseline every construction is measured against, one neuron per AND (m + m'
+neurons: the m inputs one-hot, then one neuron per output). When both
+layouts would need more neurons than the baseline, ``layout="auto"`` returns
+the baseline itself; a layout forced by name that is larger than the
+baseline is built, with a :class:`LargerThanNaiveWarning`. So
+:func:`build_and_network` never returns a network larger than one neuron per
+AND without saying so.
+
+With ``guarantee="certified"`` the one-layer network is sized by the exact
+certificate instead of a bound (:func:`superpos.certified_sizing.certified_one_layer`):
+the smallest network found, for the given seed, that decides every input
+with at most k actives correctly.
 
 What is guaranteed, in every layout: for every input, every true AND is
 decoded present (deterministic, no false negatives). By default
@@ -23,25 +34,47 @@ decoded present (deterministic, no false negatives). By default
 *any* input with at most k actives gets a wrong decision is bounded by
 ``failure_prob`` (with the rows of an output code treated as independent);
 with ``"per_input"`` only the probability for one fixed input is, which an
-adversary who picks the input after seeing the network can beat.
+adversary who picks the input after seeing the network can beat; with
+``"certified"`` nothing is left to chance for the network returned.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 
+from superpos.certified_sizing import certified_one_layer
 from superpos.instance import as_and_instance
 from superpos.network import Network
 from superpos.one_layer import OneLayerSizes, build_one_layer_and_network, one_layer_sizes
 from superpos.three_channel import ThreeChannelSizes, build_three_channel_and_network, three_channel_sizes
-from superpos.union_bound import check_guarantee
+from superpos.union_bound import GUARANTEES, check_guarantee
 from superpos.validation import check_int, check_probability
 
-__all__ = ["LAYOUTS", "build_and_network", "choose_layout", "naive_and_network"]
+__all__ = ["LAYOUTS", "SIZING_GUARANTEES", "LargerThanNaiveWarning", "build_and_network", "choose_layout",
+           "naive_and_network", "naive_n_neurons"]
 
 #: The layouts :func:`build_and_network` builds; ``"auto"`` picks the one with fewer neurons.
 LAYOUTS = ("auto", "one_layer", "three_channel")
+#: How :func:`build_and_network` may size a network: by a failure bound, or by the exact certificate.
+SIZING_GUARANTEES = GUARANTEES + ("certified",)
+
+
+class LargerThanNaiveWarning(UserWarning):
+    """A network was built with more neurons than one neuron per AND would take."""
+
+
+def naive_n_neurons(n_inputs: int, n_outputs: int) -> int:
+    """Neurons of the one-neuron-per-AND baseline, m + m' (its inputs one-hot, then one neuron per output).
+
+    Examples
+    --------
+    >>> naive_n_neurons(100, 1000)
+    1100
+    """
+    return int(n_inputs) + int(n_outputs)
 
 
 def naive_and_network(pairs, n_inputs: int) -> Network:
@@ -115,33 +148,62 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
         Sizes to build (their type names the layout); searched when omitted.
     failure_prob : float
         Target bound on the probability of a wrong decision; given sizes must meet it.
-    guarantee : {"every_input", "per_input"}
-        What ``failure_prob`` bounds.
+    guarantee : {"every_input", "per_input", "certified"}
+        What ``failure_prob`` bounds; ``"certified"`` sizes a one-layer
+        network by the exact certificate (the search starts from the
+        every-input sizes for ``failure_prob``; sizes may not be given).
     layout : {"auto", "one_layer", "three_channel"}
         ``"auto"``: the one with fewer neurons (:func:`choose_layout`), or the
-        layout of the given sizes.
+        layout of the given sizes, or the baseline :func:`naive_and_network`
+        when it has fewer neurons than both.
     enforce_bound : bool
         False lets given sizes void the guarantee; false negatives stay impossible.
 
     Raises
     ------
     ValueError
-        An unknown layout, sizes of another layout than the one asked for, or
-        sizes whose bound voids the guarantee.
+        An unknown layout or guarantee, sizes of another layout than the one
+        asked for, sizes whose bound voids the guarantee, or certified
+        sizing asked of the three-channel layout.
+
+    Warns
+    -----
+    LargerThanNaiveWarning
+        The layout was forced (by name or by sizes) and has more neurons than
+        one neuron per AND.
 
     Examples
     --------
     >>> from superpos.families import uniform_pairs
-    >>> net = build_and_network(uniform_pairs(100, 100, seed=0), 100, 2, seed=0, failure_prob=1e-3)
-    >>> net.name
-    'one-layer AND (s=10, t=9, every-input bound=0.00076)'
+    >>> build_and_network(uniform_pairs(2000, 4000, seed=0), 2000, 2, seed=0, failure_prob=1e-3).name
+    'one-layer AND (s=10, t=8, every-input bound=0.00092)'
+    >>> build_and_network(uniform_pairs(100, 100, seed=0), 100, 2, seed=0, failure_prob=1e-3).name  # too few pairs
+    'one neuron per AND'
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     net = build_and_network(uniform_pairs(100, 100, seed=0), 100, 2, failure_prob=1e-3, layout="one_layer")
+    >>> net.n_neurons, caught[0].category.__name__
+    (..., 'LargerThanNaiveWarning')
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    if guarantee not in SIZING_GUARANTEES:
+        raise ValueError(f"guarantee must be one of {SIZING_GUARANTEES}, got {guarantee!r}")
     instance = as_and_instance(pairs, n_inputs)
     n_inputs = instance.n_inputs
     k = check_int(k, "k", 1, n_inputs)
     failure_prob = check_probability(failure_prob, "failure_prob")
+    baseline = naive_n_neurons(n_inputs, instance.n_outputs)
+    if guarantee == "certified":
+        if sizes is not None or layout == "three_channel":
+            raise ValueError("guarantee='certified' sizes the one-layer layout itself: give no sizes and layout "
+                             "'auto' or 'one_layer' (superpos.certificate.certify decides a three-channel network "
+                             "of given sizes)")
+        network = certified_one_layer(instance, n_inputs, k, seed, failure_prob=failure_prob).network
+        if layout == "auto" and network.n_neurons > baseline:
+            return naive_and_network(instance, n_inputs)
+        return _said_if_larger(network, baseline)
     guarantee = check_guarantee(guarantee)
     if sizes is not None:
         given = {OneLayerSizes: "one_layer", ThreeChannelSizes: "three_channel"}.get(type(sizes))
@@ -152,6 +214,17 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
         layout = given
     elif layout == "auto":
         layout, sizes = choose_layout(instance, n_inputs, k, failure_prob, guarantee)
+        if sizes.n_neurons > baseline:
+            return naive_and_network(instance, n_inputs)
     builder = build_one_layer_and_network if layout == "one_layer" else build_three_channel_and_network
-    return builder(instance, n_inputs, k, seed, sizes=sizes, failure_prob=failure_prob, guarantee=guarantee,
-                 enforce_bound=enforce_bound)
+    return _said_if_larger(builder(instance, n_inputs, k, seed, sizes=sizes, failure_prob=failure_prob,
+                                   guarantee=guarantee, enforce_bound=enforce_bound), baseline)
+
+
+def _said_if_larger(network: Network, baseline: int) -> Network:
+    """Return ``network``, warning when it has more neurons than the baseline's ``baseline``."""
+    if network.n_neurons > baseline:
+        warnings.warn(f"{network.name} has {network.n_neurons:,} neurons, more than the {baseline:,} of one neuron "
+                      "per AND (m + m'); layout='auto' would build the baseline instead",
+                      LargerThanNaiveWarning, stacklevel=3)
+    return network

@@ -1,11 +1,15 @@
 """Tests of the layout choice and of the one-neuron-per-AND baseline."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 from superpos.families import make_pairs
 from superpos.instance import AndInstance
-from superpos.layout import build_and_network, choose_layout, naive_and_network
+from superpos.certificate import certify
+from superpos.layout import (LargerThanNaiveWarning, build_and_network, choose_layout, naive_and_network,
+                              naive_n_neurons)
 from superpos.one_layer import OneLayerSizes, one_layer_sizes
 from superpos.adversary import verify_adversarial
 from superpos.verify import verify_exhaustive, verify_random
@@ -34,6 +38,7 @@ def test_naive_baseline_is_exact():
     assert verify_exhaustive(net, pairs, 3).wrong == 0
 
 
+@pytest.mark.filterwarnings("ignore::superpos.layout.LargerThanNaiveWarning")
 def test_same_seed_same_network():
     pairs = AndInstance(make_pairs("uniform", 300, 300, seed=0), 300)
     sizes = one_layer_sizes(pairs, None, 3)
@@ -44,11 +49,13 @@ def test_same_seed_same_network():
 def test_layout_is_chosen_per_instance():
     uniform = AndInstance(make_pairs("uniform", 300, 300, seed=0), 300)
     layout, one = choose_layout(uniform, None, 3)
-    assert layout == "one_layer" and len(build_and_network(uniform, None, 3, seed=0, sizes=one).layers) == 1
+    with pytest.warns(LargerThanNaiveWarning):  # 300 pairs: smaller as one neuron per AND
+        assert layout == "one_layer" and len(build_and_network(uniform, None, 3, seed=0, sizes=one).layers) == 1
     hubs = AndInstance(make_pairs("power_law", 500, 500, seed=0), 500)
     layout, sizes = choose_layout(hubs, None, 3)     # fewer neurons than the one layer's, by construction
     assert layout == "three_channel"
-    net = build_and_network(hubs, None, 3, seed=0, sizes=sizes)
+    with pytest.warns(LargerThanNaiveWarning):
+        net = build_and_network(hubs, None, 3, seed=0, sizes=sizes)
     assert len(net.layers) == 2 and net.n_neurons == sizes.n_neurons
     assert net.widths == [sizes.n_input_neurons, 2 * sizes.n_units, sizes.n_output_neurons]
     with pytest.raises(ValueError, match="layout must be one of"):
@@ -75,3 +82,29 @@ def test_bad_inputs_raise_clear_errors():
         build_and_network(pairs, 50, 3, failure_prob=0.0)
     with pytest.raises(ValueError, match="sizes too small for the guarantee"):
         build_and_network(pairs, 50, 3, sizes=OneLayerSizes(3, 11, 3, 11, 0.9))
+
+
+def test_auto_never_returns_more_than_one_neuron_per_and_and_forced_layouts_say_so():
+    small = AndInstance(make_pairs("uniform", 100, 100, seed=0), 100)
+    assert build_and_network(small, None, 3, seed=0).name == "one neuron per AND"
+    with pytest.warns(LargerThanNaiveWarning, match="more than the 200 of one neuron per AND"):
+        forced = build_and_network(small, None, 3, seed=0, layout="one_layer")
+    assert forced.n_neurons > naive_n_neurons(100, 100)
+    large = AndInstance(make_pairs("uniform", 3000, 6000, seed=0), 3000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LargerThanNaiveWarning)
+        net = build_and_network(large, None, 3, seed=0)
+    assert len(net.layers) == 1 and net.n_neurons < naive_n_neurons(3000, 6000)
+
+
+def test_certified_guarantee_builds_a_network_right_on_every_input():
+    pairs = AndInstance(make_pairs("uniform", 300, 1200, seed=1), 300)
+    with pytest.warns(LargerThanNaiveWarning):  # 1,200 pairs: both still above one neuron per AND
+        net = build_and_network(pairs, None, 3, seed=0, guarantee="certified", layout="one_layer")
+        bound_sized = build_and_network(pairs, None, 3, seed=0, layout="one_layer")
+    assert certify(net, pairs, 3).passed and net.n_neurons < bound_sized.n_neurons
+    assert build_and_network(pairs, None, 3, seed=0, guarantee="certified").name == "one neuron per AND"
+    with pytest.raises(ValueError, match="guarantee must be one of"):
+        build_and_network(pairs, None, 3, guarantee="sometimes")
+    with pytest.raises(ValueError, match="sizes the one-layer layout itself"):
+        build_and_network(pairs, None, 3, guarantee="certified", layout="three_channel")
