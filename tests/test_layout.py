@@ -98,12 +98,13 @@ def test_auto_never_returns_more_than_one_neuron_per_and_and_forced_layouts_say_
 
 
 def test_certified_guarantee_builds_a_network_right_on_every_input():
-    pairs = AndInstance(make_pairs("uniform", 300, 1200, seed=1), 300)
-    with pytest.warns(LargerThanNaiveWarning):  # 1,200 pairs: both still above one neuron per AND
+    pairs = AndInstance(make_pairs("uniform", 200, 600, seed=1), 200)
+    with pytest.warns(LargerThanNaiveWarning):  # 600 pairs: both still above one neuron per AND
         net = build_and_network(pairs, None, 3, seed=0, guarantee="certified", layout="one_layer")
         bound_sized = build_and_network(pairs, None, 3, seed=0, layout="one_layer")
     assert certify(net, pairs, 3).passed and net.n_neurons < bound_sized.n_neurons
-    assert build_and_network(pairs, None, 3, seed=0, guarantee="certified").name == "one neuron per AND"
+    few = make_pairs("uniform", 60, 200, seed=0)
+    assert build_and_network(few, 60, 3, seed=0, guarantee="certified").name == "one neuron per AND"
     with pytest.raises(ValueError, match="guarantee must be one of"):
         build_and_network(pairs, None, 3, guarantee="sometimes")
     with pytest.raises(ValueError, match="sizes the one-layer layout itself"):
