@@ -10,28 +10,70 @@ The construction itself lives in :mod:`superpos.codes` (the fixed channels),
   inputs on larger ones;
 * :func:`construction_neurons_curve`: neurons and parameters of the networks
   built for a range of m';
+* :func:`certify_families`: the exact certificate (:mod:`superpos.certificate`)
+  on the network built for every family: every input with at most k actives;
+* :func:`certified_against_bound`: neurons of the network the every-input
+  bound sizes against the smallest one the certificate passes
+  (:mod:`superpos.certified_sizing`);
 * :func:`phase_transition`: wrong decisions of one-layer networks shrunk below
-  the size their bound chooses.
+  the size their bound chooses, on random and adversarial inputs and, exactly,
+  over every input.
+
+Small instances are smaller as one neuron per AND, and
+:func:`superpos.layout.build_and_network` would build that baseline; these
+drivers build the construction's own layout instead (its
+:class:`~superpos.layout.LargerThanNaiveWarning` silenced) and report the
+baseline's neurons beside it.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
-from math import comb, isqrt
+from math import comb, isqrt, log2, sqrt
 
 import numpy as np
 
 from superpos.codes import next_prime
 from superpos.families import FAMILIES, default_n_inputs, make_pairs
 from superpos.instance import as_and_instance
-from superpos.layout import build_and_network
+from superpos.certificate import certify
+from superpos.certified_sizing import certified_one_layer
+from superpos.layout import LargerThanNaiveWarning, build_and_network, choose_layout, naive_n_neurons
 from superpos.one_layer import (OneLayerSizes, build_one_layer_and_network, one_layer_sizes,
                                 one_layer_sizes_for_widths)
 from superpos.validation import check_int
 from superpos.adversary import verify_adversarial
 from superpos.verify import verify_exhaustive, verify_random
 
-__all__ = ["PHASE_BATCH", "PhaseTransition", "construction_neurons_curve", "phase_transition", "verify_families"]
+__all__ = ["PHASE_BATCH", "PhaseTransition", "certified_against_bound", "certify_families", "construction_network",
+           "construction_neurons_curve", "phase_transition", "verify_families"]
+
+
+def construction_network(pairs, n_inputs: int, k: int, seed: int = 0, failure_prob: float = 1e-6,
+                         guarantee: str = "every_input", layout: str = "auto"):
+    """The construction's own network for an instance, even where one neuron per AND is smaller.
+
+    ``layout="auto"`` sizes both layouts (:func:`superpos.layout.choose_layout`)
+    and builds the smaller; unlike :func:`superpos.layout.build_and_network` it
+    never substitutes the baseline, and it does not warn (callers report the
+    baseline, :func:`superpos.layout.naive_n_neurons`, beside it).
+
+    Examples
+    --------
+    >>> from superpos.families import uniform_pairs
+    >>> net = construction_network(uniform_pairs(100, 100, seed=0), 100, 2, failure_prob=1e-3)
+    >>> len(net.layers), net.n_neurons > naive_n_neurons(100, 100)
+    (1, True)
+    """
+    instance = as_and_instance(pairs, n_inputs)
+    sizes = None
+    if layout == "auto":
+        layout, sizes = choose_layout(instance, instance.n_inputs, k, failure_prob, guarantee)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LargerThanNaiveWarning)
+        return build_and_network(instance, instance.n_inputs, k, seed, sizes=sizes, failure_prob=failure_prob,
+                                 guarantee=guarantee, layout=layout)
 
 
 def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, family: str = "uniform",
@@ -40,8 +82,8 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
 
     Builds the network for every m' in ``n_outputs_values`` with pairs of the
     given family (seeded; m from :func:`superpos.families.default_n_inputs`) in
-    the layout :func:`superpos.layout.build_and_network` chooses, so the counts
-    are those of real networks, not formulas. A few seconds each for m' ≤ 10⁴.
+    the layout :func:`construction_network` chooses, so the counts are those
+    of real networks, not formulas. A few seconds each for m' ≤ 10⁴.
 
     Returns
     -------
@@ -64,8 +106,8 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
     rows = []
     for value in n_outputs:
         n_inputs = default_n_inputs(family, int(value))
-        net = build_and_network(make_pairs(family, n_inputs, int(value), seed=seed), n_inputs, k, seed,
-                                failure_prob=failure_prob, guarantee=guarantee)
+        net = construction_network(make_pairs(family, n_inputs, int(value), seed=seed), n_inputs, k, seed,
+                                   failure_prob=failure_prob, guarantee=guarantee)
         widths = net.widths
         rows.append((n_inputs, net.n_neurons, net.n_params, net.n_bits, len(net.layers), widths[0],
                      sum(widths[1:-1]), widths[-1], n_inputs + int(value)))
@@ -80,7 +122,7 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
     For each family: every input with at most ``k`` active features on a small
     instance of ``exhaustive_m`` inputs, in both layouts (one layer and three
     channels, whichever would be chosen), then, for the network
-    :func:`superpos.layout.build_and_network` chooses, ``random_samples`` random and
+    :func:`construction_network` chooses, ``random_samples`` random and
     ``adversarial_targets`` adversarial ``k``-sparse inputs on an instance with
     ``scale_m_out`` outputs (and :func:`~superpos.families.default_n_inputs`
     inputs). The random and adversarial inputs use seeds ``seed + 1`` and
@@ -91,7 +133,7 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
     list of dict
         One row per check and family with keys ``check``, ``family``, ``m``,
         ``m'``, ``layers`` (1: one layer, 2: three channels), ``neurons``,
-        ``inputs``, ``decisions`` and ``wrong``.
+        ``one per AND`` (m + m'), ``inputs``, ``decisions`` and ``wrong``.
 
     Examples
     --------
@@ -108,24 +150,100 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
 
     def row(check, family, m, pairs, net, errors):
         return {"check": check, "family": family, "m": m, "m'": pairs.n_outputs, "layers": len(net.layers),
-                "neurons": net.n_neurons, "inputs": errors.n_input_sets, "decisions": errors.n_decisions,
+                "neurons": net.n_neurons, "one per AND": naive_n_neurons(m, pairs.n_outputs), "inputs": errors.n_input_sets, "decisions": errors.n_decisions,
                 "wrong": errors.wrong}
 
     rows = []
     for family in families:
         pairs = as_and_instance(make_pairs(family, exhaustive_m, exhaustive_outputs[family], seed=seed), exhaustive_m)
         for layout in ("one_layer", "three_channel"):
-            net = build_and_network(pairs, exhaustive_m, k, seed=seed, failure_prob=failure_prob, layout=layout)
+            net = construction_network(pairs, exhaustive_m, k, seed=seed, failure_prob=failure_prob, layout=layout)
             rows.append(row("exhaustive", family, exhaustive_m, pairs, net, verify_exhaustive(net, pairs, k)))
     for family in families:
         m = default_n_inputs(family, scale_m_out)
         pairs = as_and_instance(make_pairs(family, m, scale_m_out, seed=seed), m)
-        net = build_and_network(pairs, m, k, seed=seed, failure_prob=failure_prob)
+        net = construction_network(pairs, m, k, seed=seed, failure_prob=failure_prob)
         rows.append(row("random", family, m, pairs, net,
                         verify_random(net, pairs, k, random_samples, seed=seed + 1)))
         rows.append(row("adversarial", family, m, pairs, net,
                         verify_adversarial(net, pairs, k, adversarial_targets, seed=seed + 2)))
     return rows
+
+
+def certify_families(k: int, n_outputs: int, seed: int = 0, families=FAMILIES, failure_prob: float = 1e-6,
+                     n_jobs: int = 1) -> list[dict]:
+    """Run the exact certificate on the network built for every family at m' = ``n_outputs``.
+
+    Builds :func:`construction_network` for each family (m from
+    :func:`~superpos.families.default_n_inputs`) and decides every input with
+    at most ``k`` actives with :func:`superpos.certificate.certify`.
+
+    Returns
+    -------
+    list of dict
+        One row per family: ``family``, ``m``, ``m'``, ``layers``, ``neurons``,
+        ``one per AND``, ``inputs`` (Σ_{j≤k} C(m, j), every one decided),
+        ``false positives`` and ``false negatives`` (outputs wrong on some
+        input), ``passed`` and ``seconds``.
+
+    Examples
+    --------
+    >>> rows = certify_families(3, 40, families=("uniform", "star"), failure_prob=1e-3)
+    >>> [(row["family"], row["inputs"], row["passed"]) for row in rows]
+    [('uniform', 10701, True), ('star', 11522, True)]
+    """
+    n_outputs = check_int(n_outputs, "n_outputs", 2)
+    rows = []
+    for family in families:
+        m = default_n_inputs(family, n_outputs)
+        pairs = as_and_instance(make_pairs(family, m, n_outputs, seed=seed), m)
+        net = construction_network(pairs, m, k, seed=seed, failure_prob=failure_prob)
+        verdict = certify(net, pairs, k, max_witnesses=1, n_jobs=n_jobs)
+        rows.append({"family": family, "m": m, "m'": pairs.n_outputs, "layers": len(net.layers),
+                     "neurons": net.n_neurons, "one per AND": naive_n_neurons(m, pairs.n_outputs),
+                     "inputs": verdict.n_input_sets, "false positives": verdict.false_positives,
+                     "false negatives": verdict.false_negatives, "passed": verdict.passed,
+                     "seconds": round(verdict.seconds, 2)})
+    return rows
+
+
+def certified_against_bound(n_outputs_values, k: int = 3, seed: int = 0, family: str = "uniform",
+                            failure_prob: float = 1e-6, output_code_sizes=None,
+                            rel_tol: float = 0.02, n_jobs: int = 1) -> dict[str, np.ndarray]:
+    """Neurons of the bound-sized one-layer network against the smallest certified one found, per m'.
+
+    For each m' (pairs of ``family``, m from :func:`~superpos.families.default_n_inputs`)
+    runs :func:`superpos.certified_sizing.certified_one_layer` with ``seed``.
+
+    Returns
+    -------
+    dict of arrays, one entry per m':
+        ``n_outputs``, ``n_inputs``, ``bound_neurons`` (every-input bound,
+        ``failure_prob``), ``certified_neurons``, their ratios to
+        √(m' log₂ m') (``bound_ratio``, ``certified_ratio``), ``trials``
+        (networks built and certified) and ``seconds`` (all certificates).
+
+    Examples
+    --------
+    >>> curve = certified_against_bound([60, 120], k=2, failure_prob=1e-3, output_code_sizes=(4,), rel_tol=0.2)
+    >>> bool((curve["certified_neurons"] <= curve["bound_neurons"]).all())
+    True
+    """
+    rows = []
+    for value in n_outputs_values:
+        m_out = check_int(value, "n_outputs_values entries", 2)
+        m = default_n_inputs(family, m_out)
+        found = certified_one_layer(make_pairs(family, m, m_out, seed=seed), m, k, seed, failure_prob=failure_prob,
+                                    output_code_sizes=output_code_sizes, rel_tol=rel_tol, n_jobs=n_jobs)
+        scale = sqrt(m_out * log2(m_out))
+        rows.append((m_out, m, found.bound_sizes.n_neurons, found.n_neurons, found.bound_sizes.n_neurons / scale,
+                     found.n_neurons / scale, len(found.trials), sum(t.seconds for t in found.trials)))
+    table = np.array(rows, dtype=float).reshape(-1, 8)
+    out = {key: table[:, j] for j, key in enumerate(("n_outputs", "n_inputs", "bound_neurons", "certified_neurons",
+                                                      "bound_ratio", "certified_ratio", "trials", "seconds"))}
+    for key in ("n_outputs", "n_inputs", "bound_neurons", "certified_neurons", "trials"):
+        out[key] = out[key].astype(np.int64)
+    return out
 
 
 @dataclass(frozen=True)
@@ -143,6 +261,8 @@ class PhaseTransition:
     random_wrong_per_input: np.ndarray  #: wrong decisions per random input
     adversarial_wrong_per_input: np.ndarray  #: wrong decisions per adversarial input
     false_negatives: int  #: over every network and input (the theorem says none)
+    certified_wrong_outputs: np.ndarray | None = None  #: outputs wrong on some input (exact), per network
+    certified_false_negatives: int = 0  #: true outputs wrong on some input, over every network (exact)
 
 
 #: Inputs per batch when checking the deliberately undersized networks of :func:`phase_transition`.
@@ -150,7 +270,8 @@ PHASE_BATCH = 256
 
 
 def phase_transition(pairs, n_inputs: int, k: int, n_points: int, random_samples: int, adversarial_targets: int,
-                     seed: int = 0, failure_prob: float = 1e-6) -> PhaseTransition:
+                     seed: int = 0, failure_prob: float = 1e-6, certified: bool = True,
+                     n_jobs: int = 1) -> PhaseTransition:
     """Shrink the one-layer network below the size the bound chooses and count its errors.
 
     Keeps the chosen code sizes s and t and scales both channel primes
@@ -160,13 +281,18 @@ def phase_transition(pairs, n_inputs: int, k: int, n_points: int, random_samples
     ``adversarial_targets`` adversarial ones (seed ``seed + 4``), in batches of
     ``PHASE_BATCH`` inputs: the smallest networks decode a large share of all
     m' outputs on every input, so a batch of them is as large as batch × m'.
+    With ``certified`` each network is also decided on every input with at
+    most k actives by :func:`superpos.certificate.certify`, which counts the
+    outputs that *some* input makes wrong.
 
     Examples
     --------
     >>> from superpos.families import uniform_pairs
-    >>> phase = phase_transition(uniform_pairs(60, 60, seed=0), 60, 2, 2, 20, 3, failure_prob=1e-3)
-    >>> bool(phase.n_neurons[-1] == phase.chosen.n_neurons), phase.false_negatives
-    (True, 0)
+    >>> phase = phase_transition(uniform_pairs(60, 200, seed=0), 60, 3, 3, 20, 3, failure_prob=1e-3)
+    >>> bool(phase.n_neurons[-1] == phase.chosen.n_neurons), phase.false_negatives, phase.certified_false_negatives
+    (True, 0, 0)
+    >>> phase.certified_wrong_outputs.tolist()   # outputs that some input with at most 3 actives makes wrong
+    [200, 0, 0]
     """
     instance = as_and_instance(pairs, n_inputs)
     n_inputs = instance.n_inputs
@@ -184,7 +310,10 @@ def phase_transition(pairs, n_inputs: int, k: int, n_points: int, random_samples
         net = build_one_layer_and_network(instance, n_inputs, k, seed=seed, sizes=sizes, enforce_bound=False)
         rnd = verify_random(net, instance, k, random_samples, seed=seed + 3, batch_size=PHASE_BATCH)
         adv = verify_adversarial(net, instance, k, adversarial_targets, seed=seed + 4, batch_size=PHASE_BATCH)
+        verdict = certify(net, instance, k, max_witnesses=0, n_jobs=n_jobs) if certified else None
         rows.append((net.n_neurons, rnd.wrong / rnd.n_input_sets, adv.wrong / adv.n_input_sets,
-                     rnd.false_negatives + adv.false_negatives))
+                     rnd.false_negatives + adv.false_negatives,
+                     verdict.false_positives if certified else 0, verdict.false_negatives if certified else 0))
     table = np.array(rows)
-    return PhaseTransition(chosen, table[:, 0].astype(np.int64), table[:, 1], table[:, 2], int(table[:, 3].sum()))
+    return PhaseTransition(chosen, table[:, 0].astype(np.int64), table[:, 1], table[:, 2], int(table[:, 3].sum()),
+                           table[:, 4].astype(np.int64) if certified else None, int(table[:, 5].sum()))

@@ -2,7 +2,10 @@
 
 import numpy as np
 
-from superpos.construction import construction_neurons_curve, phase_transition, verify_families
+from math import comb
+
+from superpos.construction import (certified_against_bound, certify_families, construction_neurons_curve,
+                                  phase_transition, verify_families)
 from superpos.families import make_pairs
 
 
@@ -35,3 +38,24 @@ def test_phase_transition_errors_vanish_at_the_chosen_size():
     assert phase.random_wrong_per_input[-1] == 0 and phase.adversarial_wrong_per_input[-1] == 0
     # The smallest network is starved enough that the adversary finds errors.
     assert phase.adversarial_wrong_per_input[0] > 0
+    # The certificate sees every input: it finds every output that sampling found wrong, and more.
+    assert phase.certified_false_negatives == 0 and phase.certified_wrong_outputs[-1] == 0
+    assert phase.certified_wrong_outputs[0] > 0
+    assert all(c > 0 for c, a in zip(phase.certified_wrong_outputs, phase.adversarial_wrong_per_input) if a > 0)
+
+
+def test_certify_families_decides_every_input_of_every_family():
+    rows = certify_families(3, 60, seed=0, families=("uniform", "clique", "power_law"))
+    assert [r["family"] for r in rows] == ["uniform", "clique", "power_law"]
+    for r in rows:
+        assert r["inputs"] == sum(comb(r["m"], j) for j in range(4))
+        assert r["passed"] and r["false positives"] == r["false negatives"] == 0
+        assert r["one per AND"] == r["m"] + r["m'"]
+
+
+def test_certified_networks_are_smaller_than_bound_sized_ones():
+    curve = certified_against_bound([100, 200], k=3, seed=0, output_code_sizes=(8,), rel_tol=0.1)
+    assert list(curve["n_outputs"]) == [100, 200]
+    assert np.all(curve["certified_neurons"] < curve["bound_neurons"]) and np.all(curve["trials"] >= 2)
+    scale = np.sqrt(curve["n_outputs"] * np.log2(curve["n_outputs"]))
+    assert np.allclose(curve["certified_ratio"], curve["certified_neurons"] / scale)
