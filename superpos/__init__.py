@@ -30,7 +30,9 @@ Checking networks
 Chapter-level experiments
     :mod:`~superpos.construction`, :mod:`~superpos.gap`.
 Figures and the book
-    :mod:`~superpos.figures` (one style, saved figures), :mod:`~superpos.paths`,
+    :mod:`~superpos.figures` (one style, saved figures with their data),
+    :mod:`~superpos.results` (tables a chapter saves for a later one),
+    :mod:`~superpos.paths`,
     and the subpackage :mod:`superpos.book` (build, generated pages, Sphinx
     extension), which the chapters never import.
 

@@ -2,8 +2,8 @@
 
 Every figure of the book goes through :func:`use_style` (fonts large enough to
 read when projected, the colour-blind safe Okabe--Ito palette, one size) and
-:func:`save_figure` (SVG, PDF and PNG under a stable name, plus a small JSON
-record of the caption that the build turns into the figure gallery).
+:func:`save_figure` (SVG, PDF and PNG under a stable name, the plotted data as CSV, and a small
+JSON record of the caption that the build turns into the figure gallery).
 
 Figures land in the folder named by the environment variable
 ``SUPERPOS_FIGURES_DIR``; the book build sets it to ``_build/figures``. When it
@@ -14,6 +14,7 @@ the current folder.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import os
@@ -21,11 +22,12 @@ import re
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 
 from superpos.paths import BuildPaths, find_root
 
-__all__ = ["FORMATS", "FULL", "HALF", "LINESTYLES", "MARKERS", "PALETTE", "figures_dir", "save_figure", "style_rc",
-           "use_style"]
+__all__ = ["FORMATS", "FULL", "HALF", "LINESTYLES", "MARKERS", "PALETTE", "figure_table", "figures_dir", "save_figure",
+           "style_rc", "use_style"]
 
 #: Okabe & Ito (2008) colour-blind safe palette, in the order the book uses it.
 PALETTE = {
@@ -123,8 +125,75 @@ def figures_dir() -> Path:
     return target
 
 
-def save_figure(fig, name: str, caption: str) -> dict[str, Path]:
-    """Save ``fig`` as SVG, PDF and PNG under a stable name.
+def figure_table(data) -> tuple[list[str], list[list]]:
+    """Check a figure's data and return its CSV header and rows.
+
+    Parameters
+    ----------
+    data : mapping of str to 1-D array-like, or list of such mappings
+        One entry per column, named with its unit where it has one
+        (``"outputs m'"``, ``"neurons"``, ``"wrong decisions per input"``),
+        every column of the same length: one row per plotted point. Several
+        curves go in one table with a column that names the curve (long
+        format), or as a list of tables with the same columns, which are
+        stacked.
+
+    Returns
+    -------
+    header : list of str
+    rows : list of list
+        Numbers as Python ints and floats (NaN as an empty cell), text as str.
+
+    Examples
+    --------
+    >>> figure_table({"m'": [10, 100], "neurons": np.array([3.5, 7.0])})
+    (["m'", 'neurons'], [[10, 3.5], [100, 7.0]])
+    >>> figure_table([{"curve": ["a"], "x": [1]}, {"curve": ["b"], "x": [2]}])[1]
+    [['a', 1], ['b', 2]]
+    >>> figure_table({"x": [1, 2], "y": [1]})
+    Traceback (most recent call last):
+    ...
+    ValueError: figure data columns must have one entry per plotted point, the same number each; got x: 2, y: 1
+    """
+    tables = [data] if isinstance(data, dict) else data
+    if not isinstance(tables, (list, tuple)) or not tables or not all(isinstance(t, dict) and t for t in tables):
+        raise ValueError("figure data must be a non-empty dict of column name -> 1-D values "
+                         f"(or a list of such dicts), got {type(data).__name__}")
+    header = list(tables[0])
+    rows = []
+    for table in tables:
+        if list(table) != header:
+            raise ValueError(f"every table of a figure's data must have the columns {header}, got {list(table)}")
+        columns = {}
+        for name, values in table.items():
+            if not isinstance(name, str) or not name.strip():
+                raise ValueError(f"figure data column names must be non-empty strings, got {name!r}")
+            array = np.asarray(values)
+            if array.ndim != 1:
+                raise ValueError(f"figure data column {name!r} must be 1-D, got shape {array.shape}")
+            columns[name] = array
+        lengths = {name: len(array) for name, array in columns.items()}
+        if len(set(lengths.values())) != 1:
+            described = ", ".join(f"{name}: {n}" for name, n in lengths.items())
+            raise ValueError(f"figure data columns must have one entry per plotted point, the same number each; "
+                             f"got {described}")
+        for j in range(next(iter(lengths.values()))):
+            rows.append([_cell(columns[name][j]) for name in header])
+    return header, rows
+
+
+def _cell(value):
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return "" if np.isnan(value) else float(value)
+    return str(value)
+
+
+def save_figure(fig, name: str, caption: str, data=None) -> dict[str, Path]:
+    """Save ``fig`` as SVG, PDF and PNG under a stable name, with its data as CSV.
 
     Parameters
     ----------
@@ -136,11 +205,16 @@ def save_figure(fig, name: str, caption: str) -> dict[str, Path]:
     caption : str
         One or two sentences that say what the figure shows; the gallery
         prints it beside the figure.
+    data : mapping or list of mappings
+        The plotted data, one row per plotted point, in named columns with
+        units (see :func:`figure_table`); written as ``<name>.csv`` so that a
+        speaker can restyle the figure. (Every figure of the book passes it;
+        ``None`` writes no CSV.)
 
     Returns
     -------
     dict
-        Maps each format (``"svg"``, ``"pdf"``, ``"png"``) to the written path.
+        Maps each format (``"svg"``, ``"pdf"``, ``"png"``, ``"csv"``) to the written path.
 
     Examples
     --------
@@ -150,17 +224,18 @@ def save_figure(fig, name: str, caption: str) -> dict[str, Path]:
     >>> _ = ax.plot([0, 1], [1, 0])
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     os.environ["SUPERPOS_FIGURES_DIR"] = folder
-    ...     paths = save_figure(fig, "chapter-example", caption="A falling line.")
+    ...     paths = save_figure(fig, "chapter-example", caption="A falling line.", data={"x": [0, 1], "y": [1, 0]})
     ...     saved = sorted(p.name for p in Path(folder).iterdir())
     ...     del os.environ["SUPERPOS_FIGURES_DIR"]
     >>> plt.close(fig)
     >>> saved
-    ['chapter-example.json', 'chapter-example.pdf', 'chapter-example.png', 'chapter-example.svg']
+    ['chapter-example.csv', 'chapter-example.json', 'chapter-example.pdf', 'chapter-example.png', 'chapter-example.svg']
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(f"name must be lower-case words joined by hyphens (like 'representation-coherence'), got {name!r}")
     if not isinstance(caption, str) or not caption.strip():
         raise ValueError("caption must be a non-empty string saying what the figure shows")
+    table = None if data is None else figure_table(data)
     target = figures_dir()
     # fontTools, which subsets fonts into the PDF, warns about the fixed (zero) timestamp.
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -172,5 +247,13 @@ def save_figure(fig, name: str, caption: str) -> dict[str, Path]:
         fig.savefig(path, format=fmt, metadata=metadata)
         paths[fmt] = path
     record = {"name": name, "caption": caption.strip(), "formats": list(FORMATS)}
+    if table is not None:
+        header, rows = table
+        paths["csv"] = target / f"{name}.csv"
+        with paths["csv"].open("w", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+        record.update(formats=[*FORMATS, "csv"], columns=header)
     (target / f"{name}.json").write_text(json.dumps(record, indent=1) + "\n")
     return paths

@@ -26,8 +26,8 @@ class BuildPaths:
     Examples
     --------
     >>> paths = BuildPaths(Path("/repo"))
-    >>> str(paths.executed), str(paths.figures), str(paths.html)
-    ('/repo/_build/executed', '/repo/_build/figures', '/repo/_build/html')
+    >>> str(paths.executed), str(paths.figures), str(paths.results), str(paths.html)
+    ('/repo/_build/executed', '/repo/_build/figures', '/repo/_build/results', '/repo/_build/html')
     """
 
     root: Path
@@ -46,6 +46,11 @@ class BuildPaths:
     def figures(self) -> Path:
         """Every saved figure (SVG, PDF, PNG and a JSON record of its caption)."""
         return self.build / "figures"
+
+    @property
+    def results(self) -> Path:
+        """Tables a chapter saves for a later chapter to read (:mod:`superpos.results`)."""
+        return self.build / "results"
 
     @property
     def html(self) -> Path:

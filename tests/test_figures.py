@@ -68,3 +68,25 @@ def test_empty_caption_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("SUPERPOS_FIGURES_DIR", str(tmp_path))
     with pytest.raises(ValueError, match="caption must be a non-empty string"):
         figures.save_figure(_figure(), "chapter-example", caption="  ")
+
+
+def test_data_is_saved_as_csv_one_row_per_point(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUPERPOS_FIGURES_DIR", str(tmp_path))
+    data = [{"curve": ["a", "a"], "outputs m'": [10, 100], "neurons": [3.5, float("nan")]},
+            {"curve": ["b"], "outputs m'": [10], "neurons": [4.0]}]
+    paths = figures.save_figure(_figure(), "chapter-example", caption="x", data=data)
+    assert paths["csv"].read_text() == "curve,outputs m',neurons\na,10,3.5\na,100,\nb,10,4.0\n"
+    record = json.loads((tmp_path / "chapter-example.json").read_text())
+    assert record["formats"] == ["svg", "pdf", "png", "csv"] and record["columns"] == ["curve", "outputs m'", "neurons"]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"x": [1, 2], "y": [1]}, "the same number each; got x: 2, y: 1"),
+    ({"x": [[1, 2]]}, "must be 1-D"),
+    ({}, "non-empty dict"),
+    ([{"x": [1]}, {"y": [1]}], "must have the columns"),
+])
+def test_bad_figure_data_is_refused(tmp_path, monkeypatch, data, message):
+    monkeypatch.setenv("SUPERPOS_FIGURES_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match=message):
+        figures.save_figure(_figure(), "chapter-example", caption="x", data=data)
