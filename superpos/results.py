@@ -35,7 +35,7 @@ import numpy as np
 
 from superpos.paths import BuildPaths, find_root
 
-__all__ = ["MissingResultsError", "load_results", "results_dir", "save_results"]
+__all__ = ["MissingResultsError", "load_results", "results_dir", "save_results", "saved_parameters"]
 
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -189,3 +189,24 @@ def load_results(name: str, parameters: dict | None = None) -> dict[str, np.ndar
         else:
             table[key] = np.array(cells, dtype=str)
     return table
+
+
+def saved_parameters(name: str) -> dict:
+    """The parameters the table ``name`` was saved with (to quote them where the table is used).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     os.environ["SUPERPOS_RESULTS_DIR"] = folder
+    ...     _ = save_results("chapter-curve", {"x": [1]}, {"seed": 3, "k": 2})
+    ...     found = saved_parameters("chapter-curve")
+    ...     del os.environ["SUPERPOS_RESULTS_DIR"]
+    >>> found
+    {'k': 2, 'seed': 3}
+    """
+    name = _check_name(name)
+    meta_path = results_dir() / f"{name}.json"
+    if not meta_path.is_file():
+        raise MissingResultsError(f"no table {name!r} in {results_dir()}; execute the chapter that saves it first")
+    return json.loads(meta_path.read_text())["parameters"]
