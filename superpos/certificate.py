@@ -113,6 +113,8 @@ __all__ = ["SUPPORTED_LAYOUTS", "Certificate", "certify", "supported_layout", "u
 SUPPORTED_LAYOUTS = ("one_layer", "two_layer")
 #: Bytes of one block of dense contributions built at a time.
 _BLOCK_BYTES = 2**25
+#: Children of a node whose last level is searched at once (see :func:`_search`).
+_LAST_LEVEL_BATCH = 64
 #: What forked workers read: the model being built or searched.
 _FORKED: dict = {}
 
@@ -531,6 +533,16 @@ class _OneLayerModel:
         return residual[None, :] - contrib, [None] * len(inputs)
 
 
+class _Batch:
+    """Some of a node's children, renumbered from 0: ``_Batch(states, batch)[j]`` is ``states[batch[j]]``."""
+
+    def __init__(self, states, batch):
+        self.states, self.batch = states, batch
+
+    def __getitem__(self, child):
+        return self.states[int(self.batch[child])]
+
+
 class _ChildStates:
     """The on units of each child of a node, formed only when the search enters that child."""
 
@@ -726,8 +738,17 @@ def _search(model, context, sign, columns, residual, state, members, slots, pair
     if slots == 1:
         return None
     if slots == 2:
-        return _last_member(model, context, sign, columns, residuals, states, members, inputs, pair,
-                            history + [(residual, sigma, inputs)])
+        # Children in the search's order (largest σ first), a batch at a time: a wrong output usually
+        # has its witness among the first children, and the last level of all children at once can
+        # hold millions of (child, candidate) rows when the network is far too small.
+        order = np.argsort(-sigma, kind="stable")
+        for start in range(0, order.size, _LAST_LEVEL_BATCH):
+            batch = order[start:start + _LAST_LEVEL_BATCH]
+            found = _last_member(model, context, sign, columns, residuals[batch], _Batch(states, batch), members,
+                                 inputs[batch], pair, history + [(residual, sigma[batch], inputs[batch])])
+            if found is not None:
+                return found
+        return None
     for i in np.argsort(-sigma, kind="stable"):
         found = _search(model, context, sign, columns, residuals[i], states[i], members + (int(inputs[i]),),
                         slots - 1, pair, history + [(residual, int(sigma[i]), int(inputs[i]))])
