@@ -122,19 +122,20 @@ def reproducibility_page(root: Path, profile: str, results: list[ChapterResult],
         "",
         "## Chapters",
         "",
-        "| chapter | status | executed at (UTC) | wall time (s) | seed | parameters |",
-        "| --- | --- | --- | ---: | --- | --- |",
+        "| chapter | executed at (UTC) | wall time (s) | seed | parameters | up to date |",
+        "| --- | --- | ---: | --- | --- | --- |",
     ]
     for result in results:
         params = ", ".join(f"`{k}={v!r}`" for k, v in result.parameters.items()) or "defaults"
         seed = result.parameters.get("seed", "none")
-        lines.append(f"| {titles.get(result.name, result.name)} | {result.status} | {result.executed_at} | "
-                     f"{result.seconds:.1f} | {seed} | {params} |")
+        current = "no: kept from an earlier build by `--only`" if result.status == "kept" else "yes"
+        lines.append(f"| {titles.get(result.name, result.name)} | {result.executed_at} | {result.seconds:.1f} | "
+                     f"{seed} | {params} | {current} |")
     lines += [
         "",
-        "*cached* means the executed copy from an earlier build was reused because its notebook, "
-        "parameters, the `superpos` sources and the installed packages were all unchanged; "
-        "the wall time is that of the run that produced it.",
+        "A chapter is executed again only when its notebook, its parameters, the `superpos` sources, the "
+        "installed packages or a chapter whose tables it reads changed; otherwise the copy executed at the "
+        "time shown is used, and the wall time is that of the run that produced it.",
         "",
         "## Software",
         "",
