@@ -8,7 +8,8 @@ Two things live here, both about the cells of chapter notebooks:
   ``remove-cell``; a cell that only draws and saves a figure
   (:func:`figure_only`) carries ``hide-input`` or ``remove-cell``; no code
   line is longer than :data:`LINE_LIMIT` characters (:func:`long_lines`).
-  :func:`missing_tags` applies the first two to a cell.
+  :func:`missing_tags` applies the first two to a cell, :func:`notebook_problems`
+  all three to a notebook.
 * :func:`show_parameters_used`, which the build applies to every executed
   chapter: papermill runs the notebook's own ``parameters`` cell and then
   injects a cell with the profile's values, so a page would show two cells that
@@ -21,9 +22,10 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 
 __all__ = ["FIGURE_TAGS", "GLUE_TAGS", "LINE_LIMIT", "figure_only", "glue_only", "long_lines", "missing_tags",
-           "show_parameters_used"]
+           "notebook_problems", "show_parameters_used"]
 
 #: The longest code line a notebook may hold, in characters.
 LINE_LIMIT = 100
@@ -77,12 +79,19 @@ def _glue_call(statement) -> bool:
     return isinstance(statement, ast.Expr) and _call_name(statement.value) == "glue"
 
 
-def glue_only(source: str) -> bool:
-    """Whether a code cell only glues values: ``glue(...)`` calls, and assignments that feed them, and comments.
+def _read_in(name: str, later: str) -> bool:
+    """Whether ``later`` (code of later cells) mentions ``name`` as a word (comments and strings too: cautious)."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}\b", later) is not None
 
-    Every assignment must bind names that a later ``glue`` call (or a later
-    assignment that feeds one) reads; a cell that also computes something for
-    later cells, imports or asserts is not glue-only.
+
+def glue_only(source: str, later: str = "") -> bool:
+    """Whether a code cell only glues values: ``glue(...)`` calls, and comments, and assignments that feed them.
+
+    An assignment feeds the glue calls when a later ``glue`` call of the cell
+    (or a later assignment that feeds one) reads a name it binds, and no later
+    cell (``later``: their code) reads any name it binds; a cell that computes
+    something for later cells, imports, asserts or calls anything else is not
+    glue-only.
 
     Examples
     --------
@@ -90,7 +99,9 @@ def glue_only(source: str) -> bool:
     True
     >>> glue_only('total = sum(rows)\\nglue("total", total, display=False)')
     True
-    >>> glue_only('total = sum(rows)\\nbest = max(rows)\\nglue("total", total, display=False)')  # best is for later
+    >>> glue_only('total = sum(rows)\\nglue("total", total, display=False)', later="print(total)")  # used later
+    False
+    >>> glue_only('total = sum(rows)\\nbest = max(rows)\\nglue("total", total, display=False)')  # best feeds nothing
     False
     >>> glue_only('assert x > 0\\nglue("x", x, display=False)'), glue_only('# nothing'), glue_only('%time glue(1)')
     (False, False, False)
@@ -104,7 +115,8 @@ def glue_only(source: str) -> bool:
             needed |= _names_read(statement)
         elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             names = _assigned_names(statement)
-            if not names or not names & needed or statement.value is None:
+            if not names or not names & needed or statement.value is None \
+                    or any(_read_in(name, later) for name in names):
                 return False
             needed |= _names_read(statement.value)
         else:
@@ -165,8 +177,10 @@ def long_lines(source: str, limit: int = LINE_LIMIT) -> list[int]:
     return [number for number, line in enumerate(source.splitlines(), 1) if len(line) > limit]
 
 
-def missing_tags(source: str, tags) -> list[str]:
+def missing_tags(source: str, tags, later: str = "") -> list[str]:
     """What a code cell lacks under the rules for quiet pages: one sentence per broken rule (empty: none).
+
+    ``later`` is the code of the notebook's later cells (see :func:`glue_only`).
 
     Examples
     --------
@@ -179,11 +193,35 @@ def missing_tags(source: str, tags) -> list[str]:
     """
     tags = set(tags or [])
     found = []
-    if glue_only(source) and not tags.issuperset(GLUE_TAGS):
+    if glue_only(source, later) and not tags.issuperset(GLUE_TAGS):
         found.append("only glues values, so it needs the tag " + " and ".join(repr(t) for t in GLUE_TAGS))
     elif figure_only(source) and not tags & set(FIGURE_TAGS):
         found.append("only draws and saves a figure, so it needs the tag "
                      + " or ".join(repr(t) for t in FIGURE_TAGS))
+    return found
+
+
+def notebook_problems(notebook: dict) -> list[tuple[str, str]]:
+    """``(cell, problem)`` for every code cell of a notebook (read from its JSON) that breaks a rule for quiet pages.
+
+    The cell is named by its id (or its number from 1). Long lines are reported
+    by line number.
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "code", "id": "ch-01", "metadata": {}, "source": "x = 1\\nglue('x', x)"},
+    ...                 {"cell_type": "code", "id": "ch-02", "metadata": {}, "source": "y = " + "1" * 100}]}
+    >>> notebook_problems(nb)
+    [('ch-01', "only glues values, so it needs the tag 'remove-cell'"), ('ch-02', 'line 1 has 104 characters')]
+    """
+    code = [(cell.get("id") or str(number), _source(cell), cell.get("metadata", {}).get("tags", []))
+            for number, cell in enumerate(notebook.get("cells", []), 1) if cell.get("cell_type") == "code"]
+    found = []
+    for index, (name, source, tags) in enumerate(code):
+        later = "\n".join(s for _, s, _ in code[index + 1:])
+        found += [(name, problem) for problem in missing_tags(source, tags, later)]
+        lines = source.splitlines()
+        found += [(name, f"line {n} has {len(lines[n - 1])} characters") for n in long_lines(source)]
     return found
 
 
