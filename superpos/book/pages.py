@@ -25,7 +25,7 @@ BUILD_INFO_PAGE = "build-info.md"
 #: What each profile of ``book/profiles.yml`` is, for the note on this copy.
 PROFILE_MEANING = {
     "quick": "small sizes, so that the whole book executes in about a minute; the paper's scale is the `full` "
-             "profile (`python -m superpos build --profile full`)",
+             "profile, `python -m superpos build --profile full`",
     "full": "the paper's scale",
 }
 
@@ -81,7 +81,7 @@ def build_info_page(profile: str, commit: str, rendered_at: str, pdf_name: str |
         ":::{admonition} This copy of the book",
         ":class: note",
         "",
-        f"Executed and rendered with the **{profile} profile** ({meaning}) on {rendered_at}, from {described}. "
+        f"Executed and rendered with the **{profile} profile** on {rendered_at}, from {described}: {meaning}. "
         "The {doc}`reproducibility` page lists every chapter's parameters and the software versions.",
     ]
     if pdf_name:
