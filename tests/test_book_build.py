@@ -316,3 +316,20 @@ def test_pdf_needs_the_html(tiny_book):
     result = subprocess.run([sys.executable, "-m", "superpos", "build", "--pdf", "--no-html"], cwd=tiny_book,
                             capture_output=True, text=True)
     assert result.returncode == 2 and "--pdf needs the HTML" in result.stderr
+
+
+def test_the_longest_chain_of_work_starts_first(dependent_book):
+    """With one worker, the order shows the priority: beta took longest last time, so it starts first."""
+    _set_depends(dependent_book, {})
+    nbformat.write(_notebook("Beta", "x = size"), dependent_book / "book" / "beta.ipynb")
+    bm.execute_chapters(dependent_book, jobs=1)
+    assert _times(dependent_book, "alpha")[0] < _times(dependent_book, "beta")[0]  # the book's order
+    cache_path = BuildPaths(dependent_book).executed / bm.CACHE_FILE
+    cache = json.loads(cache_path.read_text())
+    cache["alpha"]["seconds"], cache["beta"]["seconds"] = 1.0, 100.0
+    cache_path.write_text(json.dumps(cache))
+    bm.execute_chapters(dependent_book, jobs=1, force=True)
+    assert _times(dependent_book, "beta")[0] < _times(dependent_book, "alpha")[0]
+    # A chapter that others read goes first, even when nothing is known of the times.
+    assert bm.critical_paths({"alpha": [], "beta": ["gamma"], "gamma": []}, {}) == {"alpha": 1.0, "beta": 1.0,
+                                                                                  "gamma": 2.0}

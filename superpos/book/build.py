@@ -54,7 +54,7 @@ from superpos.book.pages import BUILD_INFO_PAGE, build_info_page, gallery_page, 
 from superpos.paths import PDF_NAME, BuildPaths, find_root as find_book_root
 
 __all__ = ["CACHE_FILE", "DEPENDS_KEY", "PDF_NAME", "PROFILES", "RENDER_FILE", "BuildError", "Chapter",
-           "ChapterResult", "build", "chapters", "execute_chapters", "execution_order", "find_root",
+           "ChapterResult", "build", "chapters", "critical_paths", "execute_chapters", "execution_order", "find_root",
            "load_dependencies", "load_parameters", "main", "package_fingerprint", "toc_docnames"]
 
 #: The parameter sets of ``book/profiles.yml``.
@@ -468,10 +468,36 @@ def _closure(names, depends: dict[str, list[str]]) -> set[str]:
     return found
 
 
+def critical_paths(depends: dict[str, list[str]], seconds: dict[str, float]) -> dict[str, float]:
+    """For each chapter, the longest chain of execution times from its start to the end of the build.
+
+    A chapter's own time (``seconds``, from its last run; 1 when unknown) plus
+    the longest such chain among the chapters that read its tables. Starting
+    the chapters with the longest chains first shortens a parallel build.
+
+    Examples
+    --------
+    >>> critical_paths({"a": [], "b": [], "gap": ["construction"], "construction": []}, {"a": 30, "construction": 90})
+    {'a': 30.0, 'b': 1.0, 'gap': 1.0, 'construction': 91.0}
+    """
+    readers = {name: [other for other, needs in depends.items() if name in needs] for name in depends}
+    found: dict[str, float] = {}
+    for name in reversed(execution_order(depends)):
+        found[name] = seconds.get(name) or 1.0
+        found[name] += max((found[reader] for reader in readers[name]), default=0.0)
+    return {name: found[name] for name in depends}
+
+
 def _run(root: Path, staging: Path, paths: BuildPaths, profile: str, to_run: list, depends: dict,
-         jobs: int, total: int) -> dict[str, ChapterResult]:
-    """Execute the chapters of ``to_run`` (``(chapter, parameters, key)``), each after those it depends on."""
-    waiting = {chapter.name: (chapter, params, key) for chapter, params, key in to_run}
+         jobs: int, total: int, seconds: dict[str, float]) -> dict[str, ChapterResult]:
+    """Execute the chapters of ``to_run`` (``(chapter, parameters, key)``), each after those it depends on.
+
+    Of the chapters ready to run, those with the longest chain of work behind
+    them (:func:`critical_paths`) start first.
+    """
+    priority = critical_paths(depends, seconds)
+    ordered = sorted(to_run, key=lambda item: -priority[item[0].name])  # stable: ties keep the book's order
+    waiting = {chapter.name: (chapter, params, key) for chapter, params, key in ordered}
     done: dict[str, ChapterResult] = {}
     bar = _progress(total)
     bar.update(total - len(to_run))
@@ -598,8 +624,9 @@ def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None 
             to_run.append((chapter, params, key))
 
     if to_run:
+        seconds = {name: entry(name).get("seconds", 0.0) for name in names}
         results.update(_run(root, staging, paths, profile, to_run, depends, jobs or os.cpu_count() or 1,
-                            len(all_chapters)))
+                            len(all_chapters), seconds))
 
     ordered = [results[c.name] for c in all_chapters]
     for result in ordered:
