@@ -242,7 +242,25 @@ def test_the_cut_off_check_can_fail(browser, site):
         const table = document.createElement('table');
         table.innerHTML = '<tr><td style="white-space: nowrap">' + 'wide '.repeat(400) + '</td></tr>';
         document.querySelector('article').appendChild(table);""")
-    assert browser.execute_script(CUT_OFF) == ["TABLE: " + ("wide " * 12)[:60].strip()]
+    assert browser.execute_script(CUT_OFF) == ["TABLE: " + "wide " * 12]  # its first 60 characters
+
+
+@pytest.mark.parametrize("where", ["cell output", "admonition"])
+def test_a_wide_table_scrolls_inside_the_page(browser, site, where):
+    """A table wider than the column, as myst-nb renders a pandas table a cell prints, or glued into a note."""
+    _open(browser, site, bm.chapters(ROOT)[0].docname)
+    table = "<table class=\\'dataframe\\'><tr>" + "<td>column&nbsp;of&nbsp;numbers</td>" * 40 + "</tr></table>"
+    wrapper = {"cell output": ("cell docutils container", "<div class=\\'cell_output docutils container\\'>"
+                               f"<div class=\\'output text_html\\'>{table}</div></div>"),
+               "admonition": ("admonition note", "<p class=\\'admonition-title\\'>Note</p>"
+                              f"<div class=\\'pst-scrollable-table-container\\'>{table}</div>")}[where]
+    browser.execute_script(f"""
+        const block = document.createElement('div');
+        block.className = '{wrapper[0]}';
+        block.innerHTML = '{wrapper[1]}';
+        document.querySelector('article section').appendChild(block);""")
+    assert browser.execute_script("return document.querySelectorAll('article table.dataframe').length") == 1
+    assert browser.execute_script(CUT_OFF) == []
 
 
 def test_front_page_links_the_pdf_of_the_book(browser, site):
