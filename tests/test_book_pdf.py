@@ -101,13 +101,6 @@ def test_build_prints_the_book_with_figures_and_typeset_maths(tiny_book, chromiu
     assert sum(len(page.images) for page in reader.pages) >= 1
 
 
-@pytest.mark.book
-def test_building_without_pdf_links_none(tiny_book):
-    assert bm.build(tiny_book, jobs=2) == 0
-    assert not BuildPaths(tiny_book).pdf.exists()
-    assert ".pdf" not in (BuildPaths(tiny_book).html / "book" / "intro.html").read_text().split("<article")[1]
-
-
 @pytest.mark.browser
 def test_untypeset_maths_shows_as_tex_in_the_pdf(tmp_path, chromium):
     """The check above can fail: a page whose MathJax is missing prints its TeX source."""

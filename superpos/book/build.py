@@ -507,10 +507,12 @@ def _run(root: Path, staging: Path, paths: BuildPaths, profile: str, to_run: lis
         bar.set_postfix_str(f"{result.name} {result.status}")
         bar.update(1)
 
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(to_run)))) as pool:
-        running = {}
+    workers = max(1, min(jobs, len(to_run)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        running = {}  # future -> (chapter, parameters, key)
         while waiting or running:
-            running_names = {name for name, _, _ in running.values()}
+            running_names = {chapter.name for chapter, _, _ in running.values()}
+            # One chapter per free worker, so that a chapter that becomes ready later can still go first.
             for name in list(waiting):
                 chapter, params, key = waiting[name]
                 broken = [d for d in depends.get(name, []) if d in done and done[d].status == "failed"]
@@ -519,25 +521,26 @@ def _run(root: Path, staging: Path, paths: BuildPaths, profile: str, to_run: lis
                     finish(ChapterResult(name, "failed", 0.0, params, key=key,
                                          error=f"not executed: it depends on {', '.join(broken)}, which failed"))
                     continue
-                if any(d in waiting or d in running_names for d in depends.get(name, [])):
+                if len(running) >= workers or any(d in waiting or d in running_names for d in depends.get(name, [])):
                     continue
                 del waiting[name]
                 target = staging / chapter.source
                 future = pool.submit(execute_chapter, str(root / chapter.source), str(target), params,
                                      str(target.parent), str(paths.figures), str(paths.results),
                                      parameters_note(chapter, profile))
-                running[future] = (name, chapter, (params, key))
+                running[future] = (chapter, params, key)
                 running_names.add(name)
             if not running:
                 continue
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                name, chapter, (params, key) = running.pop(future)
+                chapter, params, key = running.pop(future)
                 outcome = future.result()
                 finish(ChapterResult(
-                    name, "executed" if outcome["ok"] else "failed", outcome["seconds"], params, key=key,
+                    chapter.name, "executed" if outcome["ok"] else "failed", outcome["seconds"], params, key=key,
                     error=outcome["error"], executed_at=time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-                    figures=chapter_figures(paths.figures, name), results=chapter_results(paths.results, name)))
+                    figures=chapter_figures(paths.figures, chapter.name),
+                    results=chapter_results(paths.results, chapter.name)))
     bar.close()
     return done
 
