@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BUILD_FOLDER", "BuildPaths", "find_root"]
+__all__ = ["BUILD_FOLDER", "PDF_NAME", "BuildPaths", "find_root"]
 
 #: The folder below the repository root that the build writes.
 BUILD_FOLDER = "_build"
 #: The build's copy of the book's sources, into which the chapters are executed.
 EXECUTED_FOLDER = "executed"
+#: The PDF of the whole book, at the top of the HTML output (a stable address online).
+PDF_NAME = "computation-in-superposition.pdf"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class BuildPaths:
     >>> paths = BuildPaths(Path("/repo"))
     >>> str(paths.executed), str(paths.figures), str(paths.results), str(paths.html)
     ('/repo/_build/executed', '/repo/_build/figures', '/repo/_build/results', '/repo/_build/html')
+    >>> str(paths.pdf)
+    '/repo/_build/html/computation-in-superposition.pdf'
     """
 
     root: Path
@@ -56,6 +60,16 @@ class BuildPaths:
     def html(self) -> Path:
         """The rendered book."""
         return self.build / "html"
+
+    @property
+    def singlehtml(self) -> Path:
+        """The book rendered as one HTML page, from which the PDF is printed."""
+        return self.build / "singlehtml"
+
+    @property
+    def pdf(self) -> Path:
+        """The PDF of the whole book, inside the HTML output so that the site serves it."""
+        return self.html / PDF_NAME
 
 
 def find_root(start: Path | None = None) -> Path | None:

@@ -1,4 +1,4 @@
-"""The real book, built in the quick profile: every page, figure and generated page is there."""
+"""The real book, built in the quick profile: every page, figure, figure's data, generated page and the PDF are there."""
 
 from __future__ import annotations
 
@@ -50,3 +50,27 @@ def test_reproducibility_page_records_the_build(built_book):
     for chapter in bm.chapters(built_book):
         assert chapter.title in page
     assert "numpy" in page and "papermill" in page
+
+
+def test_every_figure_in_the_gallery_has_its_data(built_book):
+    """Every figure is saved with the data it plots (save_figure(..., data=...)), and the gallery links the CSV."""
+    paths = BuildPaths(built_book)
+    gallery = (paths.html / "book" / "gallery.html").read_text()
+    missing = []
+    for record_path in sorted(paths.figures.glob("*.json")):
+        name, record = record_path.stem, json.loads(record_path.read_text())
+        csv = paths.figures / f"{name}.csv"
+        if "csv" not in record["formats"] or not csv.is_file() or len(csv.read_text().splitlines()) < 2:
+            missing.append(name)
+        elif not re.search(rf'href="[^"]*/{re.escape(name)}\.csv"', gallery):
+            missing.append(f"{name} (saved, but not linked from the gallery)")
+    assert not missing, f"figures saved without their data (pass data= to save_figure): {missing}"
+
+
+def test_the_book_has_its_pdf_linked_from_the_front_page(built_book):
+    paths = BuildPaths(built_book)
+    assert paths.pdf.read_bytes().startswith(b"%PDF-")
+    front = (paths.html / "book" / "intro.html").read_text()
+    assert f'href="../{bm.PDF_NAME}"' in front
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", front))
+    assert re.search(r"with the quick profile on \d{4}-\d\d-\d\d \d\d:\d\d UTC, from commit [0-9a-f]{12}", words)

@@ -82,6 +82,31 @@ def test_no_page_fetches_from_the_network(small_site):
 
 
 @pytest.mark.book
+def test_pages_load_the_books_style_sheet(small_site):
+    page = (small_site / "index.html").read_text()
+    assert f'href="_static/{sphinxext.STYLE_FILE}' in page
+    style = (small_site / "_static" / sphinxext.STYLE_FILE).read_text()
+    assert style == sphinxext.STYLE
+
+
+def test_the_style_scrolls_wide_tables_and_code_and_paginates_print():
+    rules = re.sub(r"/\*.*?\*/", "", sphinxext.STYLE, flags=re.S)
+    screen, _, printed = rules.partition("@media print")
+
+    def block(css, selector):
+        found = re.search(re.escape(selector) + r"[^{]*\{([^}]*)\}", css)
+        assert found, selector
+        return found.group(1)
+
+    assert "overflow-x: auto" in block(screen, ".bd-article .pst-scrollable-table-container")
+    assert "overflow-x: auto" in block(screen, ".bd-article .cell_output .text_html")
+    assert "overflow-x: auto" in block(screen, ".bd-article div.highlight pre")
+    assert "break-before: page" in block(printed, 'span[id^="document-"] + section')
+    assert "white-space: pre-wrap" in block(printed, ".bd-article div.highlight pre")
+    assert "display: none" in block(printed, ".superpos-pdf-link")
+
+
+@pytest.mark.book
 def test_without_the_extension_sphinx_would_use_a_cdn(tmp_path):
     """The check above can fail: the same page built without the extension loads a CDN."""
     site = _build(tmp_path, ["sphinx_thebe", "sphinx.ext.mathjax"])

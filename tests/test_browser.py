@@ -4,8 +4,11 @@ Every page of the table of contents is served from ``_build/html`` on
 127.0.0.1 and checked as a reader would see it: it loads, every image has
 loaded with a non-zero size, MathJax has typeset every formula (from the copy
 inside the site: the browser cannot resolve any other host), nothing it asked
-the server for was missing, and every link within the site (downloads of the
-figure files included) leads to a file that exists. The front page's claims ledger must show
+the server for was missing, every link within the site (downloads of the
+figure files included) leads to a file that exists, and no table or code block
+runs past the text column without scrolling inside itself. The front page
+links the PDF of the whole book, and the gallery's downloads (SVG, PDF, PNG and
+the data as CSV) are non-empty files. The front page's claims ledger must show
 numbers. Screenshots of the front page, its claims ledger and each chapter's
 first figure land in ``_build/screenshots/`` for inspection.
 """
@@ -18,6 +21,8 @@ import re
 import shutil
 import tempfile
 import threading
+import urllib.error
+import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,6 +30,7 @@ import pytest
 import yaml
 
 from superpos.book import build as bm
+from superpos.book.pdf import CHROMIUM_FLAGS, INSTALL
 from superpos.paths import BuildPaths
 
 pytestmark = pytest.mark.browser
@@ -32,7 +38,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = bm.toc_docnames(yaml.safe_load((ROOT / "_toc.yml").read_text()))
 FRONT_PAGE = PAGES[0]
-INSTALL = "install it with `apt-get install chromium chromium-driver` (Debian; .ci/run does this)"
 #: Seconds to wait for a page, its images or MathJax before the check fails.
 TIMEOUT = 60
 #: What MathJax leaves behind when it did not typeset a formula.
@@ -41,14 +46,6 @@ RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{")
 UNRENDERED = re.compile(r"\{(glue|cite|prf:ref|numref|doc|eq)[^}]*\}`|\$[^$\s][^$]*\\[a-zA-Z]+[^$]*\$")
 #: A ledger cell that still shows a placeholder rather than a computed number.
 PLACEHOLDER = re.compile(r"\{glue|glue:|\?\?|\bnan\b|\bTODO\b|\bTBD\b", re.IGNORECASE)
-CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--window-size=1280,1000", "--hide-scrollbars",
-    # The reader is offline: every host but this machine fails to resolve.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-)
-
 
 def _unavailable(reason: str):
     """Fail under CI (a missing browser must not pass unnoticed); skip on a developer's machine."""
@@ -148,9 +145,6 @@ def _open(driver, site, docname: str) -> None:
 
 def _status(url: str) -> int:
     """HTTP status of a HEAD request to the local server."""
-    import urllib.error
-    import urllib.request
-
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as response:
             return response.status
@@ -207,6 +201,92 @@ def test_page_loads_with_images_and_typeset_maths(browser, site, docname):
     local = sorted({link.split("#")[0] for link in links if link.startswith(base)} - {""})
     dead = [link for link in local if _status(link) != 200]
     assert not dead, f"{docname}: links to files the site does not have: {dead}"
+
+    cut = browser.execute_script(CUT_OFF)
+    assert not cut, f"{docname}: wider than the text column, with nothing to scroll them: {cut[:5]}"
+
+
+#: Tables and code blocks that run past the article's right edge (or are clipped) with no element between
+#: them and the article that scrolls sideways.
+CUT_OFF = """
+    const article = document.querySelector('article');
+    const right = article.getBoundingClientRect().right + 1;
+    const scrolls = (node) => ['auto', 'scroll'].includes(getComputedStyle(node).overflowX)
+                              && node.getBoundingClientRect().right <= right;
+    const cut = [];
+    for (const element of article.querySelectorAll('table, pre')) {
+        const box = element.getBoundingClientRect();
+        if (!box.width || (element.scrollWidth <= element.clientWidth + 1 && box.right <= right)) continue;
+        let node = element, scrolled = false;
+        while (node && node !== article) {
+            if (scrolls(node)) { scrolled = true; break; }
+            node = node.parentElement;
+        }
+        if (!scrolled) cut.push(element.tagName + ': ' + element.textContent.trim().slice(0, 60));
+    }
+    return cut;"""
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    """HTTP status and body of a GET request to the local server."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def test_the_cut_off_check_can_fail(browser, site):
+    _open(browser, site, FRONT_PAGE)
+    browser.execute_script("""
+        const table = document.createElement('table');
+        table.innerHTML = '<tr><td style="white-space: nowrap">' + 'wide '.repeat(400) + '</td></tr>';
+        document.querySelector('article').appendChild(table);""")
+    assert browser.execute_script(CUT_OFF) == ["TABLE: " + "wide " * 12]  # its first 60 characters
+
+
+@pytest.mark.parametrize("where", ["cell output", "admonition"])
+def test_a_wide_table_scrolls_inside_the_page(browser, site, where):
+    """A table wider than the column, as myst-nb renders a pandas table a cell prints, or glued into a note."""
+    _open(browser, site, bm.chapters(ROOT)[0].docname)
+    table = "<table class=\\'dataframe\\'><tr>" + "<td>column&nbsp;of&nbsp;numbers</td>" * 40 + "</tr></table>"
+    wrapper = {"cell output": ("cell docutils container", "<div class=\\'cell_output docutils container\\'>"
+                               f"<div class=\\'output text_html\\'>{table}</div></div>"),
+               "admonition": ("admonition note", "<p class=\\'admonition-title\\'>Note</p>"
+                              f"<div class=\\'pst-scrollable-table-container\\'>{table}</div>")}[where]
+    browser.execute_script(f"""
+        const block = document.createElement('div');
+        block.className = '{wrapper[0]}';
+        block.innerHTML = '{wrapper[1]}';
+        document.querySelector('article section').appendChild(block);""")
+    assert browser.execute_script("return document.querySelectorAll('article table.dataframe').length") == 1
+    assert browser.execute_script(CUT_OFF) == []
+
+
+def test_front_page_links_the_pdf_of_the_book(browser, site):
+    base, _ = site
+    _open(browser, site, FRONT_PAGE)
+    links = [a for a in browser.find_elements("css selector", "article a") if
+             (a.get_attribute("href") or "").endswith(".pdf")]
+    assert [a.get_attribute("href") for a in links] == [base + bm.PDF_NAME], "the front page must link the PDF"
+    assert "PDF" in links[0].text
+    status, body = _get(links[0].get_attribute("href"))
+    assert status == 200 and body.startswith(b"%PDF-") and len(body) > 10_000
+
+
+def test_gallery_downloads_are_non_empty(browser, site):
+    base, _ = site
+    _open(browser, site, "book/gallery")
+    links = browser.execute_script("return Array.from(document.querySelectorAll('article a.download'))"
+                                   ".map(a => [a.textContent.trim(), a.href]);")
+    figures = len(browser.find_elements("css selector", "article section section img"))
+    assert figures and len(links) >= 3 * figures, f"{figures} figures but only {len(links)} downloads"
+    for label, url in links:
+        status, body = _get(url)
+        assert status == 200 and body, f"gallery download {label} ({url}) is missing or empty"
+        if url.endswith(".csv"):
+            rows = body.decode().splitlines()
+            assert label == "data (CSV)" and len(rows) >= 2, f"{url}: a header and at least one row, got {rows[:2]}"
 
 
 def test_claims_ledger_shows_numbers(browser, site, screenshots):

@@ -1,4 +1,9 @@
-"""The chapter sources: committed clean, each with a papermill parameters cell that the profiles match."""
+"""The chapter sources: committed clean, each with a papermill parameters cell that the profiles match, and quiet.
+
+Quiet pages (the rules are :mod:`superpos.book.cells`): a cell that only glues
+values is removed from the page, a cell that only draws and saves a figure
+shows no code, and no code line is longer than 100 characters.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import yaml
 from papermill.inspection import inspect_notebook
 
 from superpos.book import build as bm
+from superpos.book import cells as rules
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = bm.chapters(ROOT)
@@ -61,6 +67,29 @@ def test_one_title_per_chapter(chapter):
     titles = [line for c in _cells(chapter) if c["cell_type"] == "markdown"
               for line in "".join(c["source"]).splitlines() if line.startswith("# ")]
     assert len(titles) == 1, f"{chapter.source} must have one '# ' title, has {titles}"
+
+
+def _problems(chapter, kind: str) -> list[str]:
+    notebook = json.loads((ROOT / chapter.source).read_text())
+    return [f"cell {cell}: {problem}" for cell, problem in rules.notebook_problems(notebook) if kind in problem]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.name)
+def test_cells_that_only_glue_are_removed_from_the_page(chapter):
+    bad = _problems(chapter, "only glues")
+    assert not bad, f"{chapter.source}:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.name)
+def test_cells_that_only_draw_a_figure_hide_their_code(chapter):
+    bad = _problems(chapter, "only draws")
+    assert not bad, f"{chapter.source}:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.name)
+def test_no_code_line_is_too_long(chapter):
+    bad = _problems(chapter, "characters")
+    assert not bad, f"{chapter.source} has code lines over {rules.LINE_LIMIT} characters:\n" + "\n".join(bad)
 
 
 @pytest.mark.book

@@ -6,17 +6,31 @@ The source notebooks under ``book/`` are never executed in place. The build
    ``_build/executed/`` and executes each chapter notebook listed in
    ``_toc.yml`` into that copy with papermill, using the chapter's parameters
    for the chosen profile from ``book/profiles.yml``;
-2. writes the generated pages (figure gallery, reproducibility record) into the
-   copy; and
+   In the executed copy, the one parameter cell a reader sees shows the values
+   used (:func:`superpos.book.cells.show_parameters_used`);
+2. writes the generated pages (figure gallery, reproducibility record, and the
+   front page's note on this copy: profile, date, commit) into the copy; and
 3. renders the copy to ``_build/html/`` with Jupyter Book, whose own execution
-   is off; any Sphinx warning fails the build.
+   is off; any Sphinx warning fails the build. With ``--pdf`` it also renders
+   the book as one HTML page and prints it to :data:`PDF_NAME` in the HTML
+   output (:mod:`superpos.book.pdf`).
 
 A chapter is executed again only when something it depends on changed: its
 notebook, its parameters, any source file of the ``superpos`` package outside
-this subpackage (the chapters never import the book machinery), or the set of
+this subpackage (the chapters never import the book machinery), the set of
 installed package versions (Jupyter Book's own cache keys on the code cells
-alone, so it would miss a change in an imported module). The cache key is the
-SHA-256 digest of all of these.
+alone, so it would miss a change in an imported module), or the cache key of a
+chapter it depends on. The cache key is the SHA-256 digest of all of these.
+
+A chapter may read a table that another one saves (:mod:`superpos.results`);
+``book/profiles.yml`` then says so under the top-level key ``depends`` (for
+instance ``depends: {gap: [construction]}``). The build executes a chapter
+only after the chapters it depends on, and ``--only gap`` executes (or takes
+from the cache) ``construction`` first when its tables are missing or stale.
+Every chapter runs with ``SUPERPOS_RESULTS_DIR`` set to ``_build/results``.
+
+When nothing that the HTML is made from changed since the last render, the
+HTML is not rendered again.
 """
 
 from __future__ import annotations
@@ -25,26 +39,34 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import yaml
 
-from superpos.book.pages import gallery_page, reproducibility_page
-from superpos.paths import BuildPaths, find_root as find_book_root
+from superpos.book.pages import BUILD_INFO_PAGE, build_info_page, gallery_page, git_commit, reproducibility_page
+from superpos.paths import PDF_NAME, BuildPaths, find_root as find_book_root
 
-__all__ = ["CACHE_FILE", "PROFILES", "BuildError", "Chapter", "ChapterResult", "build", "chapters", "execute_chapters",
-           "find_root", "load_parameters", "main", "package_fingerprint", "toc_docnames"]
+__all__ = ["CACHE_FILE", "DEPENDS_KEY", "PDF_NAME", "PROFILES", "RENDER_FILE", "BuildError", "Chapter",
+           "ChapterResult", "build", "chapters", "critical_paths", "execute_chapters", "execution_order", "find_root",
+           "load_dependencies", "load_parameters", "main", "package_fingerprint", "toc_docnames"]
 
 #: The parameter sets of ``book/profiles.yml``.
 PROFILES = ("quick", "full")
+#: The top-level key of ``book/profiles.yml`` that says which chapters read tables of which others.
+DEPENDS_KEY = "depends"
 #: The cache of executed chapters, in the executed copy.
 CACHE_FILE = ".superpos-cache.json"
+#: The record of the last render, in the HTML output: what it was made from.
+RENDER_FILE = ".superpos-render.json"
+#: Figure files copied into the book beside each figure's JSON record (CSV when its data was saved).
+FIGURE_FILES = ("svg", "pdf", "png", "csv")
 #: The subpackage of the book machinery, left out of the package fingerprint.
 MACHINERY = Path(__file__).resolve().parent.name
 
@@ -96,6 +118,7 @@ class ChapterResult:
     error: str = ""
     executed_at: str = ""
     figures: list = field(default_factory=list)
+    results: list = field(default_factory=list)  #: tables saved for later chapters (:mod:`superpos.results`)
 
 
 # --------------------------------------------------------------------------- layout
@@ -181,10 +204,86 @@ def load_parameters(root: Path, profile: str) -> dict[str, dict]:
     """
     if profile not in PROFILES:
         raise BuildError(f"profile must be one of {', '.join(PROFILES)}, got {profile!r}")
-    profiles = yaml.safe_load((root / "book" / "profiles.yml").read_text()) or {}
+    profiles = _profiles_file(root)
     if profile not in profiles:
-        raise BuildError(f"book/profiles.yml has no {profile!r} profile (it has {sorted(profiles)})")
+        raise BuildError(f"book/profiles.yml has no {profile!r} profile (it has {sorted(set(profiles) - {DEPENDS_KEY})})")
     return {name: dict(params or {}) for name, params in (profiles[profile] or {}).items()}
+
+
+def _profiles_file(root: Path) -> dict:
+    profiles = yaml.safe_load((root / "book" / "profiles.yml").read_text()) or {}
+    if not isinstance(profiles, dict):
+        raise BuildError(f"book/profiles.yml must map profile names to chapters, got {type(profiles).__name__}")
+    return profiles
+
+
+def load_dependencies(root: Path, names: list[str]) -> dict[str, list[str]]:
+    """Return, for each chapter in ``names``, the chapters whose tables it reads (``depends`` in ``book/profiles.yml``).
+
+    Raises
+    ------
+    BuildError
+        When ``depends`` is not a mapping of chapter names to lists of chapter
+        names, names a chapter that is not in ``_toc.yml``, or holds a cycle.
+
+    Examples
+    --------
+    >>> load_dependencies(find_root(Path(__file__)), ["representation", "bounds", "construction", "gap"])["gap"]
+    ['construction']
+    """
+    declared = _profiles_file(root).get(DEPENDS_KEY) or {}
+    if not isinstance(declared, dict):
+        raise BuildError(f"'{DEPENDS_KEY}' in book/profiles.yml must map a chapter to the list of chapters it "
+                         f"depends on, like '{DEPENDS_KEY}: {{gap: [construction]}}'; got {declared!r}")
+    depends = {name: [] for name in names}
+    for chapter, needs in declared.items():
+        needs = [needs] if isinstance(needs, str) else needs
+        if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+            raise BuildError(f"'{DEPENDS_KEY}' in book/profiles.yml: {chapter!r} must list chapter names, "
+                             f"got {needs!r}")
+        unknown = sorted({str(chapter), *needs} - set(names))
+        if unknown:
+            raise BuildError(f"'{DEPENDS_KEY}' in book/profiles.yml names unknown chapter(s) {unknown}; the "
+                             f"chapters are {names}")
+        depends[chapter] = list(dict.fromkeys(needs))
+    execution_order(depends)  # refuses cycles
+    return depends
+
+
+def execution_order(depends: dict[str, list[str]]) -> list[str]:
+    """The chapters in an order that puts every chapter after those it depends on (otherwise as given).
+
+    Raises
+    ------
+    BuildError
+        When the dependencies hold a cycle; the message shows it.
+
+    Examples
+    --------
+    >>> execution_order({"gap": ["construction"], "construction": [], "bounds": []})
+    ['construction', 'gap', 'bounds']
+    >>> execution_order({"a": ["b"], "b": ["a"]})
+    Traceback (most recent call last):
+    ...
+    superpos.book.build.BuildError: 'depends' in book/profiles.yml holds a cycle: a -> b -> a
+    """
+    order, state = [], {}
+
+    def visit(name, path):
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            cycle = path[path.index(name):] + [name]
+            raise BuildError(f"'{DEPENDS_KEY}' in book/profiles.yml holds a cycle: {' -> '.join(cycle)}")
+        state[name] = "visiting"
+        for need in depends.get(name, []):
+            visit(need, path + [name])
+        state[name] = "done"
+        order.append(name)
+
+    for name in depends:
+        visit(name, [])
+    return order
 
 
 # ---------------------------------------------------------------------------- cache
@@ -222,13 +321,20 @@ def package_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_key(root: Path, chapter: Chapter, parameters: dict, package: str, environment: str) -> str:
-    """The SHA-256 key that decides whether a chapter's executed copy is still valid."""
+def cache_key(root: Path, chapter: Chapter, parameters: dict, package: str, environment: str,
+              upstream: list[str] = ()) -> str:
+    """The SHA-256 key that decides whether a chapter's executed copy is still valid.
+
+    ``upstream`` holds the keys of the chapters it depends on, so that a change
+    in one of them re-executes it too.
+    """
     digest = hashlib.sha256()
     digest.update((root / chapter.source).read_bytes())
     digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     digest.update(package.encode())
     digest.update(environment.encode())
+    for key in upstream:
+        digest.update(key.encode())
     return digest.hexdigest()
 
 
@@ -258,12 +364,30 @@ def stage_sources(root: Path, staging: Path, chapter_sources: set[str]) -> None:
 # ------------------------------------------------------------------------ execution
 
 
-def execute_chapter(source: str, target: str, parameters: dict, cwd: str, figures: str) -> dict:
-    """Execute one notebook with papermill; return a summary (runs in a worker process)."""
+def parameters_note(chapter: Chapter, profile: str) -> str:
+    """The comment on top of a page's parameter cell: where the values come from and how to change them.
+
+    Examples
+    --------
+    >>> parameters_note(Chapter("gap", "book/gap", "The gap"), "quick")
+    'quick profile (book/profiles.yml); to change: papermill book/gap.ipynb out.ipynb -p NAME VALUE'
+    """
+    return f"{profile} profile (book/profiles.yml); to change: papermill {chapter.source} out.ipynb -p NAME VALUE"
+
+
+def execute_chapter(source: str, target: str, parameters: dict, cwd: str, figures: str, results: str = "",
+                    note: str = "") -> dict:
+    """Execute one notebook with papermill; return a summary (runs in a worker process).
+
+    On success the executed copy's parameter cells are rewritten for the page
+    (:func:`superpos.book.cells.show_parameters_used`, with ``note`` on top).
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     os.environ["SUPERPOS_FIGURES_DIR"] = figures
+    if results:
+        os.environ["SUPERPOS_RESULTS_DIR"] = results
     # Notebooks stay quiet; and the kernel must use its inline plot backend, the one that
     # stores glued figures as images, whatever backend the caller's environment names.
     os.environ["TQDM_DISABLE"] = "1"
@@ -276,10 +400,17 @@ def execute_chapter(source: str, target: str, parameters: dict, cwd: str, figure
     with open(log, "w") as log_file:
         os.dup2(log_file.fileno(), 2)
         try:
-            return _execute(papermill, PapermillExecutionError, source, target, parameters, cwd, start)
+            outcome = _execute(papermill, PapermillExecutionError, source, target, parameters, cwd, start)
         finally:
             os.dup2(saved_stderr, 2)
             os.close(saved_stderr)
+    if outcome["ok"]:
+        from superpos.book.cells import show_parameters_used
+
+        executed = Path(target)
+        notebook = json.loads(executed.read_text())
+        executed.write_text(json.dumps(show_parameters_used(notebook, note), indent=1, ensure_ascii=False) + "\n")
+    return outcome
 
 
 def _execute(papermill, PapermillExecutionError, source, target, parameters, cwd, start) -> dict:
@@ -305,6 +436,11 @@ def chapter_figures(figures: Path, chapter: str) -> list[str]:
     return sorted(p.stem for p in figures.glob(f"{chapter}-*.json"))
 
 
+def chapter_results(results: Path, chapter: str) -> list[str]:
+    """Names of the tables ``chapter`` saved for later chapters (their names start with it)."""
+    return sorted(p.stem for p in results.glob(f"{chapter}-*.json") if p.with_suffix(".csv").is_file())
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -321,9 +457,101 @@ def _summary_table(results: list[ChapterResult]) -> str:
     return "\n".join(rows)
 
 
+def _closure(names, depends: dict[str, list[str]]) -> set[str]:
+    """``names`` and every chapter they depend on, directly or not."""
+    found, stack = set(), list(names)
+    while stack:
+        name = stack.pop()
+        if name not in found:
+            found.add(name)
+            stack.extend(depends.get(name, []))
+    return found
+
+
+def critical_paths(depends: dict[str, list[str]], seconds: dict[str, float]) -> dict[str, float]:
+    """For each chapter, the longest chain of execution times from its start to the end of the build.
+
+    A chapter's own time (``seconds``, from its last run; 1 when unknown) plus
+    the longest such chain among the chapters that read its tables. Starting
+    the chapters with the longest chains first shortens a parallel build.
+
+    Examples
+    --------
+    >>> critical_paths({"a": [], "b": [], "gap": ["construction"], "construction": []}, {"a": 30, "construction": 90})
+    {'a': 30.0, 'b': 1.0, 'gap': 1.0, 'construction': 91.0}
+    """
+    readers = {name: [other for other, needs in depends.items() if name in needs] for name in depends}
+    found: dict[str, float] = {}
+    for name in reversed(execution_order(depends)):
+        found[name] = seconds.get(name) or 1.0
+        found[name] += max((found[reader] for reader in readers[name]), default=0.0)
+    return {name: found[name] for name in depends}
+
+
+def _run(root: Path, staging: Path, paths: BuildPaths, profile: str, to_run: list, depends: dict,
+         jobs: int, total: int, seconds: dict[str, float]) -> dict[str, ChapterResult]:
+    """Execute the chapters of ``to_run`` (``(chapter, parameters, key)``), each after those it depends on.
+
+    Of the chapters ready to run, those with the longest chain of work behind
+    them (:func:`critical_paths`) start first.
+    """
+    priority = critical_paths(depends, seconds)
+    ordered = sorted(to_run, key=lambda item: -priority[item[0].name])  # stable: ties keep the book's order
+    waiting = {chapter.name: (chapter, params, key) for chapter, params, key in ordered}
+    done: dict[str, ChapterResult] = {}
+    bar = _progress(total)
+    bar.update(total - len(to_run))
+
+    def finish(result: ChapterResult) -> None:
+        done[result.name] = result
+        bar.set_postfix_str(f"{result.name} {result.status}")
+        bar.update(1)
+
+    workers = max(1, min(jobs, len(to_run)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        running = {}  # future -> (chapter, parameters, key)
+        while waiting or running:
+            running_names = {chapter.name for chapter, _, _ in running.values()}
+            # One chapter per free worker, so that a chapter that becomes ready later can still go first.
+            for name in list(waiting):
+                chapter, params, key = waiting[name]
+                broken = [d for d in depends.get(name, []) if d in done and done[d].status == "failed"]
+                if broken:
+                    del waiting[name]
+                    finish(ChapterResult(name, "failed", 0.0, params, key=key,
+                                         error=f"not executed: it depends on {', '.join(broken)}, which failed"))
+                    continue
+                if len(running) >= workers or any(d in waiting or d in running_names for d in depends.get(name, [])):
+                    continue
+                del waiting[name]
+                target = staging / chapter.source
+                future = pool.submit(execute_chapter, str(root / chapter.source), str(target), params,
+                                     str(target.parent), str(paths.figures), str(paths.results),
+                                     parameters_note(chapter, profile))
+                running[future] = (chapter, params, key)
+                running_names.add(name)
+            if not running:
+                continue
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                chapter, params, key = running.pop(future)
+                outcome = future.result()
+                finish(ChapterResult(
+                    chapter.name, "executed" if outcome["ok"] else "failed", outcome["seconds"], params, key=key,
+                    error=outcome["error"], executed_at=time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+                    figures=chapter_figures(paths.figures, chapter.name),
+                    results=chapter_results(paths.results, chapter.name)))
+    bar.close()
+    return done
+
+
 def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None = None, force: bool = False,
                      jobs: int | None = None) -> list[ChapterResult]:
     """Execute (or take from the cache) every chapter; return one result per chapter.
+
+    A chapter runs after the chapters it depends on (:func:`load_dependencies`).
+    With ``only``, the named chapters run, and so does every chapter they
+    depend on whose executed copy, figures or saved tables are missing or stale.
 
     Examples
     --------
@@ -333,8 +561,7 @@ def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None 
     superpos.book.build.BuildError: profile must be one of quick, full, got 'huge'
     """
     paths = BuildPaths(root)
-    staging, figures = paths.executed, paths.figures
-    figures.mkdir(parents=True, exist_ok=True)
+    staging = paths.executed
     all_chapters = chapters(root)
     names = [c.name for c in all_chapters]
     unknown = sorted(set(only or []) - set(names))
@@ -347,58 +574,62 @@ def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None 
                          f"_toc.yml; the chapters are {names}")
     if jobs is not None and jobs < 1:
         raise BuildError(f"--jobs must be at least 1, got {jobs}")
+    depends = load_dependencies(root, names)
+    paths.figures.mkdir(parents=True, exist_ok=True)
+    paths.results.mkdir(parents=True, exist_ok=True)
 
     stage_sources(root, staging, {c.source for c in all_chapters})
     cache_path = staging / CACHE_FILE
     cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
     package, environment = package_fingerprint(root), environment_fingerprint()
 
+    by_name = {c.name: c for c in all_chapters}
+    keys: dict[str, str] = {}
+    for name in execution_order(depends):
+        keys[name] = cache_key(root, by_name[name], parameters.get(name, {}), package, environment,
+                               [keys[d] for d in depends[name]])
+
+    def entry(name):
+        return cache.get(name, {})
+
+    def have_copy(name):
+        return (staging / by_name[name].source).is_file() and entry(name).get("status") in {"executed", "cached",
+                                                                                            "kept"}
+
+    def up_to_date(name):
+        made = [paths.figures / f"{n}.json" for n in entry(name).get("figures", [])]
+        made += [paths.results / f"{n}.{ext}" for n in entry(name).get("results", []) for ext in ("json", "csv")]
+        return have_copy(name) and entry(name).get("key") == keys[name] and all(p.is_file() for p in made)
+
+    if only is None:
+        selected = set(names)
+    else:
+        # What the named chapters read must be there and current: their stale dependencies run too.
+        selected = set(only) | {d for d in _closure(only, depends) - set(only) if not up_to_date(d)}
     results: dict[str, ChapterResult] = {}
     to_run = []
     for chapter in all_chapters:
-        params = parameters.get(chapter.name, {})
-        key = cache_key(root, chapter, params, package, environment)
-        entry = cache.get(chapter.name, {})
-        target = staging / chapter.source
-        have_copy = target.is_file() and entry.get("status") in {"executed", "cached", "kept"}
-        figures_present = all((figures / f"{n}.json").is_file() for n in entry.get("figures", []))
-        selected = only is None or chapter.name in only
-        if not selected:
-            if not have_copy:
-                raise BuildError(f"chapter {chapter.name!r} has never been executed successfully, so the book "
+        name, params, key = chapter.name, parameters.get(chapter.name, {}), keys[chapter.name]
+        old = entry(name)
+        if name not in selected:
+            if not have_copy(name):
+                raise BuildError(f"chapter {name!r} has never been executed successfully, so the book "
                                  f"cannot be built with --only; build once without --only")
-            results[chapter.name] = ChapterResult(chapter.name, "kept" if entry.get("key") != key else "cached",
-                                                  entry.get("seconds", 0.0), entry.get("parameters", params),
-                                                  key=entry.get("key", ""), executed_at=entry.get("executed_at", ""),
-                                                  figures=entry.get("figures", []))
-        elif not force and have_copy and entry.get("key") == key and figures_present:
-            results[chapter.name] = ChapterResult(chapter.name, "cached", entry.get("seconds", 0.0), params, key=key,
-                                                  executed_at=entry.get("executed_at", ""),
-                                                  figures=entry.get("figures", []))
+            results[name] = ChapterResult(name, "cached" if old.get("key") == key else "kept",
+                                          old.get("seconds", 0.0), old.get("parameters", params),
+                                          key=old.get("key", ""), executed_at=old.get("executed_at", ""),
+                                          figures=old.get("figures", []), results=old.get("results", []))
+        elif not force and up_to_date(name):
+            results[name] = ChapterResult(name, "cached", old.get("seconds", 0.0), params, key=key,
+                                          executed_at=old.get("executed_at", ""), figures=old.get("figures", []),
+                                          results=old.get("results", []))
         else:
             to_run.append((chapter, params, key))
 
-    jobs = jobs or os.cpu_count() or 1
     if to_run:
-        bar = _progress(len(all_chapters))
-        bar.update(len(all_chapters) - len(to_run))
-        with ProcessPoolExecutor(max_workers=min(jobs, len(to_run))) as pool:
-            futures = {
-                pool.submit(execute_chapter, str(root / chapter.source), str(staging / chapter.source), params,
-                            str((staging / chapter.source).parent), str(figures)): (chapter, params, key)
-                for chapter, params, key in to_run
-            }
-            for future in as_completed(futures):
-                chapter, params, key = futures[future]
-                outcome = future.result()
-                status = "executed" if outcome["ok"] else "failed"
-                results[chapter.name] = ChapterResult(
-                    chapter.name, status, outcome["seconds"], params, key=key, error=outcome["error"],
-                    executed_at=time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-                    figures=chapter_figures(figures, chapter.name))
-                bar.set_postfix_str(f"{chapter.name} {status}")
-                bar.update(1)
-        bar.close()
+        seconds = {name: entry(name).get("seconds", 0.0) for name in names}
+        results.update(_run(root, staging, paths, profile, to_run, depends, jobs or os.cpu_count() or 1,
+                            len(all_chapters), seconds))
 
     ordered = [results[c.name] for c in all_chapters]
     for result in ordered:
@@ -408,18 +639,112 @@ def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None 
     return ordered
 
 
-def render_html(root: Path, strict: bool = True) -> int:
-    """Render ``_build/executed`` to ``_build/html`` with Jupyter Book; return its exit code."""
+# ------------------------------------------------------------------------- rendering
+
+
+def _jupyter_book(root: Path, builder: str, strict: bool) -> int:
     executable = Path(sys.executable).with_name("jupyter-book")
     command = [str(executable) if executable.exists() else "jupyter-book", "build", str(BuildPaths(root).executed),
-               "--path-output", str(root), "--builder", "html", "--keep-going", "--quiet"]
+               "--path-output", str(root), "--builder", builder, "--keep-going", "--quiet"]
     if strict:
         command.append("--warningiserror")
     return subprocess.run(command, cwd=root).returncode
 
 
+def render_html(root: Path, strict: bool = True) -> int:
+    """Render ``_build/executed`` to ``_build/html`` with Jupyter Book; return its exit code."""
+    return _jupyter_book(root, "html", strict)
+
+
+def render_pdf(root: Path, strict: bool = True) -> int:
+    """Render the book as one HTML page (``_build/singlehtml``) and print it to :data:`PDF_NAME` in the HTML output.
+
+    Returns the exit code: 0 when the PDF was written.
+    """
+    from superpos.book.pdf import PdfError, print_pdf
+
+    code = _jupyter_book(root, "singlehtml", strict)
+    if code != 0:
+        return code
+    paths = BuildPaths(root)
+    try:
+        pages = print_pdf(paths.singlehtml, paths.pdf)
+    except PdfError as error:
+        print(f"superpos build: the PDF was not made: {error}", file=sys.stderr)
+        return 1
+    print(f"PDF of {pages} pages: {paths.pdf}", file=sys.stderr)
+    return 0
+
+
+def render_fingerprint(root: Path, pdf: bool) -> str:
+    """Digest of everything the rendered book is made from, except the front page's note on this copy.
+
+    The executed copy of the sources (notebooks, generated pages, figures),
+    the book machinery (its Sphinx extension shapes every page), the installed
+    packages, and whether a PDF is made. When it matches the last render's, the
+    HTML (and PDF) already show exactly this book.
+    """
+    digest = hashlib.sha256()
+    staging = BuildPaths(root).executed
+    skip = {staging / CACHE_FILE, staging / "book" / BUILD_INFO_PAGE}
+    sources = [p for p in staging.rglob("*") if p.is_file() and p not in skip and p.suffix != ".log"
+               and ".ipynb_checkpoints" not in p.parts]
+    _digest_files(sources, staging, digest)
+    machinery = Path(__file__).resolve().parent
+    _digest_files([p for p in machinery.glob("*.py")], machinery, digest)
+    digest.update(environment_fingerprint().encode())
+    digest.update(b"pdf" if pdf else b"html")
+    return digest.hexdigest()
+
+
+def _stage_generated(root: Path, profile: str, results: list[ChapterResult], all_chapters: list[Chapter]) -> None:
+    """Copy each figure's files into the executed copy and write the gallery and reproducibility pages."""
+    paths = BuildPaths(root)
+    staging, figures = paths.executed, paths.figures
+    for name in (n for r in results for n in r.figures):
+        for fmt in FIGURE_FILES:
+            if (figures / f"{name}.{fmt}").is_file():
+                _write_if_changed(staging / "book" / "figures" / f"{name}.{fmt}",
+                                  (figures / f"{name}.{fmt}").read_bytes())
+    _write_if_changed(staging / "book" / "gallery.md", gallery_page(root, figures, all_chapters, results).encode())
+    _write_if_changed(staging / "book" / "reproducibility.md",
+                      reproducibility_page(root, profile, results, all_chapters).encode())
+
+
+def render(root: Path, profile: str, pdf: bool = False) -> int:
+    """Render the executed copy to HTML (and the PDF), unless nothing changed since the last render.
+
+    Writes the front page's note on this copy (:func:`superpos.book.pages.build_info_page`:
+    profile, date, commit, PDF link) just before rendering. Without ``pdf``,
+    a PDF left by an earlier build is removed: the front page no longer
+    links it, and it would describe another build.
+    """
+    paths = BuildPaths(root)
+    record_path = paths.html / RENDER_FILE
+    fingerprint = render_fingerprint(root, pdf)
+    if not pdf and paths.pdf.is_file():
+        paths.pdf.unlink()
+    if record_path.is_file() and (paths.html / "index.html").is_file() and (not pdf or paths.pdf.is_file()):
+        record = json.loads(record_path.read_text())
+        if record.get("fingerprint") == fingerprint:
+            print(f"nothing changed since the HTML was rendered ({record.get('rendered_at')}); not rendered again",
+                  file=sys.stderr)
+            return 0
+    record_path.unlink(missing_ok=True)
+    rendered_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    _write_if_changed(paths.executed / "book" / BUILD_INFO_PAGE,
+                      build_info_page(profile, git_commit(root), rendered_at, PDF_NAME if pdf else None).encode())
+    code = render_html(root)
+    if code == 0 and pdf:
+        code = render_pdf(root)
+    if code == 0:
+        record_path.write_text(json.dumps({"fingerprint": fingerprint, "rendered_at": rendered_at,
+                                           "profile": profile, "pdf": pdf}, indent=1) + "\n")
+    return code
+
+
 def build(root: Path, profile: str = "quick", only: list[str] | None = None, force: bool = False,
-          jobs: int | None = None, html: bool = True) -> int:
+          jobs: int | None = None, html: bool = True, pdf: bool = False) -> int:
     """Run the whole build; return the process exit code (0 when the book was built).
 
     Examples
@@ -442,25 +767,19 @@ def build(root: Path, profile: str = "quick", only: list[str] | None = None, for
     if failed:
         print(f"\n{len(failed)} chapter(s) failed; the HTML book was not built.", file=sys.stderr)
         return 1
-    paths = BuildPaths(root)
-    staging, figures = paths.executed, paths.figures
-    for name in (n for r in results for n in r.figures):
-        for fmt in ("svg", "pdf", "png"):
-            _write_if_changed(staging / "book" / "figures" / f"{name}.{fmt}", (figures / f"{name}.{fmt}").read_bytes())
-    _write_if_changed(staging / "book" / "gallery.md", gallery_page(root, figures, all_chapters, results).encode())
-    _write_if_changed(staging / "book" / "reproducibility.md",
-                      reproducibility_page(root, profile, results, all_chapters).encode())
+    _stage_generated(root, profile, results, all_chapters)
     if not html:
         return 0
-    code = render_html(root)
+    code = render(root, profile, pdf)
+    paths = BuildPaths(root)
     print(f"\nbook {'built' if code == 0 else 'FAILED'} in {time.perf_counter() - start:.1f} s"
-          + (f": {paths.html / 'index.html'}" if code == 0 else " (Sphinx reported errors above)"),
-          file=sys.stderr)
+          + (f": {paths.html / 'index.html'}" if code == 0 else " (errors above)")
+          + (f", PDF {paths.pdf}" if code == 0 and pdf else ""), file=sys.stderr)
     return code
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m superpos build [--profile quick|full] [--only CH ...] [--force] [--jobs N]``.
+    """Command line: ``python -m superpos build [--profile quick|full] [--only CH ...] [--force] [--jobs N] [--pdf]``.
 
     Examples
     --------
@@ -473,15 +792,21 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--profile", choices=PROFILES, default="quick",
                               help="parameter set from book/profiles.yml (default: quick)")
     build_parser.add_argument("--only", nargs="+", metavar="CHAPTER",
-                              help="execute only these chapters (notebook names); others come from the cache")
+                              help="execute only these chapters (notebook names), and the chapters they depend on "
+                                   "when those are stale; others come from the cache")
     build_parser.add_argument("--force", action="store_true", help="execute even when the cache is valid")
     build_parser.add_argument("--jobs", type=int, default=None,
                               help="chapters executed in parallel (default: the number of cores)")
     build_parser.add_argument("--no-html", action="store_true", help="execute only; do not render the HTML")
+    build_parser.add_argument("--pdf", action="store_true",
+                              help=f"also print the whole book to _build/html/{PDF_NAME} with headless Chromium, "
+                                   "linked from the front page")
     args = parser.parse_args(argv)
     try:
         root = find_root()
-        return build(root, args.profile, args.only, args.force, args.jobs, html=not args.no_html)
+        if args.pdf and args.no_html:
+            raise BuildError("--pdf needs the HTML: it cannot be combined with --no-html")
+        return build(root, args.profile, args.only, args.force, args.jobs, html=not args.no_html, pdf=args.pdf)
     except BuildError as error:
         print(f"superpos build: error: {error}", file=sys.stderr)
         return 2

@@ -14,7 +14,13 @@ raw TeX for a reader who is offline. This extension
   ledger, ``{glue:text}`chapter.ipynb::key:.3g```) depend on those pages'
   sources, so that it is rebuilt whenever a chapter is re-executed. Sphinx
   re-reads a page when its own source changes, or when a page in its toctree
-  does; any other page that pastes numbers would keep the old ones.
+  does; any other page that pastes numbers would keep the old ones; and
+- adds the book's style sheet (:data:`STYLE`, served as ``_static/superpos.css``):
+  wide tables (Markdown tables glued into a page, HTML tables a cell prints)
+  scroll inside themselves instead of running past the text column, long code
+  lines scroll inside their block, and, when printed (the PDF of
+  :mod:`superpos.book.pdf`), every chapter of the one-page book starts on a
+  new page, code wraps, and the web page's controls are hidden.
 
 Register it in ``_config.yml``::
 
@@ -40,7 +46,7 @@ from sphinx.config import Config
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-__all__ = ["MATHJAX_COMPONENT", "copy_mathjax", "mathjax_files", "mathjax_source"]
+__all__ = ["MATHJAX_COMPONENT", "STYLE", "STYLE_FILE", "copy_mathjax", "mathjax_files", "mathjax_source"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +67,74 @@ MATHJAX_PARTS = (
 )
 #: Where the copy lives below the HTML output's ``_static/`` folder.
 STATIC_SUBDIR = "mathjax"
+#: The book's style sheet, below ``_static/``.
+STYLE_FILE = "superpos.css"
+#: What the book adds to the theme's style.
+STYLE = """/* The book's additions to the theme (written by superpos.book.sphinxext). */
+
+/* Wide tables scroll inside themselves instead of running past the text column. Tables of
+   Markdown (glued into a page, or printed by a cell) sit in the theme's scrolling container;
+   HTML tables that a cell prints (pandas and the like) scroll in their output area. */
+.bd-article .pst-scrollable-table-container,
+.bd-article .cell_output .output,
+.bd-article .cell_output .text_html {
+  max-width: 100%;
+  overflow-x: auto;
+}
+.bd-article .cell_output table {
+  max-width: none;
+}
+
+/* Long code lines, and long lines a cell prints, scroll inside their block. */
+.bd-article div.highlight pre,
+.bd-article .cell_output pre {
+  max-width: 100%;
+  overflow-x: auto;
+}
+
+/* Displayed formulas wider than the column scroll too. */
+.bd-article mjx-container[display="true"] {
+  max-width: 100%;
+  overflow-x: auto;
+  overflow-y: hidden;
+}
+
+@media print {
+  /* The one-page book (singlehtml): every chapter starts on a new page. */
+  span[id^="document-"] + section {
+    break-before: page;
+  }
+  /* Paper does not scroll: code wraps, and wide tables and formulas shrink to the column. */
+  .bd-article div.highlight pre,
+  .bd-article .cell_output pre {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    overflow: visible;
+  }
+  .bd-article .pst-scrollable-table-container,
+  .bd-article .cell_output .output {
+    overflow: visible;
+  }
+  .bd-article table {
+    font-size: 85%;
+  }
+  .bd-article mjx-container[display="true"] {
+    overflow: visible;
+  }
+  figure, img, table, .cell {
+    break-inside: avoid;
+  }
+  h1, h2, h3 {
+    break-after: avoid;
+  }
+  /* The web page's controls mean nothing on paper. */
+  .superpos-pdf-link, a.headerlink, button.copybtn, .bd-header-article, .bd-sidebar-primary,
+  .bd-sidebar-secondary, .prev-next-area, .bd-footer, .bd-footer-article, .bd-footer-content,
+  details.hide > summary, .toggle-details summary {
+    display: none !important;
+  }
+}
+"""
 
 
 def mathjax_source() -> Path:
@@ -160,13 +234,17 @@ def note_glue_sources(app: Sphinx, doctree) -> None:
 
 
 def install_mathjax_files(app: Sphinx) -> None:
-    """Copy MathJax into the HTML output (``builder-inited``); other builders need none."""
+    """Copy MathJax and the book's style sheet into the HTML output (``builder-inited``); other builders need none."""
     if app.builder.format != "html":
         return
     target = Path(app.outdir) / "_static" / STATIC_SUBDIR
     copied = copy_mathjax(mathjax_source(), target)
     if copied:
         logger.info(f"superpos.book.sphinxext: copied {copied} MathJax files to {target}")
+    style = Path(app.outdir) / "_static" / STYLE_FILE
+    if not style.is_file() or style.read_text() != STYLE:
+        style.parent.mkdir(parents=True, exist_ok=True)
+        style.write_text(STYLE)
 
 
 def setup(app: Sphinx) -> dict:
@@ -175,5 +253,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", use_local_mathjax, priority=900)
     app.connect("config-inited", drop_thebe_assets, priority=900)
     app.connect("builder-inited", install_mathjax_files)
+    app.add_css_file(STYLE_FILE)
     app.connect("doctree-read", note_glue_sources)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
