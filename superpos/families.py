@@ -13,7 +13,16 @@ hard for a network, so the generators below span the cases:
 * ``clique``: all pairs among about √(2m') features; each has influence
   about √(2m').
 * ``power_law``: endpoints drawn with Zipf-like weights, so the number of
-  inputs of influence d falls off like d^(-exponent).
+  inputs of influence d falls off like d^(-exponent) (exponent 2);
+* ``heavy_power_law``: the same fall-off with exponent 1.5, whose largest
+  hubs are in a constant share of all pairs (one endpoint Zipf, one uniform);
+* ``stars``: several overlapping stars, every pair of centres included; the
+  centres are hubs that can be active together;
+* ``near_clique``: three quarters of the pairs among about √(8m'/3)
+  features, so every feature is heavy and a quarter of the pairs inside the
+  dense set are *not* outputs;
+* ``mixture``: a quarter each of uniform pairs, stars, a clique and power-law
+  pairs on the same features.
 
 Every generator returns the pairs as an (m', 2) int64 array with a < b in
 each row, checked by :class:`superpos.instance.AndInstance`.
@@ -29,10 +38,12 @@ import scipy.sparse as sp
 from superpos.instance import MAX_INPUTS, AndInstance, pair_keys
 from superpos.validation import check_array_size, check_int, check_random_state
 
-__all__ = ["FAMILIES", "clique_pairs", "clique_size", "default_n_inputs", "make_pairs", "matching_pairs",
-           "power_law_pairs", "star_pairs", "uniform_pairs"]
+__all__ = ["FAMILIES", "clique_pairs", "clique_size", "default_n_inputs", "heavy_power_law_pairs", "make_pairs",
+           "matching_pairs", "mixture_pairs", "near_clique_pairs", "power_law_pairs", "star_pairs", "stars_pairs",
+           "uniform_pairs"]
 
-FAMILIES = ("uniform", "matching", "star", "clique", "power_law")
+FAMILIES = ("uniform", "matching", "star", "stars", "clique", "near_clique", "power_law", "heavy_power_law",
+            "mixture")
 
 
 def _checked(pairs: np.ndarray, n_inputs: int) -> np.ndarray:
@@ -183,8 +194,151 @@ def power_law_pairs(n_inputs: int, n_outputs: int, exponent: float = 2.0, seed: 
                      "use a larger n_inputs or a smaller exponent")
 
 
-_GENERATORS = {"uniform": uniform_pairs, "matching": matching_pairs, "star": star_pairs,
-               "clique": clique_pairs, "power_law": power_law_pairs}
+def _distinct_draws(draw, n_inputs: int, n_outputs: int, rng, what: str) -> np.ndarray:
+    """m' distinct pairs from repeated calls ``draw(count)`` (an (count, 2) array), first drawn kept."""
+    keys = np.empty(0, dtype=np.int64)
+    for _ in range(1000):
+        ends = draw(max(2 * (n_outputs - keys.size) + 64, 4096))
+        ends = np.sort(ends[ends[:, 0] != ends[:, 1]], axis=1)
+        keys = np.concatenate([keys, pair_keys(ends, n_inputs)])
+        _, first = np.unique(keys, return_index=True)
+        keys = keys[np.sort(first)]
+        if keys.size >= n_outputs:
+            keys = keys[:n_outputs]
+            return np.stack([keys // n_inputs, keys % n_inputs], axis=1)
+    raise ValueError(f"could not draw {n_outputs} distinct {what} pairs on {n_inputs} inputs; "
+                     "use a larger n_inputs")
+
+
+def heavy_power_law_pairs(n_inputs: int, n_outputs: int, exponent: float = 1.5, seed: int = 0) -> np.ndarray:
+    """m' distinct pairs whose influences fall off like d^(-exponent), for 1 < exponent ≤ 2.
+
+    One endpoint of each pair is drawn with probability ∝ (r + 1)^(-1/(exponent - 1))
+    over a random ranking r of the features, the other uniformly; repeats are
+    redrawn. A feature of rank r then has influence about
+    m' (r + 1)^(-1/(exponent - 1)) / Σ_j (j + 1)^(-1/(exponent - 1)), so the number of
+    features of influence at least d falls off like d^(1 - exponent); with
+    exponent 1.5 the largest hub is in about 60 % of all pairs. (Drawing both
+    endpoints by weight, as :func:`power_law_pairs` does, runs out of distinct
+    pairs among the few hubs when the exponent is below 2.)
+
+    Examples
+    --------
+    >>> pairs = heavy_power_law_pairs(1000, 1000, seed=0)
+    >>> int(np.bincount(pairs.ravel()).max()) > 400   # one hub in about 60 % of the pairs
+    True
+    """
+    n_inputs, n_outputs = _check_sizes(n_inputs, n_outputs)
+    exponent = float(exponent)
+    if not np.isfinite(exponent) or not 1 < exponent <= 2:
+        raise ValueError(f"exponent must be a number in (1, 2], got {exponent}")
+    if n_outputs > comb(n_inputs, 2) // 2:
+        raise ValueError(f"heavy_power_law pairs need n_outputs <= C(n_inputs, 2) / 2 = {comb(n_inputs, 2) // 2}, "
+                         f"got n_outputs = {n_outputs}")
+    check_array_size(3 * n_inputs, 8, f"the labels, weights and cumulative weights of m = {n_inputs} inputs")
+    rng = check_random_state(seed)
+    labels = rng.permutation(n_inputs)
+    cumulative = np.cumsum(np.arange(1, n_inputs + 1, dtype=np.float64) ** (-1.0 / (exponent - 1.0)))
+    cumulative /= cumulative[-1]
+
+    def draw(count):
+        hub = labels[np.minimum(np.searchsorted(cumulative, rng.random(count)), n_inputs - 1)]
+        return np.stack([hub, rng.integers(n_inputs, size=count)], axis=1)
+
+    return _checked(_distinct_draws(draw, n_inputs, n_outputs, rng, "heavy power-law"), n_inputs)
+
+
+def stars_pairs(n_inputs: int, n_outputs: int, n_centres: int = 8, seed: int = 0) -> np.ndarray:
+    """Several overlapping stars: every pair of ``n_centres`` random centres, the rest centre–leaf pairs.
+
+    The centre-leaf pairs are spread evenly over the centres, each with leaves
+    drawn uniformly from the other features, so a leaf may belong to several
+    stars. Every centre has influence about m' / n_centres, and any two
+    centres are themselves an output.
+
+    Examples
+    --------
+    >>> pairs = stars_pairs(200, 160, n_centres=4, seed=0)
+    >>> sorted(np.bincount(pairs.ravel()).tolist())[-5:]   # four hubs of about 40 pairs each
+    [3, 41, 41, 42, 42]
+    """
+    n_inputs, n_outputs = _check_sizes(n_inputs, n_outputs)
+    n_centres = check_int(n_centres, "n_centres", 2, n_inputs - 1)
+    core = comb(n_centres, 2)
+    if n_outputs < core or n_outputs - core > n_centres * (n_inputs - n_centres):
+        raise ValueError(f"{n_centres} stars need C({n_centres}, 2) = {core} <= n_outputs <= "
+                         f"{core + n_centres * (n_inputs - n_centres)} on n_inputs = {n_inputs}, "
+                         f"got n_outputs = {n_outputs}")
+    rng = check_random_state(seed)
+    order = rng.permutation(n_inputs)
+    centres, others = order[:n_centres], order[n_centres:]
+    first = np.array([(centres[i], centres[j]) for i in range(n_centres) for j in range(i + 1, n_centres)],
+                     dtype=np.int64).reshape(-1, 2)
+    per_centre = np.full(n_centres, (n_outputs - core) // n_centres)
+    per_centre[: (n_outputs - core) % n_centres] += 1
+    leaves = [np.stack([np.full(count, centre), rng.choice(others, size=count, replace=False)], axis=1)
+              for centre, count in zip(centres, per_centre)]
+    return _checked(np.concatenate([first, *leaves]), n_inputs)
+
+
+def near_clique_pairs(n_inputs: int, n_outputs: int, density: float = 0.75, seed: int = 0) -> np.ndarray:
+    """m' pairs drawn at random among the C(q, 2) pairs of q random features, q the least with density·C(q, 2) ≥ m'.
+
+    Every feature of the dense set has influence about density·q, and the
+    pairs of the set that are left out (a share 1 - density) are not outputs:
+    two active features of the set need not make an output.
+
+    Examples
+    --------
+    >>> pairs = near_clique_pairs(100, 30, seed=0)
+    >>> int(np.count_nonzero(np.bincount(pairs.ravel())))   # 30 of the C(10, 2) = 45 pairs of 10 features
+    10
+    """
+    n_inputs, n_outputs = _check_sizes(n_inputs, n_outputs)
+    density = float(density)
+    if not 0 < density <= 1:
+        raise ValueError(f"density must be a number in (0, 1], got {density}")
+    q = clique_size(n_outputs)
+    while density * comb(q, 2) < n_outputs and q < n_inputs:
+        q += 1
+    rng = check_random_state(seed)
+    nodes = rng.choice(n_inputs, size=q, replace=False)
+    local = _unrank_pairs(rng.choice(comb(q, 2), size=n_outputs, replace=False))
+    return _checked(nodes[local], n_inputs)
+
+
+def mixture_pairs(n_inputs: int, n_outputs: int, seed: int = 0) -> np.ndarray:
+    """A quarter each of stars (4 centres), a clique, power-law pairs and uniform pairs, on the same features.
+
+    Each part is drawn on its own random relabelling of the m features, so the
+    structures overlap; pairs drawn twice are kept once and replaced by further
+    uniform pairs.
+
+    Examples
+    --------
+    >>> pairs = mixture_pairs(1000, 400, seed=0)
+    >>> pairs.shape, int(np.bincount(pairs.ravel()).max()) >= 25   # the stars' centres are hubs
+    ((400, 2), True)
+    """
+    n_inputs, n_outputs = _check_sizes(n_inputs, n_outputs)
+    if n_outputs < 16 or n_outputs > comb(n_inputs, 2) // 4:
+        raise ValueError(f"a mixture needs 16 <= n_outputs <= C(n_inputs, 2) / 4 = {comb(n_inputs, 2) // 4}, "
+                         f"got n_outputs = {n_outputs}")
+    rng = check_random_state(seed)
+    part = n_outputs // 4
+    parts = [stars_pairs(n_inputs, part, n_centres=4, seed=rng.integers(2**32)),
+             clique_pairs(n_inputs, part, seed=rng.integers(2**32)),
+             power_law_pairs(n_inputs, part, seed=rng.integers(2**32))]
+    keys = np.unique(np.concatenate([pair_keys(p, n_inputs) for p in parts]))
+    uniform = uniform_pairs(n_inputs, min(comb(n_inputs, 2), n_outputs + keys.size), seed=rng.integers(2**32))
+    fresh = uniform[~np.isin(pair_keys(uniform, n_inputs), keys)][: n_outputs - keys.size]
+    pairs = np.concatenate([np.stack([keys // n_inputs, keys % n_inputs], axis=1), fresh])
+    return _checked(pairs[rng.permutation(len(pairs))], n_inputs)
+
+
+_GENERATORS = {"uniform": uniform_pairs, "matching": matching_pairs, "star": star_pairs, "stars": stars_pairs,
+               "clique": clique_pairs, "near_clique": near_clique_pairs, "power_law": power_law_pairs,
+               "heavy_power_law": heavy_power_law_pairs, "mixture": mixture_pairs}
 
 
 def default_n_inputs(family: str, n_outputs: int) -> int:
@@ -195,8 +349,8 @@ def default_n_inputs(family: str, n_outputs: int) -> int:
 
     Examples
     --------
-    >>> [default_n_inputs(family, 10) for family in FAMILIES]
-    [10, 20, 11, 10, 10]
+    >>> [default_n_inputs(family, 100) for family in FAMILIES]
+    [100, 200, 101, 100, 100, 100, 100, 100, 100]
     """
     if family not in FAMILIES:
         raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")

@@ -67,3 +67,26 @@ def test_default_n_inputs_per_family():
         F.default_n_inputs("ring", 10)
     with pytest.raises(ValueError, match="n_outputs must be at least 1"):
         F.default_n_inputs("uniform", 0)
+
+
+def test_heavy_families_have_the_hubs_they_promise():
+    stars = influence(F.stars_pairs(2000, 800, n_centres=8, seed=0), 2000)
+    assert np.sort(stars)[-8:].min() >= 800 // 8 and np.sort(stars)[-9] < 20        # eight centres, light leaves
+    near = F.near_clique_pairs(2000, 300, density=0.75, seed=0)
+    nodes = np.flatnonzero(influence(near, 2000))
+    assert 0.75 * comb(len(nodes), 2) >= 300 > 0.75 * comb(len(nodes) - 1, 2)        # the least dense set
+    heavy = influence(F.heavy_power_law_pairs(5000, 5000, seed=0), 5000)
+    assert heavy.max() > 0.4 * 5000                                                    # a hub in ~60 % of pairs
+    mixed = F.mixture_pairs(2000, 1000, seed=0)
+    assert len({tuple(p) for p in mixed.tolist()}) == 1000
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: F.heavy_power_law_pairs(100, 50, exponent=2.5), r"exponent must be a number in \(1, 2\]"),
+    (lambda: F.stars_pairs(100, 3, n_centres=4), r"C\(4, 2\) = 6 <= n_outputs"),
+    (lambda: F.near_clique_pairs(100, 30, density=0), r"density must be a number in \(0, 1\]"),
+    (lambda: F.mixture_pairs(100, 8), "a mixture needs 16 <= n_outputs"),
+])
+def test_bad_family_options_are_refused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
