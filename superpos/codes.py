@@ -13,8 +13,16 @@ item gets is a seeded random choice among the q² lines.
   out of t·q_out (:func:`output_code_book`); it is read as present iff every
   neuron of T_ℓ is ≥ 1.
 
-Both are functions of (m or m', width, code size, seed) only, never of the
-pairs: a decoder that depended on the pairs could smuggle in the very
+*Independent codes* (``kind="independent"``) lay their neurons out the same
+way, in ``rows`` rows of q neurons (any q ≥ 2), but draw the neuron of every
+row of every code uniformly and independently (:func:`independent_code_book`).
+Two codes may then share more than one neuron; what they buy is full
+independence between rows and between codes, which the proved failure bound
+of :mod:`superpos.one_layer` needs (the rows of a line are only pairwise
+independent).
+
+Both kinds are functions of (m or m', width, code size, seed) only, never of
+the pairs: a decoder that depended on the pairs could smuggle in the very
 information the counting lower bound charges for. The primes the widths need
 come from :func:`next_prime` (one), :func:`next_primes` (many at once) and
 :func:`prime_grid` (a geometric grid of them, for the sizing searches).
@@ -31,8 +39,11 @@ import scipy.sparse as sp
 
 from superpos.validation import check_int, check_random_state
 
-__all__ = ["LineCodeSizes", "code_book_seed", "input_code_book", "is_prime", "line_code_book", "line_code_sizes",
-           "next_prime", "next_primes", "output_code_book", "prime_grid"]
+__all__ = ["CODE_KINDS", "LineCodeSizes", "code_book_seed", "independent_code_book", "input_code_book", "is_prime",
+           "line_code_book", "line_code_sizes", "next_prime", "next_primes", "output_code_book", "prime_grid"]
+
+#: The kinds of code book: lines over GF(q) (two codes share at most one neuron), or rows drawn independently.
+CODE_KINDS = ("lines", "independent")
 
 
 def is_prime(n: int) -> bool:
@@ -199,35 +210,77 @@ def _codes_matrix(codes: np.ndarray, n_neurons: int) -> sp.csr_matrix:
                          shape=(n_items, n_neurons))
 
 
-def input_code_book(n_inputs: int, n_neurons: int, code_size: int, seed: int = 0) -> sp.csr_matrix:
-    """Return the fixed input codes: an (m, n_in) 0/1 csr matrix, one line per feature.
+def independent_code_book(n_items: int, rows: int, q: int, seed: int) -> np.ndarray:
+    """Return ``n_items`` codes of one neuron in each of ``rows`` rows of ``q``, every choice independent.
 
-    A function of (m, n_in, s, seed) only, never of the pairs.
-    ``n_neurons`` must be ``code_size * q`` with q a prime ≥ code_size and
-    q² ≥ m (see :func:`line_code_book`).
+    Item j holds, in row x, the neuron ``x·q + u_{j,x}`` with the u_{j,x}
+    independent and uniform on {0, ..., q-1}: the rows of a code, and the
+    codes of different items, are independent. Two codes share Binomial(rows,
+    1/q) neurons, with no bound but ``rows``.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n_items, rows), sorted along each row.
+
+    Examples
+    --------
+    >>> codes = independent_code_book(1000, 4, 5, seed=0)
+    >>> codes.shape, bool(np.all(codes // 5 == np.arange(4)))   # one neuron in each row
+    ((1000, 4), True)
+    """
+    n_items = check_int(n_items, "n_items", 1)
+    rows = check_int(rows, "rows", 1)
+    q = check_int(q, "q", 2)
+    rng = check_random_state(seed)
+    return np.arange(rows, dtype=np.int64) * q + rng.integers(q, size=(n_items, rows), dtype=np.int64)
+
+
+def _code_book(n_items: int, n_neurons: int, code_size: int, seed: int, kind: str, what: str) -> np.ndarray:
+    if kind == "lines":
+        return line_code_book(n_items, line_code_sizes(n_items, n_neurons, code_size, what), seed)
+    if kind != "independent":
+        raise ValueError(f"kind must be one of {CODE_KINDS}, got {kind!r}")
+    n_items = check_int(n_items, f"n_{what}s", 1)
+    n_neurons = check_int(n_neurons, f"n_{what}_neurons", 1)
+    code_size = check_int(code_size, f"{what} code_size", 1)
+    q, rest = divmod(n_neurons, code_size)
+    if rest or q < 2:
+        raise ValueError(f"n_{what}_neurons must be code_size * q with q >= 2 (independent codes); got "
+                         f"n_{what}_neurons = {n_neurons}, code_size = {code_size}")
+    return independent_code_book(n_items, code_size, q, seed)
+
+
+def input_code_book(n_inputs: int, n_neurons: int, code_size: int, seed: int = 0, kind: str = "lines") -> sp.csr_matrix:
+    """Return the fixed input codes: an (m, n_in) 0/1 csr matrix, one code per feature.
+
+    A function of (m, n_in, s, seed, kind) only, never of the pairs. For line
+    codes ``n_neurons`` must be ``code_size * q`` with q a prime ≥ code_size and
+    q² ≥ m (see :func:`line_code_book`); for independent codes any q ≥ 2. (Two
+    independent codes that share a neuron put 2 there, like two lines that meet.)
 
     Examples
     --------
     >>> codes = input_code_book(150, 7 * 13, 7, seed=1)
     >>> codes.shape, int((codes @ codes.T - 7 * sp.identity(150)).max())
     ((150, 91), 1)
+    >>> input_code_book(150, 7 * 12, 7, seed=1, kind="independent").sum(axis=1).min()
+    np.float32(7.0)
     """
-    sizes = line_code_sizes(n_inputs, n_neurons, code_size, "input")
-    return _codes_matrix(line_code_book(n_inputs, sizes, code_book_seed(seed, 0)), n_neurons)
+    codes = _code_book(n_inputs, n_neurons, code_size, code_book_seed(seed, 0), kind, "input")
+    return _codes_matrix(codes, n_neurons)
 
 
-def output_code_book(n_outputs: int, n_neurons: int, code_size: int, seed: int = 0) -> np.ndarray:
+def output_code_book(n_outputs: int, n_neurons: int, code_size: int, seed: int = 0, kind: str = "lines") -> np.ndarray:
     """Return the fixed output codes: an (m', t) int array of last-layer neurons.
 
-    A function of (m', n_out, t, seed) only, never of the pairs.
+    A function of (m', n_out, t, seed, kind) only, never of the pairs.
 
     Examples
     --------
     >>> output_code_book(100, 5 * 11, 5, seed=4).shape
     (100, 5)
     """
-    sizes = line_code_sizes(n_outputs, n_neurons, code_size, "output")
-    return line_code_book(n_outputs, sizes, code_book_seed(seed, 1))
+    return _code_book(n_outputs, n_neurons, code_size, code_book_seed(seed, 1), kind, "output")
 
 
 def code_book_seed(seed, stream: int) -> int:

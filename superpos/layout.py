@@ -50,7 +50,7 @@ from superpos.instance import as_and_instance
 from superpos.network import Network
 from superpos.one_layer import OneLayerSizes, build_one_layer_and_network, one_layer_sizes
 from superpos.three_channel import ThreeChannelSizes, build_three_channel_and_network, three_channel_sizes
-from superpos.union_bound import GUARANTEES, check_guarantee
+from superpos.union_bound import GUARANTEES, PROVED, check_guarantee
 from superpos.validation import check_int, check_probability
 
 __all__ = ["LAYOUTS", "SIZING_GUARANTEES", "LargerThanNaiveWarning", "build_and_network", "choose_layout",
@@ -58,8 +58,9 @@ __all__ = ["LAYOUTS", "SIZING_GUARANTEES", "LargerThanNaiveWarning", "build_and_
 
 #: The layouts :func:`build_and_network` builds; ``"auto"`` picks the one with fewer neurons.
 LAYOUTS = ("auto", "one_layer", "three_channel")
-#: How :func:`build_and_network` may size a network: by a failure bound, or by the exact certificate.
-SIZING_GUARANTEES = GUARANTEES + ("certified",)
+#: How :func:`build_and_network` may size a network: by a failure bound (with a stated unproved step, or
+#: proved), or by the exact certificate.
+SIZING_GUARANTEES = GUARANTEES + (PROVED, "certified")
 
 
 class LargerThanNaiveWarning(UserWarning):
@@ -148,10 +149,12 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
         Sizes to build (their type names the layout); searched when omitted.
     failure_prob : float
         Target bound on the probability of a wrong decision; given sizes must meet it.
-    guarantee : {"every_input", "per_input", "certified"}
-        What ``failure_prob`` bounds; ``"certified"`` sizes a one-layer
-        network by the exact certificate (the search starts from the
-        every-input sizes for ``failure_prob``; sizes may not be given).
+    guarantee : {"every_input", "per_input", "proved", "certified"}
+        What ``failure_prob`` bounds; ``"proved"`` builds a one-layer network
+        with independent codes whose every-input bound is proved
+        (:func:`superpos.one_layer.proved_failure_bound`); ``"certified"`` sizes a
+        one-layer network by the exact certificate (the search starts from
+        the every-input sizes for ``failure_prob``; sizes may not be given).
     layout : {"auto", "one_layer", "three_channel"}
         ``"auto"``: the one with fewer neurons (:func:`choose_layout`), or the
         layout of the given sizes, or the baseline :func:`naive_and_network`
@@ -202,6 +205,15 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
                              "of given sizes)")
         network = certified_one_layer(instance, n_inputs, k, seed, failure_prob=failure_prob).network
         if layout == "auto" and network.n_neurons > baseline:
+            return naive_and_network(instance, n_inputs)
+        return _said_if_larger(network, baseline)
+    if guarantee == PROVED:
+        if layout == "three_channel" or isinstance(sizes, ThreeChannelSizes):
+            raise ValueError("guarantee='proved' exists for the one-layer layout only (independent codes, "
+                             "superpos.one_layer.proved_failure_bound); use layout 'auto' or 'one_layer'")
+        network = build_one_layer_and_network(instance, n_inputs, k, seed, sizes=sizes, failure_prob=failure_prob,
+                                              guarantee=PROVED, enforce_bound=enforce_bound)
+        if layout == "auto" and sizes is None and network.n_neurons > baseline:
             return naive_and_network(instance, n_inputs)
         return _said_if_larger(network, baseline)
     guarantee = check_guarantee(guarantee)

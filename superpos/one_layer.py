@@ -81,12 +81,12 @@ from superpos.codes import input_code_book, line_code_sizes, output_code_book, p
 from superpos.instance import as_and_instance
 from superpos.network import Network
 from superpos.numerics import binary_support
-from superpos.union_bound import (SpoilerCounts, binom_sf, check_bound, check_guarantee, shared_term_weights,
-                                  spoiler_counts)
+from superpos.union_bound import (PROVED, SpoilerCounts, binom_sf, binom_sf_bound, check_bound, check_guarantee,
+                                  influence_spoiler_counts, shared_term_weights, spoiler_counts)
 from superpos.validation import check_int, check_probability
 
 __all__ = ["OneLayerSizes", "build_one_layer_and_network", "one_layer_failure_bound", "one_layer_sizes",
-           "one_layer_sizes_for_widths"]
+           "one_layer_sizes_for_widths", "proved_failure_bound", "proved_sizes"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,8 @@ class OneLayerSizes:
     q_out: int  #: prime; the output layer has t·q_out neurons
     failure_bound: float  #: bound on P[a wrong decision] (one fixed input, or any input, per the guarantee)
     guarantee: str = "every_input"  #: what ``failure_bound`` bounds (see :mod:`superpos.union_bound`)
+    codes: str = "lines"  #: the kind of input and output code books (:data:`superpos.codes.CODE_KINDS`)
+    load_cap: int = 0  #: λ of the proved bound: no output neuron serves more than λ outputs, or it fails
 
     @property
     def n_input_neurons(self) -> int:
@@ -134,7 +136,8 @@ class OneLayerSizes:
         >>> OneLayerSizes(5, 11, 4, 13, 1e-7).describe()
         's = 5, q_in = 11, t = 4, q_out = 13'
         """
-        return f"s = {self.code_size}, q_in = {self.q_in}, t = {self.output_code_size}, q_out = {self.q_out}"
+        described = f"s = {self.code_size}, q_in = {self.q_in}, t = {self.output_code_size}, q_out = {self.q_out}"
+        return described + (f", {self.codes} codes" if self.codes != "lines" else "")
 
 
 def one_layer_failure_bound(n_outputs: int, k: int, code_size: int, q_in: int, output_code_size: int,
@@ -225,6 +228,115 @@ def _first_feasible(terms, t, spoilers: SpoilerCounts, failure_prob: float) -> t
     return high, value
 
 
+def proved_failure_bound(n_outputs: int, k: int, code_size: int, q_in: int, output_code_size: int, q_out: int,
+                         load_cap: int, spoilers: SpoilerCounts) -> float:
+    """Proved bound on P[some input with at most k actives gets a wrong decision], independent codes.
+
+    For the one-layer network whose input and output codes are independent
+    (:func:`superpos.codes.independent_code_book`: every row of every code
+    uniform and independent), with s, q_in, t, q_out as named and any integer
+    λ = ``load_cap``,
+
+        P ≤ n₁ P[Bin(m', 1/q_out) > λ] + Σ_D N₁(D) (D/q_out)^t + Σ_D N₂(D) (D/q_out)^t
+            + t (N₁ P[Bin((k-1)s, 2λ/q_in) ≥ s] + N₂ P[Bin(ks, 2λ/q_in) ≥ 2s]),
+
+    with n₁ = t q_out, N₁(D) and N₂(D) the every-input events grouped by the
+    influence sum D of the actives other than the output's endpoints
+    (:func:`superpos.union_bound.spoiler_counts`), N₁ and N₂ their totals,
+    and every probability capped at 1. Every step is proved in the
+    construction chapter: the first term is the chance that some output
+    neuron serves more than λ outputs; given that none does, the t rows of an
+    output code fail independently through the output codes' rows (the
+    second and third terms), and a row that no other active touches fails
+    only if the active codes cover s of its ≤ 2λ endpoint codes' neurons,
+    which independent input codes make a binomial event (the last term).
+
+    Examples
+    --------
+    >>> from superpos.union_bound import spoiler_counts
+    >>> spoilers = spoiler_counts([[0, 1], [2, 3], [4, 5]], 6, 2)
+    >>> bound = proved_failure_bound(3, 2, 6, 40, 4, 20, 3, spoilers)
+    >>> 0 < bound < 1
+    True
+    """
+    s, t, lam = int(code_size), int(output_code_size), int(load_cap)
+    load = t * q_out * float(binom_sf_bound(lam, n_outputs, 1.0 / q_out))
+    rows = float(np.minimum(1.0, spoilers.first_sums / q_out) ** t @ spoilers.first_counts
+                 + np.minimum(1.0, spoilers.second_sums / q_out) ** t @ spoilers.second_counts)
+    rate = min(1.0, 2.0 * lam / q_in)
+    cover = t * (float(spoilers.first_counts.sum()) * float(binom_sf(s - 1, (k - 1) * s, rate))
+                 + float(spoilers.second_counts.sum()) * float(binom_sf(2 * s - 1, k * s, rate)))
+    return min(1.0, load + rows + cover)
+
+
+def proved_sizes(spoilers: SpoilerCounts, n_outputs: int, k: int, failure_prob: float = 1e-6, *,
+                 code_sizes=range(2, 81), output_code_sizes=range(1, 61)) -> OneLayerSizes:
+    """The fewest neurons s·q_in + t·q_out whose :func:`proved_failure_bound` is at most ``failure_prob``.
+
+    Works from the every-input events alone (``spoilers``, from
+    :func:`superpos.union_bound.spoiler_counts` or, for instances too large to
+    draw, :func:`superpos.union_bound.influence_spoiler_counts`), so the
+    proved sizes can be computed at any m'. Searches q_out on a geometric
+    grid, t and λ exhaustively, and, for each s, the narrowest q_in that
+    keeps the covering term within what the other terms leave; q_in and
+    q_out need not be prime (independent codes).
+
+    Examples
+    --------
+    >>> from superpos.union_bound import influence_spoiler_counts
+    >>> sizes = proved_sizes(influence_spoiler_counts([2.0], [1e4], 10**4, 3), 10**4, 3)
+    >>> sizes.failure_bound <= 1e-6, sizes.codes, sizes.guarantee
+    (True, 'independent', 'proved')
+    """
+    n_outputs = check_int(n_outputs, "n_outputs", 1)
+    k = check_int(k, "k", 2)
+    failure_prob = check_probability(failure_prob, "failure_prob")
+    s_values = np.array([check_int(v, "code_sizes[...]", 1) for v in code_sizes])
+    t_values = np.array([check_int(v, "output_code_sizes[...]", 1) for v in output_code_sizes])
+    n1, n2 = float(spoilers.first_counts.sum()), float(spoilers.second_counts.sum())
+    # Covering term per unit of t, on a fine grid of rates ρ = 2λ/q_in, for every s (rows), increasing in ρ.
+    rates = np.geomspace(1e-7, 1.0, 1400)
+    cover = np.array([n1 * binom_sf(s - 1, (k - 1) * s, rates) + n2 * binom_sf(2 * s - 1, k * s, rates)
+                      for s in s_values])
+    best = None
+    q_low = 2  # independent codes need no prime and no q² ≥ m'
+    for q_out in np.unique(np.round(np.geomspace(q_low, min(50.0 * n_outputs + 100, 1e17), 180)).astype(np.int64)):
+        q_out = int(q_out)
+        mu = n_outputs / q_out
+        lams = np.unique(np.round(mu + np.linspace(0, 14 * np.sqrt(mu) + 60, 60)).astype(np.int64))
+        lams = lams[lams >= 1]
+        tail = np.asarray(binom_sf_bound(lams, n_outputs, 1.0 / q_out), float)
+        rows = (np.minimum(1.0, spoilers.first_sums / q_out)[None, :] ** t_values[:, None]) @ spoilers.first_counts \
+            + (np.minimum(1.0, spoilers.second_sums / q_out)[None, :] ** t_values[:, None]) @ spoilers.second_counts
+        # Budget left for the covering term, per t (rows) and λ (columns), divided by t.
+        budget = (failure_prob - rows[:, None] - t_values[:, None] * q_out * tail[None, :]) / t_values[:, None]
+        for i, t in enumerate(t_values):
+            if best is not None and t * q_out >= best.n_neurons:
+                break
+            ok = budget[i] > 0
+            if not ok.any():
+                continue
+            # For each s and λ: the largest rate on the grid whose covering term fits the budget.
+            index = np.array([np.searchsorted(row, budget[i][ok], side="right") - 1 for row in cover])
+            fits = index >= 0
+            if not fits.any():
+                continue
+            rate = rates[np.maximum(index, 0)]
+            q_in = np.ceil(2.0 * lams[ok][None, :] / rate)
+            width = np.where(fits, s_values[:, None] * np.maximum(q_in, 2), np.inf)
+            j = np.unravel_index(np.argmin(width), width.shape)
+            total = int(width[j]) + int(t) * q_out
+            if best is None or total < best.n_neurons:
+                s, lam = int(s_values[j[0]]), int(lams[ok][j[1]])
+                q = int(max(q_in[j], 2))
+                bound = proved_failure_bound(n_outputs, k, s, q, int(t), q_out, lam, spoilers)
+                if bound <= failure_prob:
+                    best = OneLayerSizes(s, q, int(t), q_out, bound, PROVED, "independent", lam)
+    if best is None:
+        raise ValueError(f"no sizes within the search range meet the proved bound for failure_prob = {failure_prob}")
+    return best
+
+
 def one_layer_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
                     code_size: int | None = None, output_code_size: int | None = None,
                     guarantee: str = "every_input") -> OneLayerSizes:
@@ -248,8 +360,10 @@ def one_layer_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
         Target bound on the probability, over the seeded codes, of a wrong decision.
     code_size, output_code_size : int, optional
         Fix s or t instead of searching them.
-    guarantee : {"every_input", "per_input"}
-        What ``failure_prob`` bounds (:mod:`superpos.union_bound`).
+    guarantee : {"every_input", "per_input", "proved"}
+        What ``failure_prob`` bounds (:mod:`superpos.union_bound`); ``"proved"``
+        sizes a network with independent codes by :func:`proved_failure_bound`
+        (:func:`proved_sizes`), every step of which is proved.
 
     Returns
     -------
@@ -266,7 +380,12 @@ def one_layer_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
     n_inputs, n_outputs = instance.n_inputs, instance.n_outputs
     k = check_int(k, "k", 1, n_inputs)
     failure_prob = check_probability(failure_prob, "failure_prob")
-    guarantee = check_guarantee(guarantee)
+    guarantee = check_guarantee(guarantee, allow_proved=True)
+    if guarantee == PROVED:
+        if code_size is not None or output_code_size is not None:
+            raise ValueError("guarantee='proved' searches s and t itself; give neither code_size nor output_code_size")
+        k_bound = max(k, 2)  # with one active nothing can fire falsely: k = 1 is covered by k = 2
+        return proved_sizes(spoiler_counts(instance, n_inputs, k_bound), n_outputs, k_bound, failure_prob)
     spoilers = spoiler_counts(instance, n_inputs, k, guarantee)
     s_values = [code_size] if code_size is not None else list(range(3, 21))
     t_values = [output_code_size] if output_code_size is not None else list(range(3, 25))
@@ -364,11 +483,12 @@ def build_one_layer_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, 
         decision: on any input with at most k actives (``guarantee=
         "every_input"``), or on one fixed input (``"per_input"``). Given sizes
         must meet it, otherwise ValueError.
-    guarantee : {"every_input", "per_input"}
+    guarantee : {"every_input", "per_input", "proved"}
         What ``failure_prob`` bounds. A per-input bound is beaten by an
         adversary who searches the m features for the other actives of one
         target; the every-input bound is a union over all of them, so no
-        choice of input can beat it. Given sizes must bound the same.
+        choice of input can beat it. ``"proved"`` builds independent codes
+        sized by :func:`proved_failure_bound`. Given sizes must bound the same.
     enforce_bound : bool
         False lets given sizes void the guarantee (to study the phase
         transition); false negatives stay impossible.
@@ -390,15 +510,15 @@ def build_one_layer_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, 
     instance = as_and_instance(pairs, n_inputs)
     k = check_int(k, "k", 1, instance.n_inputs)
     failure_prob = check_probability(failure_prob, "failure_prob")
-    guarantee = check_guarantee(guarantee)
+    guarantee = check_guarantee(guarantee, allow_proved=True)
     if sizes is None:
         sizes = one_layer_sizes(instance, instance.n_inputs, k, failure_prob, guarantee=guarantee)
     elif not isinstance(sizes, OneLayerSizes):
         raise TypeError(f"sizes must be OneLayerSizes (from one_layer_sizes), got {type(sizes).__name__}")
     check_bound(sizes, failure_prob, guarantee, enforce_bound)
     s, t = sizes.code_size, sizes.output_code_size
-    input_codes = input_code_book(instance.n_inputs, sizes.n_input_neurons, s, seed)
-    output_codes = output_code_book(instance.n_outputs, sizes.n_output_neurons, t, seed)
+    input_codes = input_code_book(instance.n_inputs, sizes.n_input_neurons, s, seed, kind=sizes.codes)
+    output_codes = output_code_book(instance.n_outputs, sizes.n_output_neurons, t, seed, kind=sizes.codes)
     endpoints = _endpoint_matrix(instance.pairs, output_codes, sizes.n_output_neurons, instance.n_inputs)
     weights = binary_support(endpoints @ input_codes)
     bias = np.full(sizes.n_output_neurons, -(2.0 * s - 1.0))

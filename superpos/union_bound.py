@@ -31,16 +31,18 @@ from scipy.special import bdtr, bdtrc, pdtrc
 from superpos.instance import AndInstance, as_and_instance
 from superpos.validation import check_int
 
-__all__ = ["GUARANTEES", "SpoilerCounts", "binom_sf", "check_bound", "check_guarantee", "poisson_sf", "shared_term_weights",
-           "spoiler_counts", "union_counts"]
+__all__ = ["GUARANTEES", "PROVED", "SpoilerCounts", "binom_sf", "binom_sf_bound", "check_bound", "check_guarantee",
+           "influence_spoiler_counts", "poisson_sf", "shared_term_weights", "spoiler_counts", "union_counts"]
 
 
 #: What a failure bound bounds: a wrong decision on any input at all, or on one fixed input.
 GUARANTEES = ("every_input", "per_input")
+#: A bound on a wrong decision on any input whose every step is proved (one layer, independent codes).
+PROVED = "proved"
 
 
-def check_guarantee(guarantee) -> str:
-    """Return ``guarantee`` if it is one of ``GUARANTEES``.
+def check_guarantee(guarantee, allow_proved: bool = False) -> str:
+    """Return ``guarantee`` if it is one of ``GUARANTEES`` (or ``PROVED``, where allowed).
 
     Examples
     --------
@@ -48,9 +50,12 @@ def check_guarantee(guarantee) -> str:
     Traceback (most recent call last):
     ...
     ValueError: guarantee must be one of ('every_input', 'per_input'), got 'sometimes'
+    >>> check_guarantee("proved", allow_proved=True)
+    'proved'
     """
-    if guarantee not in GUARANTEES:
-        raise ValueError(f"guarantee must be one of {GUARANTEES}, got {guarantee!r}")
+    allowed = GUARANTEES + ((PROVED,) if allow_proved else ())
+    if guarantee not in allowed:
+        raise ValueError(f"guarantee must be one of {allowed}, got {guarantee!r}")
     return guarantee
 
 
@@ -173,9 +178,34 @@ def spoiler_counts(pairs, n_inputs: int, k: int, guarantee: str = "every_input")
         d_k, d_spoil, d_max = _influence_profile(instance, k)
         return SpoilerCounts(np.array([d_spoil]), np.array([d_k]), np.array([k * d_max]), np.array([float(n_outputs)]))
     degrees = instance.influence.astype(float)
-    degrees[degrees >= n_outputs] = 0.0
+    return influence_spoiler_counts(degrees, np.ones_like(degrees), n_outputs, k)
+
+
+def influence_spoiler_counts(influences, counts, n_outputs: int, k: int) -> SpoilerCounts:
+    """The every-input events of :func:`spoiler_counts` from a histogram of influences alone.
+
+    ``counts[j]`` inputs have influence ``influences[j]``; the instance's pairs
+    are not needed, so the bound can be evaluated for instances too large to
+    draw (a 2-regular instance of m' = 10¹² pairs, say). An influence of m'
+    (in every pair) counts as 0, as in :func:`spoiler_counts`.
+
+    Examples
+    --------
+    >>> counts = influence_spoiler_counts([1.0], [4.0], 2, 2)
+    >>> float(counts.first_counts.sum())   # as spoiler_counts([[0, 1], [2, 3]], 4, 2)
+    20.0
+    """
+    degrees = np.asarray(influences, dtype=float)
+    weight = np.asarray(counts, dtype=float)
+    if degrees.shape != weight.shape or degrees.ndim != 1 or not len(degrees):
+        raise ValueError("influences and counts must be 1-D arrays of the same, non-zero length")
+    if np.any(degrees < 0) or np.any(weight < 0):
+        raise ValueError("influences and counts must be non-negative")
+    n_outputs = check_int(n_outputs, "n_outputs", 1)
+    k = check_int(k, "k", 1)
+    degrees = np.where(degrees >= n_outputs, 0.0, degrees)
     edges = _sum_edges(k * max(degrees.max(), 1.0))
-    single_sums, single_counts = _rebin(degrees, np.ones_like(degrees), edges)
+    single_sums, single_counts = _rebin(degrees, weight, edges)
     by_size = [(np.zeros(1), np.ones(1))]
     for j in range(1, k + 1):
         sums, counts = by_size[-1]
@@ -222,6 +252,29 @@ def binom_sf(threshold, n, p):
     # A sum of n Bernoulli terms never exceeds n (bdtrc is undefined there).
     inside = bdtrc(np.clip(threshold, 0, max(n - 1, 0)), max(n, 1), p)
     return np.where(threshold < 0, 1.0, np.where(threshold >= n, 0.0, inside))
+
+
+def binom_sf_bound(threshold, n, p):
+    """An upper bound on P[Binomial(n, p) > threshold]: the exact tail, or the Chernoff bound where that is not finite.
+
+    scipy's incomplete beta function returns NaN for very large n (n = 10¹²);
+    there the Chernoff bound exp(-n KL(a/n ‖ p)) for a = threshold + 1 > np
+    (and 1 for a ≤ np) is used instead, which can only be larger.
+
+    Examples
+    --------
+    >>> float(binom_sf_bound(3, 10, 0.1)) == float(binom_sf(3, 10, 0.1))
+    True
+    >>> 0 < float(binom_sf_bound(1.01e6, 10**12, 1e-6)) < 1e-15
+    True
+    """
+    threshold = np.asarray(threshold, float)
+    exact = np.asarray(binom_sf(threshold, n, p), float)
+    a = (threshold + 1.0) / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kl = np.where(a >= 1, np.inf, a * np.log(a / p) + (1 - a) * np.log1p(-a) - (1 - a) * np.log1p(-p))
+    chernoff = np.where(a <= p, 1.0, np.exp(-n * np.where(a >= 1, np.inf, kl)))
+    return np.where(np.isfinite(exact), exact, np.where(threshold + 1 > n, 0.0, chernoff))
 
 
 def poisson_sf(threshold, mean):

@@ -7,9 +7,10 @@ import pytest
 
 from superpos.families import FAMILIES, make_pairs
 from superpos.instance import AndInstance
+from superpos.certificate import certify
 from superpos.one_layer import (OneLayerSizes, build_one_layer_and_network, one_layer_failure_bound,
-                                one_layer_sizes, one_layer_sizes_for_widths)
-from superpos.union_bound import spoiler_counts
+                                one_layer_sizes, one_layer_sizes_for_widths, proved_failure_bound, proved_sizes)
+from superpos.union_bound import influence_spoiler_counts, spoiler_counts
 from superpos.verify import verify_exhaustive, verify_random
 
 
@@ -113,3 +114,39 @@ def test_bad_inputs_raise_clear_errors():
     sizes = OneLayerSizes(3, 11, 3, 11, 0.5)
     assert sizes.describe() == "s = 3, q_in = 11, t = 3, q_out = 11" and sizes.n_neurons == 66
     assert math.isclose(sizes.failure_bound, 0.5)
+
+
+def test_proved_sizes_meet_the_proved_bound_and_use_independent_codes():
+    pairs = make_pairs("uniform", 400, 400, seed=0)
+    sizes = one_layer_sizes(pairs, 400, 3, 1e-3, guarantee="proved")
+    assert sizes.codes == "independent" and sizes.guarantee == "proved" and sizes.failure_bound <= 1e-3
+    again = proved_failure_bound(400, 3, sizes.code_size, sizes.q_in, sizes.output_code_size, sizes.q_out,
+                                 sizes.load_cap, spoiler_counts(pairs, 400, 3))
+    assert again == sizes.failure_bound
+    net = build_one_layer_and_network(pairs, 400, 3, seed=0, sizes=sizes, failure_prob=1e-3, guarantee="proved")
+    codes = net.input_codes
+    assert (codes @ codes.T).toarray()[~np.eye(400, dtype=bool)].max() >= 2   # not lines: codes may share two neurons
+    assert certify(net, pairs, 3).passed
+
+
+def test_proved_bound_is_never_below_the_share_of_networks_that_fail():
+    # A sweep from networks that nearly always fail to ones the bound sizes: over 24 seeds each, the
+    # share the certificate fails must not exceed the proved bound (with a binomial margin).
+    pairs = make_pairs("uniform", 40, 60, seed=1)
+    spoilers = spoiler_counts(pairs, 40, 3)
+    shares = []
+    for s, q_in, t, q_out, lam in [(4, 12, 3, 15, 10), (6, 60, 4, 60, 6), (8, 80, 4, 80, 5), (15, 69, 7, 107, 4)]:
+        bound = proved_failure_bound(60, 3, s, q_in, t, q_out, lam, spoilers)
+        sizes = OneLayerSizes(s, q_in, t, q_out, bound, "proved", "independent", lam)
+        failed = sum(not certify(build_one_layer_and_network(pairs, 40, 3, seed=seed, sizes=sizes, guarantee="proved",
+                                                             enforce_bound=False), pairs, 3).passed
+                     for seed in range(24))
+        assert failed / 24 <= bound + 3 * math.sqrt(bound * (1 - bound) / 24) + 1e-12
+        shares.append(failed / 24)
+    assert shares[0] == 1 and shares[-1] == 0 and bound < 0.5   # the sweep spans failing and bound-sized networks
+
+
+def test_proved_sizes_grow_like_the_lower_bound():
+    ratios = [proved_sizes(influence_spoiler_counts([2.0], [float(n)], n, 3), n, 3).n_neurons
+              / math.sqrt(n * math.log2(n)) for n in (10**4, 10**6, 10**8)]
+    assert ratios[0] > ratios[1] > ratios[2] > 0.4 * ratios[0]   # falling slowly toward a constant
