@@ -69,6 +69,7 @@ __all__ = [
     "expected_errors_per_input",
     "fit_log_slope",
     "jl_neurons_bound",
+    "line_code",
     "min_neurons",
     "min_neurons_curve",
     "min_neurons_every_input",
@@ -279,6 +280,32 @@ def sparse_code(m: int, n: int, s: int, seed=None) -> SparseCode:
             keys = rng.random((rows, n), dtype=np.float32)
             neurons[row:row + rows] = np.sort(np.argpartition(keys, s - 1, axis=1)[:, :s], axis=1)
     return SparseCode(neurons, n)
+
+
+def line_code(m: int, s: int, seed=0) -> SparseCode:
+    r"""A code of ``m`` features whose codes share at most one neuron: lines over :math:`\mathrm{GF}(q)`.
+
+    The neurons form ``s`` rows of ``q`` (``q`` the least prime with
+    :math:`q \ge s` and :math:`q^2 \ge m`, so :math:`n = sq \ge s\sqrt m`);
+    feature :math:`i` owns a line, one neuron per row
+    (:func:`superpos.codes.line_code_book`, the construction's input channel).
+    Two lines meet in at most one point, so for :math:`s \ge k + 1` one ReLU
+    of the raw counts, :math:`\mathrm{ReLU}(\sum_{u \in S_i} v_u - (s-1))`,
+    reads feature :math:`i` exactly on every input of at most ``k`` features.
+
+    Examples
+    --------
+    >>> code = line_code(40, 4, seed=0)
+    >>> code.n, code.s, int((code.matrix() @ code.matrix().T - 4 * sp.identity(40)).max())
+    (28, 4, 1)
+    """
+    from superpos.codes import LineCodeSizes, line_code_book, next_prime
+
+    m = check_int(m, "m", 1)
+    s = check_int(s, "s", 1)
+    q = next_prime(max(s, math.isqrt(m - 1) + 1 if m > 1 else 1))
+    neurons = np.sort(line_code_book(m, LineCodeSizes(s, q), seed), axis=1).astype(np.int32)
+    return SparseCode(neurons, s * q)
 
 
 def _check_code(code):

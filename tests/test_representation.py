@@ -463,3 +463,17 @@ def test_min_neurons_every_input_is_adjacent_and_certified():
     assert found == rep.min_neurons_every_input(300, 2, seed=1)
     start = rep.every_input_neurons_bound(300, 2)
     assert abs(found.n_min - start) <= 0.2 * start
+
+
+def test_line_codes_share_one_neuron_and_are_read_by_raw_sums():
+    for m, s in [(60, 4), (100, 3), (30, 6)]:
+        code = rep.line_code(m, s, seed=1)
+        shared = (code.matrix() @ code.matrix().T).toarray() - s * np.eye(m)
+        assert shared.max() <= 1 and code.n % s == 0 and (code.n // s) ** 2 >= m
+        k = s - 1
+        sets = all_input_sets(m, k)
+        raw = (rep.encode(code, sets) @ code.matrix().T).toarray()
+        assert np.array_equal(raw >= s, sets.toarray())  # one ReLU of the raw counts reads every input
+        assert rep.certify_sparse_code(code, k).passed
+    tight = rep.line_code(60, 3, seed=1)  # s = k: a feature can be covered by k others
+    assert not rep.certify_sparse_code(tight, 3).passed
