@@ -1134,21 +1134,27 @@ def sparse_false_positive_probability(n: int, s: int, k: int, approximate: bool 
 
 @functools.lru_cache(maxsize=4096)
 def _exact_false_positive(n: int, s: int, k: int) -> float:
-    sizes = np.arange(n + 1)
-    overlaps = np.arange(s + 1)
+    log_factorial = _log_factorials(n)
+    sizes, overlaps = np.broadcast_arrays(np.arange(n + 1)[:, None], np.arange(s + 1)[None, :])
     # step[u, o] = P(a new s-set overlaps a union of u neurons in o of them), hypergeometric
-    step = np.exp(log_comb(sizes[:, None], overlaps[None, :]) + log_comb(n - sizes[:, None], s - overlaps[None, :])
-                  - log_comb(n, s))
-    grown = sizes[:, None] + s - overlaps[None, :]
-    valid = (grown <= n) & (step > 0)
+    valid = (overlaps <= sizes) & (s - overlaps <= n - sizes)
+    u, o = sizes[valid], overlaps[valid]
+    log_step = (log_factorial[u] - log_factorial[o] - log_factorial[u - o] + log_factorial[n - u]
+                - log_factorial[s - o] - log_factorial[n - u - s + o]
+                - (log_factorial[n] - log_factorial[s] - log_factorial[n - s]))
+    step, grown = np.exp(log_step), u + s - o
     dist = np.zeros(n + 1)
     dist[0] = 1.0
     for _ in range(k):
-        new = np.zeros(n + 1)
-        np.add.at(new, grown[valid], (dist[:, None] * step)[valid])
-        dist = new
-    covered = np.exp(log_comb(sizes, s) - log_comb(n, s))  # C(u, s) / C(n, s)
+        dist = np.bincount(grown, weights=dist[u] * step, minlength=n + 1)
+    covered = np.exp(log_comb(np.arange(n + 1), s) - log_comb(n, s))  # C(u, s) / C(n, s)
     return float(np.dot(dist, covered))
+
+
+@functools.lru_cache(maxsize=64)
+def _log_factorials(n: int) -> np.ndarray:
+    """``ln j!`` for ``j = 0..n``."""
+    return special.gammaln(np.arange(n + 1, dtype=float) + 1)
 
 
 def best_sparse_size(n: int, k: int) -> int:
