@@ -102,3 +102,13 @@ def test_range_arguments_are_validated():
         checks.check_stirling_exact(0)
     with pytest.raises(ValueError, match="n_max must be an integer >= 1"):
         checks.check_family_size_exact(2.5)
+
+
+def test_the_every_input_union_bound_holds_exactly_and_fails_below():
+    check = checks.check_every_input_union_bound()
+    assert check.passed and check.cases == 2 * len(checks.UNION_BOUND_CASES)
+    # The exact count is not a formality: one neuron below the bound the expectation reaches 1.
+    from superpos import representation
+    n = representation.every_input_neurons_bound(1000, 3)
+    below = representation.expected_covers(1000, n - 1, representation.best_sparse_size(n - 1, 3), 3, exact=True)
+    assert below >= 1
