@@ -745,7 +745,8 @@ def run_all(m_max: int = 2000, n_max: int = 150, one_layer_cases: dict | None = 
               check_neuron_bound_exact(m_max), check_total_neurons(min(n_max, 14), m_max), check_sauer_shelah(n_max),
               check_threshold_counter(cover_cases), check_real_params_exact(min(m_max, 300)), check_real_params_order(),
               check_ticket(), check_lambert_identity(), check_lambert_bounds(), check_capacity_inversion(),
-              check_capacity_order(), check_capacity_search(), check_growth_limits(), check_precision(), check_gap()]
+              check_capacity_order(), check_capacity_search(), check_growth_limits(), check_precision(), check_gap(),
+              check_every_input_union_bound()]
     if one_layer_cases is not None:
         checks.append(check_one_layer_count(one_layer_cases))
     return checks

@@ -20,7 +20,7 @@ SYMBOLIC = {"stirling-lower", "stirling-upper", "family-size-symbolic", "neuron-
 
 def test_run_all_passes_and_counts_every_check_once():
     results = checks.run_all(m_max=200, n_max=30, one_layer_cases=ONE_LAYER_CASES, cover_cases=((5, 1), (6, 2)))
-    assert len({r.name for r in results}) == len(results) == 22
+    assert len({r.name for r in results}) == len(results) == 23
     assert [r.name for r in results if not r.passed] == []
     assert {r.name for r in results if r.cases == 1} >= SYMBOLIC
     assert sum(r.cases for r in results) > 1000
