@@ -1224,16 +1224,23 @@ def predicted_min_neurons(m: int, k: int, n_trials: int, code: str = "sparse", n
     n_trials = check_int(n_trials, "n_trials", 1)
     target = math.log(2) / n_trials
 
-    def ok(n):
-        return expected_errors_per_input(n, m, k, code) <= target
+    return _least_passing(lambda n: expected_errors_per_input(n, m, k, code) <= target, n_limit,
+                          "reaches the target")
 
+
+def _least_passing(ok, n_limit: int, what: str) -> int:
+    """The ``n`` that doubling from 1 and then bisection find with ``ok(n)`` and not ``ok(n - 1)``.
+
+    The quantities tested fall with ``n`` up to parity wiggles of a few
+    neurons, so the answer is the least passing ``n`` up to those wiggles.
+    """
     hi = 1
     while not ok(hi):
         hi *= 2
         if hi > n_limit:
-            raise ValueError(f"no n <= n_limit={n_limit} reaches the target; raise n_limit")
+            raise ValueError(f"no n <= n_limit={n_limit} {what}; raise n_limit")
     lo = hi // 2
-    while hi - lo > 1:  # expected errors fall with n (up to parity wiggles of a few neurons)
+    while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if ok(mid) else (mid, hi)
     return hi
@@ -1313,19 +1320,8 @@ def every_input_neurons_bound(m: int, k: int, n_limit: int = 1 << 16) -> int:
     k = min(check_int(k, "k", 1), m - 1)
     n_limit = check_int(n_limit, "n_limit", 1)
 
-    def ok(n):
-        return expected_covers(m, n, best_sparse_size(n, k), k) < 1
-
-    hi = 1
-    while not ok(hi):
-        hi *= 2
-        if hi > n_limit:
-            raise ValueError(f"no n <= n_limit={n_limit} brings the expected covers below 1; raise n_limit")
-    lo = hi // 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
-    return hi
+    return _least_passing(lambda n: expected_covers(m, n, best_sparse_size(n, k), k) < 1, n_limit,
+                          "brings the expected covers below 1")
 
 
 def explicit_every_input_sizes(m: int, k: int) -> tuple[int, int]:
