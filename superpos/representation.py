@@ -18,10 +18,14 @@ Sparse binary codes
     Feature :math:`i` owns a random set :math:`S_i` of :math:`s` distinct
     neurons; the activation counts how many active codes cover each neuron,
     :math:`v = \sum_{i \in A} 1_{S_i}`; feature :math:`i` is decoded present iff
-    :math:`\min_{u \in S_i} v_u \ge \theta` (one ReLU can compute it:
-    :math:`\mathrm{ReLU}(\sum_{u\in S_i} \min(v_u, 1) - s + 1)` for
-    :math:`\theta = 1`). With :math:`\theta = 1` a present feature is never
-    missed and an absent one fires iff the other codes cover :math:`S_i`.
+    :math:`\min_{u \in S_i} v_u \ge \theta`, a rule on the counts (two ReLUs
+    per neuron clamp :math:`\min(v_u, 1) = \mathrm{ReLU}(v_u) - \mathrm{ReLU}(v_u - 1)`,
+    then one more per feature reads :math:`\mathrm{ReLU}(\sum_{u\in S_i} \min(v_u, 1) - s + 1)`
+    for :math:`\theta = 1`; one ReLU of the raw counts suffices only for codes
+    that share at most one neuron, :func:`line_code`). With :math:`\theta = 1` a
+    present feature is never missed and an absent one fires iff the other codes
+    cover :math:`S_i`; :func:`certify_sparse_code` decides whether that happens
+    on any input.
 
 Inputs are a batch of sets in any form :func:`superpos.inputs.as_input_sets`
 accepts. Randomness always comes from a ``seed`` (an int, a
