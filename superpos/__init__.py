@@ -12,8 +12,9 @@ The objects every chapter passes around
     :mod:`~superpos.numerics` (shared numerical routines),
     :mod:`~superpos.network` (a ReLU network and its evaluation).
 Representing
-    :mod:`~superpos.representation` (dense and sparse codes, decoding, the
-    smallest number of neurons).
+    :mod:`~superpos.representation` (dense, sparse and line codes, decoding,
+    the smallest number of neurons for random inputs, and for every input by
+    an exact certificate and a union bound).
 The lower bound
     :mod:`~superpos.bounds`, :mod:`~superpos.bounds_symbolic`,
     :mod:`~superpos.enumeration` (every network of a tiny architecture).
