@@ -49,5 +49,9 @@ if __name__ == "__main__":
                     lambda: bounds.lottery_ticket_network(pairs, m_out, 3), repeats=1)
         print(f"{'':<60s} {net.n_params:,} one-bit parameters ({net.n_params / m_out:.2f} per output), "
               f"fixed-position bound {bounds.min_params('and', m_out, bits_per_param=1):,}")
+    from superpos.gap import gap_factor
+    for m_out in (10**6, 10**9):
+        factor = timed(f"gap_factor(m' = {m_out:,}, k = 3, b = 1)", lambda: gap_factor(m_out), repeats=1)
+        print(f"{'':<60s} computing takes at least {factor:.1f} times the neurons of representing")
     results = timed("every check (m_max=2000, n_max=100)", lambda: bounds_symbolic.run_all(2000, 100), repeats=1)
     print(f"checks passed: {sum(r.passed for r in results)}/{len(results)}, exact cases: {sum(r.cases for r in results):,}")

@@ -2,8 +2,9 @@
 
 Run: ``python benchmarks/representation_throughput.py [--m 1000000] [--batch 10000]``.
 Prints inputs per second of ``encode`` and ``decode`` for each code on a batch
-of random ``k``-sets, the errors of the decoded batch, and the wall time of
-``min_neurons``. Each code has the ``n`` predicted to decode ``--n-trials``
+of random ``k``-sets, the errors of the decoded batch, the wall time of
+``min_neurons``, and the time of the every-input certificate
+(``certify_sparse_code``) at the union bound's ``n`` for each ``--certify-m``. Each code has the ``n`` predicted to decode ``--n-trials``
 random inputs exactly. Sparse codes decode the whole batch; a dense code
 costs ``2 m n`` flops per input, so it decodes ``--dense-decode-batch``
 inputs and the time of the whole batch is extrapolated from them.
@@ -35,6 +36,8 @@ def main() -> None:
     parser.add_argument("--dense-decode-batch", type=int, default=1000, help="inputs decoded by the dense code")
     parser.add_argument("--search-m", type=int, default=10_000)
     parser.add_argument("--search-trials", type=int, default=1000)
+    parser.add_argument("--certify-m", type=int, nargs="*", default=[1000, 10_000],
+                        help="features at which the every-input certificate is timed (at the union bound's n)")
     args = parser.parse_args()
     m, k = args.m, args.k
     inputs = random_input_sets(m, k, args.batch, 0)
@@ -66,6 +69,13 @@ def main() -> None:
               f"{len(result.probes)} probes, {t_search:.2f} s")
     curve, t_curve = timed(rep.min_neurons_curve, [100, 1000, 10_000], k, "sparse", 1000, 0)
     print(f"min_neurons_curve sparse m=[1e2,1e3,1e4] k={k} trials=1000: {curve.tolist()} in {t_curve:.2f} s")
+    for m_cert in args.certify_m:
+        n = rep.every_input_neurons_bound(m_cert, k)
+        code = rep.sparse_code(m_cert, n, rep.best_sparse_size(n, k), 0)
+        verdict, t_cert = timed(rep.certify_sparse_code, code, k)
+        print(f"certify_sparse_code m={m_cert:,} n={n} s={code.s} k={k}: passed={verdict.passed}, "
+              f"{verdict.n_input_sets:,} inputs decided, {verdict.nodes:,} partial covers examined, "
+              f"{t_cert:.1f} s ({1e3 * t_cert / m_cert:.2f} ms per feature)")
 
 
 if __name__ == "__main__":

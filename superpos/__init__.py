@@ -12,8 +12,9 @@ The objects every chapter passes around
     :mod:`~superpos.numerics` (shared numerical routines),
     :mod:`~superpos.network` (a ReLU network and its evaluation).
 Representing
-    :mod:`~superpos.representation` (dense and sparse codes, decoding, the
-    smallest number of neurons).
+    :mod:`~superpos.representation` (dense, sparse and line codes, decoding,
+    the smallest number of neurons for random inputs, and for every input by
+    an exact certificate and a union bound).
 The lower bound
     :mod:`~superpos.bounds`, :mod:`~superpos.bounds_symbolic`,
     :mod:`~superpos.enumeration` (every network of a tiny architecture).
@@ -38,6 +39,9 @@ Figures and the book
 
 Glossary: the book's symbols and the code's names
 -------------------------------------------------
+The front page of the book lists every symbol with its one meaning; these are
+the ones the code names.
+
 ========================  ==========================================================
 book                      code
 ========================  ==========================================================
@@ -47,18 +51,28 @@ m                         ``n_inputs`` (input features of an AND instance or a
 m'                        ``n_outputs`` (pairs, outputs); the lower bound and the
                           chapters' parameters write ``m_out`` and ``m_in``
 k                         ``k``: the most active features of an input
-A                         one input set; a batch of them is ``inputs``, and the
-                          number of sets in a batch ``n_input_sets`` (``n_samples``
-                          when they are drawn at random)
-(a_ℓ, b_ℓ)                ``pairs[ℓ]`` of an :class:`~superpos.instance.AndInstance`
+A                         one input set; a batch of them is ``inputs``
+M                         a number of inputs: ``n_input_sets`` of a batch,
+                          ``n_trials`` or ``n_samples`` when drawn at random
+(i_ℓ, j_ℓ)                ``pairs[ℓ]`` of an :class:`~superpos.instance.AndInstance`
 d_i                       ``AndInstance.influence[i]``: pairs that input i is in
-n                         neurons of a code (:mod:`~superpos.representation`);
-                          ``n_neurons`` of a network, all layers counted
+n                         neurons of a code (:mod:`~superpos.representation`), or
+                          the width of one layer (``width``, ``n_neurons`` of
+                          :mod:`~superpos.bounds` capacity)
+N                         ``n_neurons`` of a network: all layers, the input layer
+                          included (:func:`~superpos.bounds.min_total_neurons`)
+L                         ``layers``
 s, t, t_c                 ``code_size``, ``output_code_size``, ``compute_size``
 q_0, q_1                  ``q_in``, ``q_out``: the primes of the input and output
                           channels, of ``s·q_in`` and ``t·q_out`` neurons
-θ                         ``threshold``
+θ                         ``threshold``: the decoder's threshold
+r_i                       the read of feature i (:func:`~superpos.representation.reads`)
+E                         :func:`~superpos.representation.expected_covers`
+p                         ``n_params``; P, the slots of a host, ``n_slots``
 b                         ``bits_per_param``
+F, |F|                    ``task``; :func:`~superpos.bounds.family_size`
+γ, n_rep                  slope of :func:`~superpos.representation.fit_log_slope`;
+                          :func:`~superpos.representation.every_input_neurons_bound`
 δ (target failure bound)  ``failure_prob``; a bound computed for given sizes is
                           ``failure_bound``
 ========================  ==========================================================

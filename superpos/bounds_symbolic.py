@@ -24,7 +24,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from superpos import bounds
+from superpos import bounds, representation
 from superpos.enumeration import enumerate_one_layer
 from superpos.inputs import all_input_sets
 from superpos.families import make_pairs
@@ -99,12 +99,12 @@ def check_stirling_lower() -> Check:
 def check_stirling_upper() -> Check:
     r"""Upper Stirling bound :math:`\ln m'! \le m'\ln m' - m' + \tfrac12\ln m' + 1`.
 
-    Let :math:`\Delta(m) = \ln m! - (m\ln m - m + \tfrac12\ln m)`. SymPy checks
-    (i) :math:`\Delta(1) = 1`; (ii) :math:`\Delta(m) - \Delta(m+1) = (m+\tfrac12)\ln(1+1/m) - 1`;
+    Let :math:`\eta(m) = \ln m! - (m\ln m - m + \tfrac12\ln m)`. SymPy checks
+    (i) :math:`\eta(1) = 1`; (ii) :math:`\eta(m) - \eta(m+1) = (m+\tfrac12)\ln(1+1/m) - 1`;
     (iii) with :math:`x = 1/(2m+1)`, :math:`(m+\tfrac12)\ln(1+1/m) =
     \ln\frac{1+x}{1-x}/(2x)`; (iv) :math:`\psi(x) = \ln\frac{1+x}{1-x} - 2x` has
     :math:`\psi(0) = 0` and :math:`\psi'(x) = 2x^2/(1-x^2) > 0` at :math:`x = 1/(2m+1)`.
-    So :math:`\Delta` decreases and :math:`\Delta(m) \le \Delta(1) = 1`.
+    So :math:`\eta` decreases and :math:`\eta(m) \le \eta(1) = 1`.
     """
     x = sp.Symbol("x", positive=True)
 
@@ -122,7 +122,7 @@ def check_stirling_upper() -> Check:
     derivative_ok = _is_zero(sp.diff(g, x) - 2 * x**2 / (1 - x**2)) and g.subs(x, 0) == 0
     positive_ok = sp.factor(sp.simplify((2 * x**2 / (1 - x**2)).subs(x, x_of_m))).is_positive is True
     passed = step_ok and at_one and substitution_ok and derivative_ok and positive_ok
-    return Check("stirling-upper", r"$\Delta(m') = \ln m'! - m'\ln m' + m' - \tfrac12\ln m'$ decreases from $\Delta(1) = 1$",
+    return Check("stirling-upper", r"$\eta(m') = \ln m'! - m'\ln m' + m' - \tfrac12\ln m'$ decreases from $\eta(1) = 1$",
                  passed)
 
 
@@ -352,8 +352,8 @@ def check_threshold_counter(cases=COVER_CASES, seed: int = 0) -> Check:
 
     For Gaussian points (general position with probability 1) the number of
     labelings by affine halfspaces is exactly
-    :math:`2\sum_{j=0}^{d}\binom{M-1}{j}` (Cover 1965); the counter, which
-    solves linear programs, must reproduce it for each ``(M, d)`` of
+    :math:`2\sum_{j=0}^{\nu}\binom{M-1}{j}` in :math:`\mathbb R^\nu` (Cover 1965); the counter,
+    which solves linear programs, must reproduce it for each ``(M, ν)`` of
     ``cases`` (default :data:`COVER_CASES`). This validates the counter used
     on code points.
     """
@@ -372,8 +372,8 @@ def check_one_layer_count(cases: dict) -> Check:
     For each architecture (input codes, output codes, weight values, bias
     values; every input with at most 2 active features, as in
     :func:`superpos.enumeration.enumerate_one_layer`): the number of distinct
-    functions its finite-valued settings compute is at most :math:`C^{n_1}`,
-    where :math:`C` counts the labelings that one neuron with *real* weights
+    functions its finite-valued settings compute is at most :math:`\Lambda^{n_1}`,
+    where :math:`\Lambda` counts the labelings that one neuron with *real* weights
     draws on the input points (:func:`superpos.bounds.count_threshold_labelings`),
     which is at most :math:`\Phi_{n_0+1}(|X|)^{n_1}`, which is at most
     :math:`(e|X|)^{p}` with :math:`p = n_1(n_0 + 1)`; all in exact integers.
@@ -387,7 +387,7 @@ def check_one_layer_count(cases: dict) -> Check:
         sauer = bounds.sauer_count(len(points), n_in + 1)
         passed &= (result.n_functions <= labelings**n_out <= sauer**n_out
                    <= (E_BELOW * len(points)) ** (n_out * (n_in + 1)))
-    return Check("one-layer-count", r"distinct functions $\le C^{n_1} \le \Phi_{n_0+1}(\lvert X\rvert)^{n_1} \le "
+    return Check("one-layer-count", r"distinct functions $\le \Lambda^{n_1} \le \Phi_{n_0+1}(\lvert X\rvert)^{n_1} \le "
                  r"(e\lvert X\rvert)^{p}$ on tiny architectures", bool(passed), len(cases))
 
 
@@ -697,15 +697,44 @@ def check_precision() -> Check:
 def check_gap() -> Check:
     r"""C7: computing over representing, :math:`\sqrt{m'\ln m'}/\ln m'`, beats every power of :math:`\ln m'`.
 
-    With :math:`u = \ln m'` the ratio over :math:`(\ln m')^\gamma` is
-    :math:`e^{u/2}u^{-\gamma-1/2}`, whose limit SymPy finds to be :math:`\infty`
-    for a symbolic :math:`\gamma > 0`.
+    With :math:`u = \ln m'` the ratio over :math:`(\ln m')^{g}` is
+    :math:`e^{u/2}u^{-g-1/2}`, whose limit SymPy finds to be :math:`\infty`
+    for a symbolic exponent :math:`g > 0`.
     """
-    u, gamma = sp.symbols("u gamma", positive=True)
+    u, g = sp.symbols("u g", positive=True)
     ratio = sp.sqrt(sp.exp(u) * u) / u
-    rewritten = _is_zero(ratio / u**gamma - sp.exp(u / 2) * u ** (-gamma - sp.Rational(1, 2)))
-    return Check("gap", r"$\sqrt{m'\ln m'}/\ln m' \,\big/\, (\ln m')^\gamma \to \infty$ for every $\gamma > 0$",
-                 rewritten and _limit_is(sp.exp(u / 2) * u ** (-gamma - sp.Rational(1, 2)), u, sp.oo))
+    rewritten = _is_zero(ratio / u**g - sp.exp(u / 2) * u ** (-g - sp.Rational(1, 2)))
+    return Check("gap", r"$\sqrt{m'\ln m'}/\ln m'$ divided by any positive power of $\ln m'$ tends to $\infty$",
+                 rewritten and _limit_is(sp.exp(u / 2) * u ** (-g - sp.Rational(1, 2)), u, sp.oo))
+
+
+#: (m, k) at which the every-input union bound of the representation chapter is met in exact integers.
+UNION_BOUND_CASES = ((100, 2), (1000, 3), (10**4, 3), (10**6, 3))
+
+
+def check_every_input_union_bound(cases=UNION_BOUND_CASES) -> Check:
+    r"""The union bound over every input, met in exact integers where the book quotes it.
+
+    For each ``(m, k)``: :func:`superpos.representation.every_input_neurons_bound`
+    returns an ``n`` at which the expected number of covered (feature, input)
+    pairs, :func:`superpos.representation.expected_covers` computed exactly in
+    integers with :math:`s = s^\ast(n)`, is below 1 (so some sparse code of ``n``
+    neurons decodes every input); and at the explicit sizes
+    :math:`s = \lceil (k+1)\ln m\rceil`, :math:`n = \lceil eks\rceil` it is
+    below 1 as well, with :math:`n \ge eks` and :math:`e^s \ge m^{k+1}` checked
+    in rationals (:math:`e` bounded below by 2.71828).
+    """
+    passed = True
+    for m_features, k in cases:
+        n_neurons = representation.every_input_neurons_bound(m_features, k)
+        s = representation.best_sparse_size(n_neurons, k)
+        passed &= representation.expected_covers(m_features, n_neurons, s, k, exact=True) < 1
+        n_explicit, s_explicit = representation.explicit_every_input_sizes(m_features, k)
+        passed &= n_explicit >= E_ABOVE * k * s_explicit and E_BELOW ** s_explicit >= m_features ** (k + 1)
+        passed &= representation.expected_covers(m_features, n_explicit, s_explicit, k, exact=True) < 1
+    return Check("every-input-union-bound", r"$m\binom{m-1}{k}\Pr(S_i \subseteq \bigcup_{j \in A} S_j) < 1$ "
+                 r"at the union bound's $n$ and at $n = \lceil ek\lceil (k+1)\ln m\rceil\rceil$, exactly",
+                 bool(passed), 2 * len(cases))
 
 
 def run_all(m_max: int = 2000, n_max: int = 150, one_layer_cases: dict | None = None,
@@ -716,7 +745,8 @@ def run_all(m_max: int = 2000, n_max: int = 150, one_layer_cases: dict | None = 
               check_neuron_bound_exact(m_max), check_total_neurons(min(n_max, 14), m_max), check_sauer_shelah(n_max),
               check_threshold_counter(cover_cases), check_real_params_exact(min(m_max, 300)), check_real_params_order(),
               check_ticket(), check_lambert_identity(), check_lambert_bounds(), check_capacity_inversion(),
-              check_capacity_order(), check_capacity_search(), check_growth_limits(), check_precision(), check_gap()]
+              check_capacity_order(), check_capacity_search(), check_growth_limits(), check_precision(), check_gap(),
+              check_every_input_union_bound()]
     if one_layer_cases is not None:
         checks.append(check_one_layer_count(one_layer_cases))
     return checks

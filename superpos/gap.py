@@ -1,35 +1,36 @@
 r"""The gap between representing and computing in superposition (claim C7).
 
-Everything here is assembled from the other modules; this module only lines
-their numbers up on common grids of :math:`m'`.
+Everything here is assembled from the other modules; this module lines their
+numbers up on common grids of :math:`m'` and defines the one ratio both
+chapters quote.
 
-* Representing :math:`m'` features, :math:`k` active at a time, takes
-  :math:`n_{\mathrm{rep}}(m') \approx a \ln m' + c` neurons
-  (:func:`superpos.representation.min_neurons_curve`, measured; and
-  :func:`superpos.representation.predicted_min_neurons`, its theory, which
-  carries the curve to sizes too large to measure).
-* Computing :math:`m'` pairwise ANDs of :math:`m = m'` inputs with parameters
-  of :math:`b` bits needs at least :math:`N_b(m')` neurons, the least
-  :math:`n` with :math:`b\,n(n+1) \ge \lceil \log_2 |F| \rceil`
-  (:func:`superpos.bounds.min_layer_width`), and
-  :math:`\log_2|F| = \Theta(m' \log m')`, so
-  :math:`N_b(m') = \Theta(\sqrt{m' \log m' / b})`.
-* The construction of :mod:`superpos.layout` computes them with
-  :math:`O(\sqrt{m'}\log m')` neurons, and one neuron per AND takes
-  :math:`m + m'`.
+* Representing :math:`m'` features so that *every* input with at most
+  :math:`k` active features decodes exactly takes at most
+  :math:`n_{\mathrm{rep}}(m')` neurons, the union bound of
+  :func:`superpos.representation.every_input_neurons_bound` (a proved upper
+  bound, :math:`O(k^2\log m')`); the representation chapter certifies codes of
+  about that size. For random inputs fewer suffice
+  (:func:`superpos.representation.predicted_min_neurons`).
+* Computing :math:`m'` pairwise ANDs of :math:`m = m'` inputs, exactly on every
+  input, under fixed codes, with parameters of :math:`b` bits, takes at least
+  :math:`N_b(m')` neurons in all, at any depth, the least :math:`N` with
+  :math:`b(\lfloor N^2/4\rfloor + N) \ge \lceil\log_2|F|\rceil`
+  (:func:`superpos.bounds.min_total_neurons`, proved), and
+  :math:`N_b = \Theta(\sqrt{m'\log m'/b})`.
+* The construction's networks are read from the table its chapter saves
+  (:func:`construction_line`); one neuron per AND takes :math:`m + m'`.
 
-Why the gap is exponential: write :math:`r = n_{\mathrm{rep}}` and solve
-:math:`r = a \ln m'` for :math:`m' = e^{r/a}`. Then
+:func:`gap_factor` is :math:`N_b(m') / n_{\mathrm{rep}}(m')`: a lower bound
+(proved) on how many times more neurons computing takes than representing, at
+the same standard (every input).
 
-.. math::
-
-    N_b \approx \sqrt{\frac{m' \log_2 m'}{b}}
-        = e^{r / (2a)} \sqrt{\frac{r}{a\, b \ln 2}},
-
-so the neurons needed to compute grow exponentially in the neurons needed to
-represent, at rate :math:`1/(2a)` per neuron: :math:`\ln N_b / r \to 1/(2a)`.
-Read the other way, :math:`n` neurons represent :math:`e^{\Theta(n)}`
-features but compute only :math:`O(n^2/\log n)` of them.
+Why the gap is exponential: write :math:`n_{\mathrm{rep}} = \gamma\ln m'` for
+the neurons that represent :math:`m'` features; then
+:math:`m' = e^{n_{\mathrm{rep}}/\gamma}` and
+:math:`N_b \approx 2\sqrt{m'\log_2 m'/b} = 2e^{n_{\mathrm{rep}}/(2\gamma)}
+\sqrt{n_{\mathrm{rep}}/(\gamma b\ln 2)}`. This is a change of variables, true
+of any pair of functions of these orders: it restates the two bounds, it adds
+nothing to them.
 """
 
 from __future__ import annotations
@@ -38,10 +39,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from superpos import bounds, construction, representation
+from superpos import bounds, representation
 from superpos.validation import check_int
 
-__all__ = ["GapCurves", "gap_curves", "log_grid", "one_neuron_per_and_neurons", "exponential_rate"]
+__all__ = ["GapTheory", "construction_line", "exponential_rate", "gap_factor", "gap_theory", "log_grid",
+           "one_neuron_per_and_neurons"]
+
+#: Columns a construction table must have (see :func:`construction_line`).
+CONSTRUCTION_COLUMNS = ("family", "n_outputs", "n_inputs", "n_neurons", "n_params", "bits_per_param", "n_layers",
+                        "naive_neurons", "guarantee")
 
 
 def log_grid(m_min: int, m_max: int, per_decade: int) -> np.ndarray:
@@ -94,178 +100,159 @@ def one_neuron_per_and_neurons(n_outputs, n_inputs=None) -> np.ndarray:
     return (n_inputs + n_outputs).astype(np.int64)
 
 
+def gap_factor(m_out: int, k: int = 3, bits_per_param: int = 1) -> float:
+    r"""How many times more neurons computing :math:`m'` ANDs takes than representing :math:`m'` features, at least.
+
+    The ratio :math:`N_b(m') / n_{\mathrm{rep}}(m')` of the fewest neurons in
+    all (any depth, :math:`b` bits per parameter, fixed codes) that compute
+    every instance of 2-AND with :math:`m' = m` outputs exactly on every input
+    (:func:`superpos.bounds.min_total_neurons`) to the neurons with which a
+    sparse code provably represents :math:`m'` features for every input of at
+    most ``k`` actives (:func:`superpos.representation.every_input_neurons_bound`).
+    The first is a lower bound and the second an upper bound on what their
+    tasks need, so the ratio is a lower bound on the true ratio of the two
+    costs. The chapters quote this function and no other ratio.
+
+    Examples
+    --------
+    >>> round(gap_factor(10**6), 2)
+    27.52
+    """
+    m_out = check_int(m_out, "m_out", 3)
+    k = check_int(k, "k", 1)
+    bits_per_param = check_int(bits_per_param, "bits_per_param", 1)
+    computing = bounds.min_total_neurons("and", m_out, m_in=m_out, bits_per_param=bits_per_param)
+    return float(computing / representation.every_input_neurons_bound(m_out, k))
+
+
 @dataclass(frozen=True)
-class GapCurves:
-    """Neurons against :math:`m'` for representing and computing (see :func:`gap_curves`).
+class GapTheory:
+    """Neurons against :math:`m'` from the proved bounds and the theory (see :func:`gap_theory`).
 
     Attributes
     ----------
-    m_measured : ndarray of int
-        The :math:`m'` at which networks and codes were built and tested.
-    representation_sparse, representation_dense : ndarray of int
-        Measured minimum neurons to represent :math:`m'` features (sparse
-        binary codes; dense JL codes), on ``m_measured``.
-    construction : ndarray of int
-        Neurons of the AND construction built for :math:`m'` uniform random
-        pairs of :math:`m = m'` inputs, on ``m_measured``.
-    construction_bits_per_param : int
-        Bits per parameter of those networks (their weights are 0/1).
-    m_theory : ndarray of int
-        A grid up to the largest :math:`m'` of the picture.
-    representation_sparse_theory, representation_dense_theory : ndarray of int
-        The theory's prediction of the measured minimum, on ``m_theory``.
-    lower_bound : ndarray of int
-        Fewest neurons (one dense layer, ``bits_per_param`` bits) that can
-        compute :math:`m'` ANDs of :math:`m = m'` inputs, on ``m_theory``.
-    one_per_and : ndarray of int
-        Neurons of the one-neuron-per-AND network, on ``m_theory``.
-    k, bits_per_param, n_trials : int
-        Active features per input, bits per parameter, inputs per measurement.
+    m : ndarray of int
+        The grid of :math:`m'` (features represented, ANDs computed, m = m').
+    lower_bound : dict of int to ndarray
+        For each bits per parameter :math:`b`, the fewest neurons in all that
+        compute every 2-AND instance (:func:`superpos.bounds.min_total_neurons`).
+    every_input : ndarray
+        Neurons with which a sparse code provably decodes every input
+        (:func:`superpos.representation.every_input_neurons_bound`).
+    random_input : ndarray
+        The theory's minimum for ``n_trials`` random inputs
+        (:func:`superpos.representation.predicted_min_neurons`).
+    one_per_and : ndarray
+        :math:`m + m'`.
+    k, n_trials : int
 
     Examples
     --------
-    >>> curves = GapCurves(np.array([10, 20]), np.array([20, 30]), np.array([25, 35]), np.array([300, 400]), 1,
-    ...                    np.array([10, 100]), np.array([20, 40]), np.array([25, 45]), np.array([50, 400]),
-    ...                    np.array([20, 200]), k=2, bits_per_param=8, n_trials=30)
-    >>> curves.construction_bits_per_param, int(curves.lower_bound[-1])
-    (1, 400)
+    >>> theory = gap_theory(1000, k=2, n_trials=100, per_decade=1)
+    >>> theory.m.tolist(), theory.lower_bound[1].tolist()
+    ([10, 100, 1000], [10, 52, 202])
     """
 
-    m_measured: np.ndarray
-    representation_sparse: np.ndarray
-    representation_dense: np.ndarray
-    construction: np.ndarray
-    construction_bits_per_param: int
-    m_theory: np.ndarray
-    representation_sparse_theory: np.ndarray
-    representation_dense_theory: np.ndarray
-    lower_bound: np.ndarray
+    m: np.ndarray
+    lower_bound: dict
+    every_input: np.ndarray
+    random_input: np.ndarray
     one_per_and: np.ndarray
     k: int
-    bits_per_param: int
     n_trials: int
 
-    def ratio_at_largest(self) -> float:
-        """Computing lower bound over the cheaper representation (theory) at the largest :math:`m'`.
 
-        Examples
-        --------
-        >>> curves = GapCurves(np.array([10, 20]), np.array([20, 30]), np.array([25, 35]), np.array([300, 400]), 1,
-        ...                    np.array([10, 100]), np.array([20, 40]), np.array([25, 45]), np.array([50, 400]),
-        ...                    np.array([20, 200]), k=2, bits_per_param=8, n_trials=30)
-        >>> curves.ratio_at_largest()   # 400 / min(40, 45)
-        10.0
-        """
-        cheapest = min(self.representation_sparse_theory[-1], self.representation_dense_theory[-1])
-        return float(self.lower_bound[-1] / cheapest)
-
-    def ratio_at_largest_measured(self) -> float:
-        """Computing lower bound over the cheaper measured representation at the largest measured :math:`m'`.
-
-        Examples
-        --------
-        >>> curves = GapCurves(np.array([10, 20]), np.array([20, 30]), np.array([25, 35]), np.array([300, 400]), 1,
-        ...                    np.array([10, 100]), np.array([20, 40]), np.array([25, 45]), np.array([50, 400]),
-        ...                    np.array([20, 200]), k=2, bits_per_param=8, n_trials=30)
-        >>> curves.ratio_at_largest_measured()
-        0.1
-        """
-        m = self.m_measured[-1]
-        cheapest = min(self.representation_sparse[-1], self.representation_dense[-1])
-        bound = bounds.min_layer_width("and", int(m), int(m), bits_per_param=self.bits_per_param, layers=1)
-        return float(bound / cheapest)
-
-    def theory_deviation(self, code: str = "sparse") -> float:
-        """Largest relative gap between measured and predicted representation sizes on ``m_measured``.
-
-        It says how far the theory curves, drawn beyond the measured sizes, can be trusted.
-
-        Examples
-        --------
-        >>> curves = GapCurves(np.array([10, 20]), np.array([20, 30]), np.array([25, 35]), np.array([300, 400]), 1,
-        ...                    np.array([10, 100]), np.array([20, 40]), np.array([25, 45]), np.array([50, 400]),
-        ...                    np.array([20, 200]), k=2, bits_per_param=8, n_trials=30)
-        >>> round(curves.theory_deviation(), 3)
-        0.167
-        """
-        if code not in ("sparse", "dense"):
-            raise ValueError(f"code must be 'sparse' or 'dense', got {code!r}")
-        measured = self.representation_sparse if code == "sparse" else self.representation_dense
-        predicted = np.array([representation.predicted_min_neurons(int(m), self.k, self.n_trials, code)
-                              for m in self.m_measured])
-        return float(np.max(np.abs(measured - predicted) / predicted))
-
-
-def gap_curves(m_measured_max: int, m_theory_max: int, k: int = 3, bits_per_param: int = 8, n_trials: int = 1000,
-               seed: int = 0, m_min: int = 10, per_decade: int = 1, per_decade_theory: int = 4,
-               progress: bool = False) -> GapCurves:
-    """Measure and compute every curve of the gap figure.
+def gap_theory(m_max: int, k: int = 3, bits=(1, 8), n_trials: int = 1000, m_min: int = 10,
+               per_decade: int = 4) -> GapTheory:
+    """The bounds of both tasks on a log grid of :math:`m'` from ``m_min`` to ``m_max``.
 
     Parameters
     ----------
-    m_measured_max : int
-        Largest :math:`m'` at which codes and networks are built (cost grows with it).
-    m_theory_max : int
-        Largest :math:`m'` of the bounds and predictions, at least ``m_measured_max``.
+    m_max, m_min : int
+        Ends of the grid (:func:`log_grid`), ``m_min >= 3``.
     k : int
-        Active features per input, for representation and construction alike.
-    bits_per_param : int
-        Bits per parameter :math:`b` of the lower bound.
+        Most active features of an input, for both tasks.
+    bits : sequence of int
+        Bits per parameter of the lower bounds drawn.
     n_trials : int
-        Random inputs per representation measurement.
-    seed : int
-        Seed of every random choice (codes, inputs, pairs).
-    m_min : int
-        Smallest :math:`m'`.
-    per_decade, per_decade_theory : int
-        Grid points per factor of ten of :math:`m'` for the measurements and for the theory.
-    progress : bool
-        Show tqdm bars (command-line use; notebooks stay quiet).
+        Random inputs of the random-input theory.
+    per_decade : int
+        Grid points per factor of ten.
 
     Examples
     --------
-    >>> curves = gap_curves(20, 10**6, k=2, n_trials=30, seed=0)
-    >>> curves.construction.tolist(), curves.representation_sparse.tolist(), curves.construction_bits_per_param
-    ([325, 383], [21, 29], 1)
+    >>> theory = gap_theory(10**6, per_decade=1)
+    >>> int(theory.every_input[-1]), int(theory.lower_bound[1][-1]), int(theory.lower_bound[8][-1])
+    (328, 9026, 3190)
     """
-    m_measured_max = check_int(m_measured_max, "m_measured_max", 2)
-    m_theory_max = check_int(m_theory_max, "m_theory_max", m_measured_max)
+    m_min = check_int(m_min, "m_min", 3)
+    grid = log_grid(m_min, check_int(m_max, "m_max", m_min), per_decade)
     k = check_int(k, "k", 1)
-    bits_per_param = check_int(bits_per_param, "bits_per_param", 1)
     n_trials = check_int(n_trials, "n_trials", 1)
-    seed = check_int(seed, "seed", 0)
-    m_min = check_int(m_min, "m_min", 2)
-    if m_min > m_measured_max:
-        raise ValueError(f"m_min must be at most m_measured_max={m_measured_max}, got {m_min}")
-    m_measured = log_grid(m_min, m_measured_max, per_decade)
-    m_theory = log_grid(m_min, m_theory_max, per_decade_theory)
-    measured = {code: representation.min_neurons_curve(m_measured, k, code, n_trials, seed, progress=progress)
-                for code in ("sparse", "dense")}
-    built = construction.construction_neurons_curve(m_measured, k, seed)
-    theory = {code: np.array([representation.predicted_min_neurons(int(m), k, n_trials, code) for m in m_theory])
-              for code in ("sparse", "dense")}
-    return GapCurves(
-        m_measured=m_measured,
-        representation_sparse=measured["sparse"],
-        representation_dense=measured["dense"],
-        construction=np.asarray(built["n_neurons"], dtype=np.int64),
-        construction_bits_per_param=int(np.max(built["n_bits"] // built["n_params"])),
-        m_theory=m_theory,
-        representation_sparse_theory=theory["sparse"],
-        representation_dense_theory=theory["dense"],
-        lower_bound=np.asarray(bounds.min_layer_width("and", m_theory, m_theory, bits_per_param=bits_per_param,
-                                                  layers=1), dtype=np.int64),
-        one_per_and=one_neuron_per_and_neurons(m_theory),
-        k=k, bits_per_param=bits_per_param, n_trials=n_trials,
-    )
+    bits = tuple(check_int(b, "every entry of bits", 1) for b in bits)
+    if not bits:
+        raise ValueError("bits must name at least one number of bits per parameter")
+    lower = {b: np.asarray(bounds.min_total_neurons("and", grid, m_in=grid, bits_per_param=b), dtype=np.int64)
+             for b in bits}
+    every = np.array([representation.every_input_neurons_bound(int(m), k) for m in grid], dtype=np.int64)
+    random = np.array([representation.predicted_min_neurons(int(m), k, n_trials) for m in grid], dtype=np.int64)
+    return GapTheory(grid, lower, every, random, one_neuron_per_and_neurons(grid), k, n_trials)
+
+
+def construction_line(table: dict, family: str = "uniform") -> dict:
+    """The networks of one pair family from the construction chapter's table, by increasing :math:`m'`.
+
+    Parameters
+    ----------
+    table : dict of str to array
+        As :func:`superpos.results.load_results` returns the table
+        ``construction-curves``: columns ``family``, ``n_outputs``,
+        ``n_inputs``, ``n_neurons`` (all layers), ``n_params``,
+        ``bits_per_param``, ``n_layers``, ``naive_neurons`` and ``guarantee``.
+    family : str
+        The family whose rows are returned.
+
+    Returns
+    -------
+    dict of str to ndarray
+        The same columns (without ``family``), sorted by ``n_outputs``, with
+        ``lower_bound``: the fewest neurons in all that any network with the
+        same parameter precision needs for the same :math:`(m, m')`.
+
+    Examples
+    --------
+    >>> table = {"family": np.array(["uniform", "star"]), "n_outputs": np.array([1000, 1000]),
+    ...          "n_inputs": np.array([1000, 1001]), "n_neurons": np.array([2605, 2263]),
+    ...          "n_params": np.array([273345, 1]), "bits_per_param": np.array([1, 1]),
+    ...          "n_layers": np.array([1, 1]), "naive_neurons": np.array([2000, 2001]),
+    ...          "guarantee": np.array(["heuristic bound", "certified"])}
+    >>> line = construction_line(table)
+    >>> line["n_neurons"].tolist(), line["lower_bound"].tolist(), line["guarantee"].tolist()
+    ([2605], [202], ['heuristic bound'])
+    """
+    if not isinstance(table, dict):
+        raise TypeError(f"table must be a dict of columns, got {type(table).__name__}")
+    missing = [c for c in CONSTRUCTION_COLUMNS if c not in table]
+    if missing:
+        raise ValueError(f"the construction table lacks the columns {missing}; it needs {list(CONSTRUCTION_COLUMNS)}")
+    rows = np.flatnonzero(np.asarray(table["family"]) == family)
+    if not rows.size:
+        found = sorted(set(np.asarray(table["family"]).tolist()))
+        raise ValueError(f"the construction table has no rows of family {family!r}; it has {found}")
+    rows = rows[np.argsort(np.asarray(table["n_outputs"])[rows], kind="stable")]
+    line = {c: np.asarray(table[c])[rows] for c in CONSTRUCTION_COLUMNS if c != "family"}
+    line["lower_bound"] = np.array([
+        bounds.min_total_neurons("and", int(m_out), m_in=int(m_in), bits_per_param=int(b))
+        for m_out, m_in, b in zip(line["n_outputs"], line["n_inputs"], line["bits_per_param"])], dtype=np.int64)
+    return line
 
 
 def exponential_rate(representation_neurons, computing_neurons) -> float:
     r"""Least-squares slope of :math:`\ln(\text{computing neurons})` against representation neurons.
 
     A straight line on these axes is exponential growth; its slope is the rate
-    :math:`1/(2a)` of the module docstring when the representation takes
-    :math:`a` neurons per unit of :math:`\ln m'`.
+    :math:`1/(2\gamma)` of the module docstring when the representation takes
+    :math:`\gamma` neurons per unit of :math:`\ln m'`.
 
     Examples
     --------

@@ -18,10 +18,14 @@ Sparse binary codes
     Feature :math:`i` owns a random set :math:`S_i` of :math:`s` distinct
     neurons; the activation counts how many active codes cover each neuron,
     :math:`v = \sum_{i \in A} 1_{S_i}`; feature :math:`i` is decoded present iff
-    :math:`\min_{u \in S_i} v_u \ge \theta` (one ReLU can compute it:
-    :math:`\mathrm{ReLU}(\sum_{u\in S_i} \min(v_u, 1) - s + 1)` for
-    :math:`\theta = 1`). With :math:`\theta = 1` a present feature is never
-    missed and an absent one fires iff the other codes cover :math:`S_i`.
+    :math:`\min_{u \in S_i} v_u \ge \theta`, a rule on the counts (two ReLUs
+    per neuron clamp :math:`\min(v_u, 1) = \mathrm{ReLU}(v_u) - \mathrm{ReLU}(v_u - 1)`,
+    then one more per feature reads :math:`\mathrm{ReLU}(\sum_{u\in S_i} \min(v_u, 1) - s + 1)`
+    for :math:`\theta = 1`; one ReLU of the raw counts suffices only for codes
+    that share at most one neuron, :func:`line_code`). With :math:`\theta = 1` a
+    present feature is never missed and an absent one fires iff the other codes
+    cover :math:`S_i`; :func:`certify_sparse_code` decides whether that happens
+    on any input.
 
 Inputs are a batch of sets in any form :func:`superpos.inputs.as_input_sets`
 accepts. Randomness always comes from a ``seed`` (an int, a
@@ -49,11 +53,13 @@ from superpos.numerics import log_comb, nonzero_2d
 from superpos.validation import check_array_size, check_int, check_random_state, child_seed, seed_sequence
 
 __all__ = [
+    "CodeCertificate",
     "DecodingErrors",
     "DenseCode",
     "MinNeurons",
     "SparseCode",
     "best_sparse_size",
+    "certify_sparse_code",
     "coherence",
     "decode",
     "decodes_every_set",
@@ -61,11 +67,16 @@ __all__ = [
     "dense_code",
     "dense_read_error_probabilities",
     "encode",
+    "every_input_neurons_bound",
+    "expected_covers",
+    "explicit_every_input_sizes",
     "expected_errors_per_input",
     "fit_log_slope",
     "jl_neurons_bound",
+    "line_code",
     "min_neurons",
     "min_neurons_curve",
+    "min_neurons_every_input",
     "predicted_min_neurons",
     "reads",
     "sparse_code",
@@ -273,6 +284,32 @@ def sparse_code(m: int, n: int, s: int, seed=None) -> SparseCode:
             keys = rng.random((rows, n), dtype=np.float32)
             neurons[row:row + rows] = np.sort(np.argpartition(keys, s - 1, axis=1)[:, :s], axis=1)
     return SparseCode(neurons, n)
+
+
+def line_code(m: int, s: int, seed=0) -> SparseCode:
+    r"""A code of ``m`` features whose codes share at most one neuron: lines over :math:`\mathrm{GF}(q)`.
+
+    The neurons form ``s`` rows of ``q`` (``q`` the least prime with
+    :math:`q \ge s` and :math:`q^2 \ge m`, so :math:`n = sq \ge s\sqrt m`);
+    feature :math:`i` owns a line, one neuron per row
+    (:func:`superpos.codes.line_code_book`, the construction's input channel).
+    Two lines meet in at most one point, so for :math:`s \ge k + 1` one ReLU
+    of the raw counts, :math:`\mathrm{ReLU}(\sum_{u \in S_i} v_u - (s-1))`,
+    reads feature :math:`i` exactly on every input of at most ``k`` features.
+
+    Examples
+    --------
+    >>> code = line_code(40, 4, seed=0)
+    >>> code.n, code.s, int((code.matrix() @ code.matrix().T - 4 * sp.identity(40)).max())
+    (28, 4, 1)
+    """
+    from superpos.codes import LineCodeSizes, line_code_book, next_prime
+
+    m = check_int(m, "m", 1)
+    s = check_int(s, "s", 1)
+    q = next_prime(max(s, math.isqrt(m - 1) + 1 if m > 1 else 1))
+    neurons = np.sort(line_code_book(m, LineCodeSizes(s, q), seed), axis=1).astype(np.int32)
+    return SparseCode(neurons, s * q)
 
 
 def _check_code(code):
@@ -760,6 +797,269 @@ def decodes_every_set(code, k: int, threshold: float | None = None) -> bool:
 
 
 # --------------------------------------------------------------------------- #
+# Every input: the cover certificate of a sparse code and its union bound
+# --------------------------------------------------------------------------- #
+
+#: Bytes of the (features x features) overlap block the certificate holds at once.
+CERTIFICATE_BLOCK_BYTES = 1 << 26
+#: Candidate members examined in one step of the certificate's search (bounds its memory).
+CERTIFICATE_STEP_ENTRIES = 1 << 21
+#: What ``certify_sparse_code(..., witnesses=...)`` may collect.
+WITNESS_MODES = ("first", "all")
+
+
+@dataclass(frozen=True)
+class CodeCertificate:
+    """The verdict of :func:`certify_sparse_code` on every input with at most ``k`` active features.
+
+    Attributes
+    ----------
+    m, n, s, k : int
+        Features, neurons, neurons per feature, most active features.
+    n_input_sets : int
+        :math:`\\sum_{j\\le k}\\binom{m}{j}`, the inputs decided.
+    false_reads : int
+        Features read present on some input that does not hold them (counted
+        over the features decided).
+    witnesses : tuple
+        ``(i, A)`` pairs: feature ``i`` is read present on the input ``A`` (a
+        sorted tuple of at most ``k`` other features whose codes cover
+        :math:`S_i`).
+    features_decided : int
+        Features whose every input was decided (``m`` unless the search
+        stopped at the first false read).
+    nodes : int
+        Partial covers the search examined (its cost).
+    seconds : float
+        Wall time.
+
+    Examples
+    --------
+    >>> CodeCertificate(10, 8, 3, 2, 56, 0, (), 10, 12, 0.01).passed
+    True
+    """
+
+    m: int
+    n: int
+    s: int
+    k: int
+    n_input_sets: int
+    false_reads: int
+    witnesses: tuple
+    features_decided: int
+    nodes: int
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        """True iff every input with at most ``k`` actives decodes exactly."""
+        return self.false_reads == 0 and self.features_decided == self.m
+
+
+def _popcount(words: np.ndarray) -> np.ndarray:
+    """Set bits of masks stored as ``(..., W)`` ``uint64`` words, summed over the words."""
+    counts = np.bitwise_count(words[..., 0]).astype(np.int64)
+    for w in range(1, words.shape[-1]):
+        counts += np.bitwise_count(words[..., w])
+    return counts
+
+
+def _relative_masks(neurons: np.ndarray, tables: np.ndarray) -> np.ndarray:
+    """Masks ``(len(neurons), W)`` of where codes meet :math:`S_i` (bit q: the q-th neuron of :math:`S_i`).
+
+    ``tables[w, u]`` is the bit of neuron ``u`` in word ``w`` (0 off :math:`S_i`);
+    a code's bits are distinct, so their sum is their union.
+    """
+    return np.stack([table[neurons].sum(axis=1, dtype=np.uint64) for table in tables], axis=1)
+
+
+def _extend(remainder, size, need, cap, start, chunk, lengths, masks, slots):
+    """Children ``(node, rank, size, covered)`` of the nodes ``chunk``: every admissible next member."""
+    lengths = lengths[chunk]
+    total = int(lengths.sum())
+    node = np.repeat(chunk, lengths)
+    rank = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths - start[chunk], lengths)
+    if slots == 1:  # the last member must contain what is left
+        keep = ((masks[rank] & remainder[node]) == remainder[node]).all(axis=1)
+        node, rank = node[keep], rank[keep]
+        covered = size[node]
+    else:
+        covered = _popcount(masks[rank] & remainder[node])
+        keep = (covered >= need[node]) & (covered <= cap[node])
+        node, rank, covered = node[keep], rank[keep], covered[keep]
+    return node, rank, size[node] - covered, covered
+
+
+def _covers_of(code: SparseCode, i: int, overlaps: np.ndarray, k: int, collect_all: bool):
+    """Covers of :math:`S_i` by at most ``k`` other codes (see :func:`certify_sparse_code`).
+
+    ``overlaps[j] = |S_i ∩ S_j|`` (negative at ``j = i``). Returns ``(covers,
+    nodes)``: member tuples (the first one found unless ``collect_all``) and
+    the partial covers examined.
+    """
+    s = code.s
+    words = -(-s // 64)
+    tables = np.zeros((words, code.n), np.uint64)
+    place = np.arange(s)
+    tables[place // 64, code.neurons[i]] = np.left_shift(np.uint64(1), (place % 64).astype(np.uint64))
+    remainder = np.zeros((1, words), np.uint64)
+    for w in range(words):
+        remainder[0, w] = np.uint64((1 << min(64, s - 64 * w)) - 1)
+    size, cap = np.array([s]), np.array([s])
+    start = np.zeros(1, np.int64)  # candidates of a node come after this rank of the pool
+    path = np.zeros((1, 0), np.int64)
+    covers, nodes = [], 0
+    pool_floor, order, masks = None, np.zeros(0, np.int64), np.zeros((0, words), np.uint64)
+    for slots in range(k, 0, -1):
+        if not len(remainder):
+            break
+        need = -(-size // slots)  # some member covers at least |R| / slots of R
+        floor = int(need.min())
+        if pool_floor is None or floor < pool_floor:  # extend the pool, sorted by overlap, largest first
+            top = np.inf if pool_floor is None else pool_floor
+            members = np.flatnonzero((overlaps >= floor) & (overlaps < top))
+            ranked = members[np.argsort(-overlaps[members].astype(np.int16), kind="stable")]
+            order = np.concatenate([order, ranked])
+            masks = np.concatenate([masks, _relative_masks(code.neurons[ranked], tables)])
+            pool_floor = floor
+        descending = -overlaps[order]
+        # A member covers at most its overlap with S_i, so the candidates of a node are the ranks from its
+        # start up to the end of the overlaps that reach its need.
+        lengths = np.maximum(np.searchsorted(descending, -need, side="right") - start, 0)
+        bounds = np.searchsorted(np.cumsum(lengths), np.arange(1, lengths.sum() // CERTIFICATE_STEP_ENTRIES + 1)
+                                 * CERTIFICATE_STEP_ENTRIES)
+        children = []
+        for chunk in np.split(np.arange(len(remainder)), np.unique(bounds)):  # bounded memory per step
+            child = _extend(remainder, size, need, cap, start, chunk, lengths, masks, slots)
+            nodes += len(child[0])
+            children.append(child)
+            if not collect_all and (child[2] == 0).any():
+                break
+        node, rank, size, covered = (np.concatenate(parts) for parts in zip(*children))
+        remainder = remainder[node] & ~masks[rank]
+        path = np.hstack([path[node], order[rank][:, None]])
+        # The first member has the largest overlap of the cover (ties: the smallest index), so the others
+        # rank after it in the pool.
+        start = rank + 1 if slots == k else start[node]
+        done = size == 0
+        if done.any():
+            covers.extend(tuple(int(x) for x in row) for row in path[done])
+            if not collect_all:
+                return covers[:1], nodes
+        # In the order "largest new coverage first", later members add at most what this one added.
+        keep = ~done & (size <= (slots - 1) * covered)
+        remainder, size, cap, start, path = remainder[keep], size[keep], covered[keep], start[keep], path[keep]
+    return covers, nodes
+
+
+def _minimal_sets(covers) -> list[tuple[int, ...]]:
+    """The inclusion-minimal distinct sets among ``covers``, sorted."""
+    distinct = sorted({tuple(sorted(c)) for c in covers}, key=lambda c: (len(c), c))
+    minimal = []
+    for candidate in distinct:
+        if not any(set(kept) <= set(candidate) for kept in minimal):
+            minimal.append(candidate)
+    return sorted(minimal)
+
+
+def certify_sparse_code(code: SparseCode, k: int, *, witnesses: str = "first", stop_at_first: bool = False,
+                        progress: bool = False) -> CodeCertificate:
+    r"""Decide, for every input with at most ``k`` active features, whether a sparse code decodes it exactly.
+
+    With threshold 1 a present feature is never missed, and an absent feature
+    :math:`i` is read present on :math:`A` iff the other codes cover its own:
+    :math:`S_i \subseteq \bigcup_{j \in A} S_j`. Covering only grows with
+    :math:`A`, so the code decodes every input of at most ``k`` features iff no
+    :math:`S_i` is covered by ``k`` other codes (by :math:`m - 1` if fewer
+    exist): iff the code is ``k``-cover-free. The certificate searches, for
+    each feature, for such a cover, and proves there is none when it finds
+    none.
+
+    The search, for one feature. Let :math:`R` be the part of :math:`S_i` not
+    yet covered, with room for ``j`` more members. If ``j`` codes cover
+    :math:`R`, the one covering most of it covers at least :math:`|R|/j`. So
+    the search takes as next member only a code :math:`S_q` with
+    :math:`|S_q \cap R| \ge \lceil |R|/j\rceil`, removes it from :math:`R` and
+    recurses with ``j - 1``; it stops at :math:`R = \emptyset` (a cover) and
+    gives up a branch at ``j = 0``. Members are taken in the order of
+    decreasing new coverage, so each adds at most what the one before added,
+    and a branch whose :math:`|R|` exceeds ``j`` times the last gain is given
+    up: every cover is reached in that order, so nothing is skipped. Codes
+    and the uncovered part are bit masks over the positions of :math:`S_i`;
+    the overlaps :math:`|S_i \cap S_q|` that admit candidates come from one
+    matrix product per block of features.
+
+    Parameters
+    ----------
+    code : SparseCode
+    k : int
+        Most active features of an input, at least 1.
+    witnesses : {"first", "all"}
+        ``"first"``: one cover per falsely read feature. ``"all"``: every
+        inclusion-minimal cover of every feature (small codes only: it never
+        stops a feature early).
+    stop_at_first : bool
+        Stop at the first falsely read feature (enough to know the code fails).
+    progress : bool
+        Show a tqdm bar over blocks of features.
+
+    Returns
+    -------
+    CodeCertificate
+
+    Examples
+    --------
+    >>> certify_sparse_code(sparse_code(200, 80, 21, seed=0), 2).passed
+    True
+    >>> found = certify_sparse_code(sparse_code(200, 20, 4, seed=0), 2, stop_at_first=True)
+    >>> found.passed, found.witnesses[0]   # the codes of features 1 and 73 cover the code of feature 0
+    (False, (0, (1, 73)))
+    """
+    import time
+
+    started = time.perf_counter()
+    if not isinstance(code, SparseCode):
+        raise TypeError(f"code must be a SparseCode, got {type(code).__name__}")
+    k = check_int(k, "k", 1)
+    if witnesses not in WITNESS_MODES:
+        raise ValueError(f"witnesses must be one of {WITNESS_MODES}, got {witnesses!r}")
+    m, n, s = code.m, code.n, code.s
+    others = min(k, m - 1)
+    incidence = np.zeros((m, n), np.float32)
+    np.put_along_axis(incidence, code.neurons.astype(np.intp), 1.0, axis=1)
+    block = max(1, min(m, CERTIFICATE_BLOCK_BYTES // (4 * m)))
+    starts = range(0, m, block)
+    if progress:
+        from tqdm import tqdm
+
+        starts = tqdm(starts, desc=f"certificate (m={m}, n={n}, k={k})")
+    found, decided, nodes = [], 0, 0
+    for start in starts:
+        stop = min(m, start + block)
+        overlaps = incidence[start:stop] @ incidence.T  # exact small integers in float32
+        rows = np.arange(stop - start)
+        overlaps[rows, start + rows] = -1
+        first_need = -(-s // others) if others else s + 1
+        hopeful = np.flatnonzero(overlaps.max(axis=1) >= first_need)  # no member large enough: no cover
+        for row in hopeful:
+            covers, explored = _covers_of(code, start + int(row), overlaps[row], others, witnesses == "all")
+            nodes += explored
+            if covers:
+                sets = _minimal_sets(covers) if witnesses == "all" else [tuple(sorted(covers[0]))]
+                found.append((start + int(row), sets))
+                if stop_at_first:
+                    decided = start + int(row) + 1
+                    break
+        else:
+            decided = stop
+            continue
+        break
+    listed = tuple((i, cover) for i, sets in found for cover in sets)
+    return CodeCertificate(m, n, s, k, count_input_sets(m, min(k, m)), len(found), listed, decided, nodes,
+                           time.perf_counter() - started)
+
+
+# --------------------------------------------------------------------------- #
 # Theory
 # --------------------------------------------------------------------------- #
 
@@ -838,21 +1138,27 @@ def sparse_false_positive_probability(n: int, s: int, k: int, approximate: bool 
 
 @functools.lru_cache(maxsize=4096)
 def _exact_false_positive(n: int, s: int, k: int) -> float:
-    sizes = np.arange(n + 1)
-    overlaps = np.arange(s + 1)
+    log_factorial = _log_factorials(n)
+    sizes, overlaps = np.broadcast_arrays(np.arange(n + 1)[:, None], np.arange(s + 1)[None, :])
     # step[u, o] = P(a new s-set overlaps a union of u neurons in o of them), hypergeometric
-    step = np.exp(log_comb(sizes[:, None], overlaps[None, :]) + log_comb(n - sizes[:, None], s - overlaps[None, :])
-                  - log_comb(n, s))
-    grown = sizes[:, None] + s - overlaps[None, :]
-    valid = (grown <= n) & (step > 0)
+    valid = (overlaps <= sizes) & (s - overlaps <= n - sizes)
+    u, o = sizes[valid], overlaps[valid]
+    log_step = (log_factorial[u] - log_factorial[o] - log_factorial[u - o] + log_factorial[n - u]
+                - log_factorial[s - o] - log_factorial[n - u - s + o]
+                - (log_factorial[n] - log_factorial[s] - log_factorial[n - s]))
+    step, grown = np.exp(log_step), u + s - o
     dist = np.zeros(n + 1)
     dist[0] = 1.0
     for _ in range(k):
-        new = np.zeros(n + 1)
-        np.add.at(new, grown[valid], (dist[:, None] * step)[valid])
-        dist = new
-    covered = np.exp(log_comb(sizes, s) - log_comb(n, s))  # C(u, s) / C(n, s)
+        dist = np.bincount(grown, weights=dist[u] * step, minlength=n + 1)
+    covered = np.exp(log_comb(np.arange(n + 1), s) - log_comb(n, s))  # C(u, s) / C(n, s)
     return float(np.dot(dist, covered))
+
+
+@functools.lru_cache(maxsize=64)
+def _log_factorials(n: int) -> np.ndarray:
+    """``ln j!`` for ``j = 0..n``."""
+    return special.gammaln(np.arange(n + 1, dtype=float) + 1)
 
 
 def best_sparse_size(n: int, k: int) -> int:
@@ -922,19 +1228,125 @@ def predicted_min_neurons(m: int, k: int, n_trials: int, code: str = "sparse", n
     n_trials = check_int(n_trials, "n_trials", 1)
     target = math.log(2) / n_trials
 
-    def ok(n):
-        return expected_errors_per_input(n, m, k, code) <= target
+    return _least_passing(lambda n: expected_errors_per_input(n, m, k, code) <= target, n_limit,
+                          "reaches the target")
 
+
+def _least_passing(ok, n_limit: int, what: str) -> int:
+    """The ``n`` that doubling from 1 and then bisection find with ``ok(n)`` and not ``ok(n - 1)``.
+
+    The quantities tested fall with ``n`` up to parity wiggles of a few
+    neurons, so the answer is the least passing ``n`` up to those wiggles.
+    """
     hi = 1
     while not ok(hi):
         hi *= 2
         if hi > n_limit:
-            raise ValueError(f"no n <= n_limit={n_limit} reaches the target; raise n_limit")
+            raise ValueError(f"no n <= n_limit={n_limit} {what}; raise n_limit")
     lo = hi // 2
-    while hi - lo > 1:  # expected errors fall with n (up to parity wiggles of a few neurons)
+    while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if ok(mid) else (mid, hi)
     return hi
+
+
+def _union_counts(n: int, s: int, k: int) -> list[int]:
+    """``counts[u]``: ordered ``k``-tuples of ``s``-subsets of ``n`` neurons whose union has ``u`` neurons (exact)."""
+    counts = [0] * (n + 1)
+    counts[0] = 1
+    for _ in range(k):
+        grown = [0] * (n + 1)
+        for u, ways in enumerate(counts):
+            if ways:
+                for o in range(max(0, s - (n - u)), min(s, u) + 1):  # o of the new set's neurons already in
+                    grown[u + s - o] += ways * math.comb(u, o) * math.comb(n - u, s - o)
+        counts = grown
+    return counts
+
+
+def expected_covers(m: int, n: int, s: int, k: int, exact: bool = False):
+    r"""Expected number of (feature, input) pairs a random sparse code reads wrongly, over every input.
+
+    For a code of ``m`` features, each an independent uniform ``s``-subset of
+    ``n`` neurons, count the pairs :math:`(i, A)` with :math:`|A| = k'`
+    (:math:`k' = \min(k, m - 1)`), :math:`i \notin A` and
+    :math:`S_i \subseteq \bigcup_{j \in A} S_j`. A code with none decodes every
+    input of at most ``k`` features exactly (covering only grows with
+    :math:`A`). By linearity the expectation is
+    :math:`m\binom{m-1}{k'}\,P(S_i \subseteq U)`, the probability of
+    :func:`sparse_false_positive_probability`; when it is below 1, some code
+    has no such pair: the union bound proves that a code of these sizes exists.
+
+    Parameters
+    ----------
+    m, n, s, k : int
+    exact : bool
+        Return a :class:`fractions.Fraction` computed in integers (ordered
+        tuples of subsets counted by the size of their union) instead of a float.
+
+    Examples
+    --------
+    >>> round(expected_covers(1000, 200, 38, 3), 6)
+    0.001123
+    >>> expected_covers(6, 4, 2, 1, exact=True)   # 6 * 5 pairs, each covered with probability 1/6
+    Fraction(5, 1)
+    """
+    from fractions import Fraction
+
+    m = check_int(m, "m", 2)
+    n = check_int(n, "n", 1)
+    s = check_int(s, "s", 1, n)
+    k = min(check_int(k, "k", 1), m - 1)
+    pairs = m * math.comb(m - 1, k)
+    if not exact:
+        return float(pairs * sparse_false_positive_probability(n, s, k))
+    counts = _union_counts(n, s, k)
+    covered = sum(ways * math.comb(u, s) for u, ways in enumerate(counts))
+    return Fraction(pairs * covered, math.comb(n, s) ** (k + 1))
+
+
+def every_input_neurons_bound(m: int, k: int, n_limit: int = 1 << 16) -> int:
+    r"""Neurons with which the union bound proves that a sparse code decodes every input exactly.
+
+    The least ``n``, found by bisection, with :func:`expected_covers`
+    :math:`(m, n, s^\ast(n), k) < 1`, where :math:`s^\ast(n)` is
+    :func:`best_sparse_size` (which minimises the same probability); the
+    bisection keeps :math:`n` passing and :math:`n - 1` failing. This is an
+    upper bound on the neurons that *every* input with at most ``k`` features
+    needs; it is :math:`O(k^2 \log m)`.
+
+    Examples
+    --------
+    >>> every_input_neurons_bound(1000, 3)
+    159
+    """
+    m = check_int(m, "m", 2)
+    k = min(check_int(k, "k", 1), m - 1)
+    n_limit = check_int(n_limit, "n_limit", 1)
+
+    return _least_passing(lambda n: expected_covers(m, n, best_sparse_size(n, k), k) < 1, n_limit,
+                          "brings the expected covers below 1")
+
+
+def explicit_every_input_sizes(m: int, k: int) -> tuple[int, int]:
+    r"""Sizes ``(n, s)`` of the explicit every-input bound: :math:`s = \lceil (k+1)\ln m\rceil`, :math:`n = \lceil e k s\rceil`.
+
+    With :math:`n \ge eks`, :math:`P(S_i \subseteq U) \le (ks/n)^s \le e^{-s}`
+    (the union of ``k`` codes has at most :math:`ks` neurons, and
+    :math:`\binom{u}{s}/\binom{n}{s} \le (u/n)^s`), so
+    :func:`expected_covers` is below :math:`m^{k+1}e^{-s} \le 1`: a code of
+    :math:`n = O(k^2\log m)` neurons decodes every input of at most ``k``
+    features exactly.
+
+    Examples
+    --------
+    >>> explicit_every_input_sizes(1000, 3)
+    (229, 28)
+    """
+    m = check_int(m, "m", 2)
+    k = check_int(k, "k", 1)
+    s = math.ceil((k + 1) * math.log(m))
+    return math.ceil(math.e * k * s), s
 
 
 def fit_log_slope(m_values, n_values) -> tuple[float, float]:
@@ -1008,7 +1420,8 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
     seed : int or Generator
     exhaustive : bool
         Test every set of at most ``k`` features instead (dense: via the Gram
-        matrix, see :func:`decodes_every_set`; sparse: by enumeration).
+        matrix, see :func:`decodes_every_set`; sparse: by the certificate,
+        :func:`certify_sparse_code`).
     n_limit : int
         Give up (ValueError) above this many neurons.
 
@@ -1034,7 +1447,7 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
     ss = seed_sequence(seed)
     code_seed = child_seed(ss, 0)
     if exhaustive:
-        sets = None if code == "dense" else all_input_sets(m, k)
+        sets = None
         n_input_sets = count_input_sets(m, k)
     else:
         sets = random_input_sets(m, k, n_trials, check_random_state(child_seed(ss, 1)))
@@ -1057,8 +1470,10 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
                 return decodes_every_set(prefix, k)
             activations = dense_sums["full"][:, :n].astype(np.float64) / math.sqrt(n)
             return decoding_errors(prefix, sets, stop_at_first=True, activations=activations).exact
-        s = best_sparse_size(n, k)
-        return decoding_errors(sparse_code(m, n, s, code_seed), sets, stop_at_first=True).exact
+        code_n = sparse_code(m, n, best_sparse_size(n, k), code_seed)
+        if exhaustive:  # every set, decided by the certificate
+            return certify_sparse_code(code_n, k, stop_at_first=True).passed
+        return decoding_errors(code_n, sets, stop_at_first=True).exact
 
     probes: dict[int, bool] = {}
 
@@ -1082,6 +1497,73 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if probe(mid) else (mid, hi)
     return MinNeurons(hi, best_sparse_size(hi, k) if code == "sparse" else None, probes, n_input_sets)
+
+
+def _adjacent_threshold(probe, start: int, n_limit: int) -> int:
+    """An ``n`` with ``probe(n)`` true and ``probe(n - 1)`` false (or ``n = 1``), searched near ``start``.
+
+    Steps away from ``start`` grow 1, 2, 4, ... until the answer changes, then
+    bisection closes the gap; a good ``start`` costs two probes.
+    """
+    passing = probe(start)
+    anchor, step = start, 1
+    while True:  # walk toward the threshold until the verdict flips
+        other = anchor - step if passing else min(anchor + step, n_limit)
+        if other < 1:
+            return 1 if passing else anchor
+        if probe(other) != passing:
+            break
+        if not passing and other == n_limit:
+            raise ValueError(f"no n <= n_limit={n_limit} passes; raise n_limit")
+        anchor, step = other, 2 * step
+    lo, hi = (other, anchor) if passing else (anchor, other)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if probe(mid) else (mid, hi)
+    return hi
+
+
+def min_neurons_every_input(m: int, k: int, seed=None, n_limit: int = 1 << 14, progress: bool = False) -> MinNeurons:
+    r"""Smallest ``n`` found at which the sparse code is certified to decode every input of at most ``k`` features.
+
+    The codes are those of :func:`min_neurons` (the same seed draws the same
+    code at every ``n``, with :math:`s = s^\ast(n)`); each ``n`` tried is
+    decided by :func:`certify_sparse_code`, which checks every one of the
+    :math:`\sum_{j \le k}\binom{m}{j}` inputs. The search starts at
+    :func:`every_input_neurons_bound` and returns an ``n`` that passes while
+    ``n - 1`` fails (passing is not monotone in ``n``: each ``n`` has its own
+    code).
+
+    Examples
+    --------
+    >>> found = min_neurons_every_input(200, 2, seed=0)
+    >>> found.n_min, found.probes[found.n_min], found.probes[found.n_min - 1]
+    (60, True, False)
+    """
+    m = check_int(m, "m", 2)
+    k = check_int(k, "k", 1)
+    n_limit = check_int(n_limit, "n_limit", 1)
+    code_seed = child_seed(seed_sequence(seed), 0)
+    probes: dict[int, bool] = {}
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(desc=f"certified min n (m={m}, k={k})", unit="probe")
+
+    def probe(n):
+        if n not in probes:
+            code = sparse_code(m, n, best_sparse_size(n, k), code_seed)
+            probes[n] = certify_sparse_code(code, k, stop_at_first=True).passed
+            if bar is not None:
+                bar.update()
+        return probes[n]
+
+    start = min(n_limit, every_input_neurons_bound(m, k, n_limit=max(n_limit, 2)))
+    n_min = _adjacent_threshold(probe, start, n_limit)
+    if bar is not None:
+        bar.close()
+    return MinNeurons(n_min, best_sparse_size(n_min, k), probes, count_input_sets(m, min(k, m)))
 
 
 def min_neurons_curve(m_values, k: int, code: str = "sparse", n_trials: int = 1000, seed=None,

@@ -20,7 +20,7 @@ SYMBOLIC = {"stirling-lower", "stirling-upper", "family-size-symbolic", "neuron-
 
 def test_run_all_passes_and_counts_every_check_once():
     results = checks.run_all(m_max=200, n_max=30, one_layer_cases=ONE_LAYER_CASES, cover_cases=((5, 1), (6, 2)))
-    assert len({r.name for r in results}) == len(results) == 22
+    assert len({r.name for r in results}) == len(results) == 23
     assert [r.name for r in results if not r.passed] == []
     assert {r.name for r in results if r.cases == 1} >= SYMBOLIC
     assert sum(r.cases for r in results) > 1000
@@ -102,3 +102,13 @@ def test_range_arguments_are_validated():
         checks.check_stirling_exact(0)
     with pytest.raises(ValueError, match="n_max must be an integer >= 1"):
         checks.check_family_size_exact(2.5)
+
+
+def test_the_every_input_union_bound_holds_exactly_and_fails_below():
+    check = checks.check_every_input_union_bound()
+    assert check.passed and check.cases == 2 * len(checks.UNION_BOUND_CASES)
+    # The exact count is not a formality: one neuron below the bound the expectation reaches 1.
+    from superpos import representation
+    n = representation.every_input_neurons_bound(1000, 3)
+    below = representation.expected_covers(1000, n - 1, representation.best_sparse_size(n - 1, 3), 3, exact=True)
+    assert below >= 1

@@ -1,4 +1,4 @@
-"""The gap chapter's assembly of curves: grids, baselines, ratios and the exponential rate."""
+"""The gap chapter's assembly of curves: grids, baselines, the one gap factor, the construction's line and the rate."""
 
 from __future__ import annotations
 
@@ -66,72 +66,83 @@ def test_exponential_rate_rejects_bad_input(x, y, match):
         gap.exponential_rate(x, y)
 
 
+def test_gap_factor_is_the_ratio_of_the_two_bounds_and_grows():
+    for m_out in (100, 10**4, 10**6):
+        computing = bounds.min_total_neurons("and", m_out, m_in=m_out, bits_per_param=1)
+        representing = representation.every_input_neurons_bound(m_out, 3)
+        assert gap.gap_factor(m_out) == pytest.approx(computing / representing)
+    factors = [gap.gap_factor(m) for m in (10**3, 10**5, 10**7, 10**9)]
+    assert factors == sorted(factors) and factors[-1] > 10 * factors[0]
+    assert gap.gap_factor(10**6, bits_per_param=8) < gap.gap_factor(10**6, bits_per_param=1)
+    with pytest.raises(ValueError, match="m_out must be at least 3"):
+        gap.gap_factor(2)
+
+
 @pytest.fixture(scope="module")
-def small_curves():
-    return gap.gap_curves(m_measured_max=100, m_theory_max=10**9, k=3, bits_per_param=8, n_trials=300, seed=0,
-                          per_decade=2, per_decade_theory=2)
+def theory():
+    return gap.gap_theory(10**9, k=3, bits=(1, 8), n_trials=300, per_decade=2)
 
 
-def test_curves_lie_on_their_grids(small_curves):
-    c = small_curves
-    assert c.m_measured.tolist() == gap.log_grid(10, 100, 2).tolist()
-    assert c.m_theory.tolist() == gap.log_grid(10, 10**9, 2).tolist()
-    for name in ("representation_sparse", "representation_dense", "construction"):
-        assert getattr(c, name).shape == c.m_measured.shape, name
-    for name in ("representation_sparse_theory", "representation_dense_theory", "lower_bound", "one_per_and"):
-        assert getattr(c, name).shape == c.m_theory.shape, name
+def test_theory_agrees_with_the_modules_it_comes_from(theory):
+    assert theory.m.tolist() == gap.log_grid(10, 10**9, 2).tolist()
+    for b in (1, 8):
+        expected = bounds.min_total_neurons("and", theory.m, m_in=theory.m, bits_per_param=b)
+        assert theory.lower_bound[b].tolist() == np.asarray(expected).tolist()
+    assert theory.every_input[5] == representation.every_input_neurons_bound(int(theory.m[5]), 3)
+    assert theory.random_input[5] == representation.predicted_min_neurons(int(theory.m[5]), 3, 300)
+    big = theory.m >= 1000  # (below, 300 random inputs are more than all the inputs there are)
+    assert np.all(theory.random_input[big] < theory.every_input[big])  # every input costs more
+    assert theory.one_per_and.tolist() == (2 * theory.m).tolist()
 
 
-def test_curves_agree_with_the_modules_they_come_from(small_curves):
-    c = small_curves
-    assert c.lower_bound.tolist() == bounds.min_layer_width("and", c.m_theory, c.m_theory, bits_per_param=8).tolist()
-    again = representation.min_neurons_curve(c.m_measured, 3, "sparse", 300, 0)
-    assert c.representation_sparse.tolist() == again.tolist()
+def test_the_gap_opens_with_m(theory):
+    ratio = theory.lower_bound[1] / theory.every_input
+    assert ratio[-1] > 100 * ratio[0]
+    assert ratio[-1] == pytest.approx(gap.gap_factor(int(theory.m[-1])))
 
 
-def test_no_construction_beats_the_lower_bound_for_its_own_precision(small_curves):
-    """A valid construction cannot have fewer neurons than the bound at its own bits per parameter."""
-    c = small_curves
-    assert c.construction_bits_per_param == 1  # 0/1 weights and one bias value
-    floor = bounds.min_layer_width("and", c.m_measured, c.m_measured, bits_per_param=c.construction_bits_per_param)
-    assert np.all(c.construction >= floor)
-    assert np.all(c.construction <= gap.one_neuron_per_and_neurons(c.m_measured) * 100)
-
-
-def test_the_gap_opens_with_m(small_curves):
-    c = small_curves
-    ratios = c.lower_bound / np.minimum(c.representation_sparse_theory, c.representation_dense_theory)
-    assert ratios[-1] > 100 * ratios[0]
-    assert c.ratio_at_largest() == pytest.approx(ratios[-1])
-    assert 0 <= c.theory_deviation() < 0.5
-    with pytest.raises(ValueError, match="code must be 'sparse' or 'dense'"):
-        c.theory_deviation("jl")
-
-
-def test_exponential_rate_matches_the_representation_slope(small_curves):
+def test_exponential_rate_is_the_change_of_variables(theory):
     """ln(bound) against representation neurons has slope about 1/(2a) at large m'."""
-    c = small_curves
-    large = c.m_theory >= 10**5
-    a, _ = representation.fit_log_slope(c.m_theory[large], c.representation_sparse_theory[large])
-    rate = gap.exponential_rate(c.representation_sparse_theory[large], c.lower_bound[large])
+    large = theory.m >= 10**5
+    a, _ = representation.fit_log_slope(theory.m[large], theory.every_input[large])
+    rate = gap.exponential_rate(theory.every_input[large], theory.lower_bound[1][large])
     assert rate == pytest.approx(1 / (2 * a), rel=0.25)
 
 
-def test_same_seed_same_curves(small_curves):
-    again = gap.gap_curves(m_measured_max=10, m_theory_max=10**9, k=3, bits_per_param=8, n_trials=300, seed=0,
-                           per_decade=2, per_decade_theory=2)
-    assert again.m_measured.tolist() == small_curves.m_measured[:1].tolist()
-    assert again.construction.tolist() == small_curves.construction[:1].tolist()
-    assert again.representation_dense.tolist() == small_curves.representation_dense[:1].tolist()
+def _table():
+    return {"family": np.array(["uniform", "star", "uniform"]), "n_outputs": np.array([3162, 1000, 1000]),
+            "n_inputs": np.array([3162, 1001, 1000]), "n_neurons": np.array([4413, 2263, 2605]),
+            "n_params": np.array([10, 20, 30]), "bits_per_param": np.array([1, 1, 1]),
+            "n_layers": np.array([1, 1, 1]), "naive_neurons": np.array([6324, 2001, 2000]),
+            "guarantee": np.array(["heuristic bound", "certified", "certified"])}
+
+
+def test_construction_line_sorts_one_family_and_adds_its_bound():
+    line = gap.construction_line(_table(), "uniform")
+    assert line["n_outputs"].tolist() == [1000, 3162] and line["n_neurons"].tolist() == [2605, 4413]
+    assert line["guarantee"].tolist() == ["certified", "heuristic bound"]
+    assert line["lower_bound"].tolist() == [bounds.min_total_neurons("and", m, m_in=m, bits_per_param=1)
+                                            for m in (1000, 3162)]
+    assert np.all(line["n_neurons"] >= line["lower_bound"])
+
+
+def test_construction_line_rejects_bad_tables():
+    table = _table()
+    with pytest.raises(ValueError, match="no rows of family 'clique'"):
+        gap.construction_line(table, "clique")
+    del table["guarantee"]
+    with pytest.raises(ValueError, match=r"lacks the columns \['guarantee'\]"):
+        gap.construction_line(table)
+    with pytest.raises(TypeError, match="table must be a dict"):
+        gap.construction_line([1, 2])
 
 
 @pytest.mark.parametrize(("kwargs", "error", "match"), [
-    ({"m_measured_max": 100, "m_theory_max": 10}, ValueError, "m_theory_max must be at least 100"),
-    ({"m_measured_max": 100, "m_theory_max": 1000, "m_min": 200}, ValueError, "m_min must be at most"),
-    ({"m_measured_max": 100, "m_theory_max": 1000, "bits_per_param": 0}, ValueError, "bits_per_param must be at least 1"),
-    ({"m_measured_max": 100, "m_theory_max": 1000, "seed": -1}, ValueError, "seed must be at least 0"),
-    ({"m_measured_max": 1e3, "m_theory_max": 10**4}, TypeError, "m_measured_max must be an integer"),
+    ({"m_max": 10**4, "m_min": 2}, ValueError, "m_min must be at least 3"),
+    ({"m_max": 10**4, "bits": ()}, ValueError, "bits must name at least one"),
+    ({"m_max": 10**4, "bits": (0,)}, ValueError, "every entry of bits must be at least 1"),
+    ({"m_max": 1e4}, TypeError, "m_max must be an integer"),
 ])
-def test_gap_curves_rejects_bad_input(kwargs, error, match):
+def test_gap_theory_rejects_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
-        gap.gap_curves(**kwargs)
+        gap.gap_theory(**kwargs)

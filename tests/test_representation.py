@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -345,3 +346,134 @@ def test_min_neurons_curve_grows_with_m():
     assert curve.dtype.kind == "i" and curve[1] > curve[0]
     with pytest.raises(ValueError, match="m_values must be a non-empty 1-D sequence of integers"):
         rep.min_neurons_curve([], 2)
+
+
+# ----------------------------------------------------------------------------- the certificate of every input
+
+
+def _minimal_covers_by_brute_force(code, k):
+    """For each feature, every inclusion-minimal set of at most k other codes covering its code."""
+    codes = [set(row) for row in code.neurons.tolist()]
+    found = {}
+    for i in range(code.m):
+        covers = []
+        others = [j for j in range(code.m) if j != i]
+        for size in range(1, min(k, code.m - 1) + 1):
+            for members in itertools.combinations(others, size):
+                if codes[i] <= set().union(*(codes[j] for j in members)) and \
+                        not any(set(c) <= set(members) for c in covers):
+                    covers.append(members)
+        if covers:
+            found[i] = sorted(covers)
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), m=st.integers(2, 14), n=st.integers(3, 28), s=st.integers(1, 9),
+       k=st.integers(1, 4))
+def test_certificate_finds_exactly_the_covers_of_brute_force(seed, m, n, s, k):
+    code = rep.sparse_code(m, n, min(s, n), seed=seed)
+    expected = _minimal_covers_by_brute_force(code, k)
+    every = rep.certify_sparse_code(code, k, witnesses="all")
+    found = {}
+    for i, members in every.witnesses:
+        found.setdefault(i, []).append(members)
+    assert found == expected
+    first = rep.certify_sparse_code(code, k)
+    assert first.false_reads == len(expected) and first.passed == (not expected)
+    assert {i for i, _ in first.witnesses} == set(expected)
+    for i, members in first.witnesses:  # every witness is a real cover of at most k other codes
+        assert i not in members and len(members) <= k
+        assert set(code.neurons[i]) <= set(code.neurons[list(members)].ravel())
+
+
+@pytest.mark.parametrize("n, s", [(12, 3), (40, 9), (90, 20)])  # far too small, small, large enough
+def test_certificate_agrees_with_decoding_every_input(n, s):
+    code = rep.sparse_code(18, n, s, seed=n)
+    for k in (1, 2, 3):
+        verdict = rep.certify_sparse_code(code, k)
+        decoded = rep.decoding_errors(code, all_input_sets(18, k))
+        assert verdict.passed == decoded.exact
+        assert verdict.n_input_sets == sum(math.comb(18, j) for j in range(k + 1))
+        wrong = rep.decode(code, rep.encode(code, all_input_sets(18, k))) != all_input_sets(18, k).astype(np.float32)
+        assert verdict.false_reads == len(np.unique(wrong.nonzero()[1]))  # the features some input reads wrongly
+
+
+def test_certificate_witnesses_are_read_present_by_the_decoder():
+    code = rep.sparse_code(400, 36, 7, seed=2)  # too small for k = 3: many false reads
+    verdict = rep.certify_sparse_code(code, 3)
+    assert verdict.false_reads > 10 and verdict.features_decided == 400
+    inputs = [members for _, members in verdict.witnesses]
+    decoded = rep.decode(code, rep.encode(code, inputs)).toarray()
+    assert all(decoded[row, i] for row, (i, _) in enumerate(verdict.witnesses))
+
+
+def test_certificate_stops_at_the_first_false_read_and_scales():
+    code = rep.sparse_code(3000, 40, 8, seed=0)
+    stopped = rep.certify_sparse_code(code, 3, stop_at_first=True)
+    assert not stopped.passed and stopped.false_reads == 1 and stopped.features_decided < 3000
+    wide = rep.sparse_code(3000, 300, 70, seed=0)  # codes of more than 64 neurons: two words per mask
+    assert rep.certify_sparse_code(wide, 3).passed
+    assert rep.certify_sparse_code(rep.sparse_code(5, 8, 3, seed=0), 9).k == 9  # k beyond m - 1 others
+
+
+def test_certificate_arguments_are_checked():
+    with pytest.raises(TypeError, match="code must be a SparseCode"):
+        rep.certify_sparse_code(rep.dense_code(10, 8, seed=0), 2)
+    with pytest.raises(ValueError, match="witnesses must be one of"):
+        rep.certify_sparse_code(rep.sparse_code(10, 8, 2, seed=0), 2, witnesses="some")
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        rep.certify_sparse_code(rep.sparse_code(10, 8, 2, seed=0), 0)
+
+
+def test_expected_covers_exact_float_and_by_enumeration():
+    n, s = 5, 2
+    subsets = list(itertools.combinations(range(n), s))
+    for m, k in [(3, 1), (3, 2), (4, 2)]:
+        total = bad = 0
+        for codes in itertools.product(subsets, repeat=m):  # every code book, each equally likely
+            total += 1
+            bad += sum(set(codes[i]) <= set().union(*(codes[j] for j in members))
+                       for i in range(m) for members in itertools.combinations([j for j in range(m) if j != i], k))
+        assert rep.expected_covers(m, n, s, k, exact=True) == Fraction(bad, total)
+    for m, n, s, k in [(1000, 120, 20, 3), (50, 40, 9, 2), (10**5, 272, 51, 3)]:
+        exact = rep.expected_covers(m, n, s, k, exact=True)
+        assert rep.expected_covers(m, n, s, k) == pytest.approx(float(exact), rel=1e-9)
+
+
+def test_every_input_bounds_are_met_exactly():
+    for m, k in [(100, 2), (1000, 3), (10**4, 3)]:
+        n = rep.every_input_neurons_bound(m, k)
+        s = rep.best_sparse_size(n, k)
+        assert rep.expected_covers(m, n, s, k, exact=True) < 1
+        assert rep.expected_covers(m, n - 1, rep.best_sparse_size(n - 1, k), k) >= 1
+        n_explicit, s_explicit = rep.explicit_every_input_sizes(m, k)
+        assert n_explicit >= math.e * k * s_explicit and s_explicit >= (k + 1) * math.log(m)
+        assert rep.expected_covers(m, n_explicit, s_explicit, k, exact=True) < 1
+        assert n <= n_explicit
+
+
+def test_min_neurons_every_input_is_adjacent_and_certified():
+    found = rep.min_neurons_every_input(300, 2, seed=1)
+    assert found.probes[found.n_min] is True and found.probes[found.n_min - 1] is False
+    assert found.n_input_sets == sum(math.comb(300, j) for j in range(3))
+    code = rep.sparse_code(300, found.n_min, found.s, np.random.SeedSequence(
+        np.random.SeedSequence(1).entropy, spawn_key=(0,)))
+    assert rep.decoding_errors(code, all_input_sets(300, 2)).exact
+    assert found == rep.min_neurons_every_input(300, 2, seed=1)
+    start = rep.every_input_neurons_bound(300, 2)
+    assert abs(found.n_min - start) <= 0.2 * start
+
+
+def test_line_codes_share_one_neuron_and_are_read_by_raw_sums():
+    for m, s in [(60, 4), (100, 3), (30, 6)]:
+        code = rep.line_code(m, s, seed=1)
+        shared = (code.matrix() @ code.matrix().T).toarray() - s * np.eye(m)
+        assert shared.max() <= 1 and code.n % s == 0 and (code.n // s) ** 2 >= m
+        k = s - 1
+        sets = all_input_sets(m, k)
+        raw = (rep.encode(code, sets) @ code.matrix().T).toarray()
+        assert np.array_equal(raw >= s, sets.toarray())  # one ReLU of the raw counts reads every input
+        assert rep.certify_sparse_code(code, k).passed
+    tight = rep.line_code(60, 3, seed=1)  # s = k: a feature can be covered by k others
+    assert not rep.certify_sparse_code(tight, 3).passed
