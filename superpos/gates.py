@@ -1,0 +1,532 @@
+r"""Threshold gates on sparse inputs: one instance type for permutations, q-AND, OR and copies, and their one-layer network.
+
+A *gate instance* has m input features and m' outputs; output ℓ has a set
+E_ℓ of q_ℓ *endpoints* (input features) and a *need* h_ℓ with
+1 ≤ h_ℓ ≤ q_ℓ, and is present on an input set A iff at least h_ℓ of its
+endpoints are active, |A ∩ E_ℓ| ≥ h_ℓ. The tasks of the book are special
+cases:
+
+==================  ==================  ===============================
+task                endpoints           need
+==================  ==================  ===============================
+pairwise AND        the pair (a, b)     h = 2
+q-AND               q features          h = q
+neural permutation  the one i = π⁻¹(ℓ)  h = 1
+OR of q, copy       q features, one     h = 1
+==================  ==================  ===============================
+
+:class:`GateInstance` checks an instance once and answers what every check
+asks of it (its true outputs on a batch, the influence of each input);
+:func:`permutation_instance`, :func:`q_and_instance` and
+:func:`as_gate_instance` make one from the usual descriptions (a pairwise
+AND instance becomes the gate instance with h = 2).
+
+The one-layer network
+---------------------
+The construction of pairwise AND carries over unchanged
+(:func:`gate_layer`, :func:`build_gate_network`). Inputs hold line codes
+S_i of s neurons (:mod:`superpos.codes`); output ℓ owns a line code T_ℓ of t
+neurons of the single layer. Neuron w serves O_w = {ℓ : w ∈ T_ℓ}; with
+R_w the endpoints of those outputs and U_w = ∪_{i∈R_w} S_i, its weights are 1
+on U_w and its bias is −(h s − 1), h the common need of the outputs (one
+network has one need; :mod:`superpos.circuits` stacks layers of different
+needs). It fires iff the input puts at least h s into U_w.
+
+*No false negatives (proved).* If |A ∩ E_ℓ| ≥ h, then for every w ∈ T_ℓ the h
+active endpoints are in R_w and their codes lie in U_w, so
+Σ_{j∈U_w} v_j ≥ Σ_{i∈A} |S_i ∩ U_w| ≥ h s: every neuron of T_ℓ fires. Nothing
+here is random; it holds for every choice of codes and widths.
+
+False positives are the business of the sizing: :mod:`superpos.permutation`
+proves a bound for h = 1 with one endpoint, and :func:`gate_failure_bound`
+is the heuristic bound, in the style of :mod:`superpos.one_layer`, for any
+need; :func:`smallest_sizes` turns either into widths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from math import comb, factorial, isqrt
+
+import numpy as np
+import scipy.sparse as sp
+
+from superpos.codes import input_code_book, line_code_sizes, output_code_book, prime_grid
+from superpos.inputs import as_input_sets
+from superpos.instance import AndInstance
+from superpos.network import Network
+from superpos.numerics import binary_support
+from superpos.one_layer import OneLayerSizes
+from superpos.union_bound import binom_sf, shared_term_weights
+from superpos.validation import check_array_size, check_int, check_probability
+
+__all__ = ["GateInstance", "as_gate_instance", "build_gate_network", "gate_failure_bound", "gate_layer",
+           "permutation_instance", "q_and_instance", "served_counts", "smallest_sizes"]
+
+
+@dataclass(frozen=True, eq=False)
+class GateInstance:
+    """m input features and m' threshold gates: output ℓ is present iff ≥ h_ℓ of its endpoints E_ℓ are active.
+
+    Parameters
+    ----------
+    endpoints : array-like of int, shape (m', q)
+        Row ℓ lists the endpoints of output ℓ, in any order; a gate with fewer
+        than q endpoints pads its row with -1. Stored sorted, padding last.
+    needs : int or array-like of int, shape (m',)
+        h_ℓ, the active endpoints output ℓ needs (1 ≤ h_ℓ ≤ |E_ℓ|); one int for all.
+    n_inputs : int
+        m; every endpoint lies in [0, m).
+
+    Raises
+    ------
+    ValueError
+        An empty instance, an index out of range, an endpoint repeated within a
+        gate, a gate without endpoints, a need outside [1, |E_ℓ|], or two
+        outputs with the same endpoints and need.
+
+    Examples
+    --------
+    >>> gates = GateInstance([[2, 0, 1], [3, 4, -1]], [3, 1], 5)
+    >>> gates.endpoints.tolist(), gates.needs.tolist(), gates.arity.tolist()
+    ([[0, 1, 2], [3, 4, -1]], [3, 1], [3, 2])
+    >>> gates.true_outputs([[0, 1, 2], [4], [0, 1]]).toarray().tolist()
+    [[True, False], [False, True], [False, False]]
+    >>> GateInstance([[0, 0]], 1, 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: endpoints[0] = (0, 0) repeats feature 0; the endpoints of a gate must be distinct
+    """
+
+    endpoints: np.ndarray
+    needs: np.ndarray
+    n_inputs: int
+
+    def __post_init__(self):
+        n_inputs = check_int(self.n_inputs, "n_inputs", 1)
+        endpoints = _checked_endpoints(self.endpoints, n_inputs)
+        arity = (endpoints >= 0).sum(axis=1)
+        needs = _checked_needs(self.needs, arity)
+        _refuse_repeats(endpoints, needs, n_inputs)
+        endpoints.flags.writeable = False
+        needs.flags.writeable = False
+        object.__setattr__(self, "n_inputs", n_inputs)
+        object.__setattr__(self, "endpoints", endpoints)
+        object.__setattr__(self, "needs", needs)
+
+    def __repr__(self) -> str:
+        return (f"GateInstance(m={self.n_inputs}, m'={self.n_outputs}, q={self.q}, "
+                f"needs={sorted(set(self.needs.tolist()))})")
+
+    @property
+    def n_outputs(self) -> int:
+        """m', the number of gates (outputs)."""
+        return int(self.endpoints.shape[0])
+
+    @property
+    def q(self) -> int:
+        """The largest number of endpoints of a gate."""
+        return int(self.endpoints.shape[1])
+
+    @cached_property
+    def arity(self) -> np.ndarray:
+        """|E_ℓ| for every output, shape (m',)."""
+        return (self.endpoints >= 0).sum(axis=1)
+
+    @property
+    def need(self) -> int:
+        """The common need h of every output; ValueError if the needs differ.
+
+        Examples
+        --------
+        >>> permutation_instance([1, 0]).need
+        1
+        """
+        values = np.unique(self.needs)
+        if values.size != 1:
+            raise ValueError(f"the outputs have different needs {values.tolist()}; one layer of the construction "
+                             "serves one need (split the instance, as superpos.circuits does per layer)")
+        return int(values[0])
+
+    @cached_property
+    def incidence(self) -> sp.csr_matrix:
+        """The 0/1 matrix (m × m') with a 1 at (i, ℓ) iff i ∈ E_ℓ."""
+        row, slot = np.nonzero(self.endpoints >= 0)
+        matrix = sp.csr_matrix((np.ones(row.size, np.float32), (self.endpoints[row, slot], row)),
+                               shape=(self.n_inputs, self.n_outputs))
+        matrix.sort_indices()
+        return matrix
+
+    @cached_property
+    def influence(self) -> np.ndarray:
+        """Number of outputs each input is an endpoint of, shape (m,), read-only."""
+        check_array_size(self.n_inputs, 8, f"the influence of each of m = {self.n_inputs} inputs")
+        counts = np.bincount(self.endpoints[self.endpoints >= 0], minlength=self.n_inputs)
+        counts.flags.writeable = False
+        return counts
+
+    def subset(self, rows) -> "GateInstance":
+        """The instance of the outputs selected by ``rows`` (a boolean mask or indices), in their order.
+
+        Examples
+        --------
+        >>> q_and_instance([[0, 1, 2], [1, 2, 3]], 4).subset([1]).endpoints.tolist()
+        [[1, 2, 3]]
+        """
+        rows = np.asarray(rows)
+        endpoints, needs = self.endpoints[rows], self.needs[rows]
+        if endpoints.shape[0] == 0:
+            raise ValueError("a subset of an instance must keep at least one output")
+        return GateInstance(endpoints, needs, self.n_inputs)
+
+    def true_outputs(self, inputs) -> sp.csr_matrix:
+        """The correct outputs: entry (r, ℓ) is True iff at least h_ℓ endpoints of ℓ are active in row r.
+
+        One sparse product X · incidence counts the active endpoints of every
+        output an input touches (cost Σ_{i∈A} d_i per row), so no dense
+        batch × m' array is formed.
+
+        Examples
+        --------
+        >>> q_and_instance([[0, 1, 2], [1, 2, 3]], 5).true_outputs([[1, 2, 3], [0, 1]]).toarray().tolist()
+        [[False, True], [False, False]]
+        """
+        matrix = as_input_sets(inputs, self.n_inputs).astype(np.float32)
+        counts = (matrix @ self.incidence).tocsr()
+        counts.data = counts.data >= self.needs[counts.indices]
+        counts.eliminate_zeros()
+        result = counts.astype(bool)
+        result.sort_indices()
+        return result
+
+
+def _checked_endpoints(endpoints, n_inputs: int) -> np.ndarray:
+    array = np.asarray(endpoints)
+    if array.ndim != 2 or array.shape[1] < 1:
+        raise ValueError(f"endpoints must have shape (n_outputs, q) with q >= 1, got shape {array.shape}")
+    if array.shape[0] == 0:
+        raise ValueError("endpoints must hold at least one output, got none")
+    if not np.issubdtype(array.dtype, np.integer):
+        if np.issubdtype(array.dtype, np.floating) and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
+            array = array.astype(np.int64)
+        else:
+            raise ValueError(f"endpoints must hold integer feature indices, got dtype {array.dtype}")
+    array = np.sort(array.astype(np.int64), axis=1)
+    padded = array < 0
+    bad = (array < -1) | (array >= n_inputs)
+    if bad.any():
+        row = int(np.argwhere(bad)[0, 0])
+        raise ValueError(f"endpoints[{row}] = {tuple(map(int, array[row]))} has an index out of range [0, {n_inputs}) "
+                         "(n_inputs); -1 pads a gate with fewer endpoints")
+    # Padding (-1) sorts first: move it to the end of each row.
+    count = padded.sum(axis=1)
+    if np.any(count == array.shape[1]):
+        row = int(np.flatnonzero(count == array.shape[1])[0])
+        raise ValueError(f"endpoints[{row}] has no endpoint; every gate needs at least one")
+    array = np.take_along_axis(array, np.argsort(np.where(padded, np.iinfo(np.int64).max, array), axis=1), axis=1)
+    repeated = (array[:, 1:] == array[:, :-1]) & (array[:, 1:] >= 0)
+    if repeated.any():
+        row, slot = map(int, np.argwhere(repeated)[0])
+        raise ValueError(f"endpoints[{row}] = {tuple(map(int, array[row]))} repeats feature {int(array[row, slot])}; "
+                         "the endpoints of a gate must be distinct")
+    return array
+
+
+def _checked_needs(needs, arity: np.ndarray) -> np.ndarray:
+    values = np.asarray(needs)
+    if values.ndim == 0:
+        values = np.full(arity.size, values)
+    if values.shape != arity.shape:
+        raise ValueError(f"needs must be one int or one per output (shape {arity.shape}), got shape {values.shape}")
+    if not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(f"needs must be integers, got dtype {values.dtype}")
+    values = values.astype(np.int64)
+    bad = (values < 1) | (values > arity)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"needs[{row}] = {int(values[row])} must be in [1, {int(arity[row])}], the number of "
+                         f"endpoints of output {row}")
+    return values
+
+
+def _refuse_repeats(endpoints: np.ndarray, needs: np.ndarray, n_inputs: int) -> None:
+    keys = np.column_stack([endpoints, needs])
+    _, first, counts = np.unique(keys, axis=0, return_index=True, return_counts=True)
+    if np.any(counts > 1):
+        repeated = keys[first[np.flatnonzero(counts > 1)[0]]]
+        rows = np.flatnonzero((keys == repeated).all(axis=1))
+        raise ValueError(f"outputs {int(rows[0])} and {int(rows[1])} are the same gate (endpoints "
+                         f"{tuple(int(e) for e in endpoints[rows[0]] if e >= 0)}, need {int(needs[rows[0]])}); "
+                         "every output must be distinct")
+
+
+def permutation_instance(permutation) -> GateInstance:
+    """The neural permutation π as a gate instance: output π(i) is present iff input i is (one endpoint, need 1).
+
+    Parameters
+    ----------
+    permutation : sequence of int
+        ``permutation[i] = π(i)``; it must list every value 0..m'-1 exactly once.
+
+    Examples
+    --------
+    >>> gates = permutation_instance([2, 0, 1])
+    >>> gates.endpoints.ravel().tolist(), gates.true_outputs([[0], [1, 2]]).toarray().tolist()
+    ([1, 2, 0], [[False, False, True], [True, True, False]])
+    >>> permutation_instance([0, 2, 2])
+    Traceback (most recent call last):
+    ...
+    ValueError: not a permutation of 0..2: value 2 appears 2 times and 1 never
+    """
+    values = np.asarray(permutation)
+    if values.ndim != 1 or values.size < 1:
+        raise ValueError(f"permutation must be a non-empty 1-D sequence of ints, got shape {values.shape}")
+    if not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(f"permutation must hold integers, got dtype {values.dtype}")
+    size = values.size
+    if values.min() < 0 or values.max() >= size:
+        bad = int(values[(values < 0) | (values >= size)][0])
+        raise ValueError(f"not a permutation of 0..{size - 1}: value {bad} is out of range")
+    counts = np.bincount(values, minlength=size)
+    if np.any(counts != 1):
+        twice = int(np.flatnonzero(counts > 1)[0])
+        never = int(np.flatnonzero(counts == 0)[0])
+        raise ValueError(f"not a permutation of 0..{size - 1}: value {twice} appears {int(counts[twice])} times "
+                         f"and {never} never")
+    inverse = np.empty(size, dtype=np.int64)
+    inverse[values] = np.arange(size)
+    return GateInstance(inverse[:, None], 1, size)
+
+
+def q_and_instance(tuples, n_inputs: int) -> GateInstance:
+    """q-AND: output ℓ is present iff all q features of ``tuples[ℓ]`` are active (need h = q).
+
+    Examples
+    --------
+    >>> q_and_instance([[0, 1, 2], [2, 3, 4]], 5).needs.tolist()
+    [3, 3]
+    >>> q_and_instance([[0, 1, 2], [2, 1, 0]], 5)
+    Traceback (most recent call last):
+    ...
+    ValueError: outputs 0 and 1 are the same gate (endpoints (0, 1, 2), need 3); every output must be distinct
+    """
+    array = np.asarray(tuples)
+    if array.ndim != 2:
+        raise ValueError(f"tuples must have shape (n_outputs, q), got shape {array.shape}")
+    if np.issubdtype(array.dtype, np.integer) and np.any(array < 0):
+        raise ValueError("tuples of a q-AND hold feature indices >= 0 (no padding: every gate has q endpoints)")
+    return GateInstance(array, array.shape[1], n_inputs)
+
+
+def as_gate_instance(instance, n_inputs: int | None = None) -> GateInstance:
+    """A :class:`GateInstance` (passed through), or an AND instance / array of pairs as the gates with need 2.
+
+    Examples
+    --------
+    >>> as_gate_instance([[0, 1], [1, 2]], 3).needs.tolist()
+    [2, 2]
+    """
+    if isinstance(instance, GateInstance):
+        if n_inputs is not None and check_int(n_inputs, "n_inputs", 1) != instance.n_inputs:
+            raise ValueError(f"the instance has n_inputs = {instance.n_inputs}, but n_inputs = {int(n_inputs)} was given")
+        return instance
+    if isinstance(instance, AndInstance):
+        return GateInstance(instance.pairs, 2, instance.n_inputs)
+    if n_inputs is None:
+        raise ValueError("n_inputs (the number m of input features) is needed with an array of endpoints")
+    return GateInstance(AndInstance(instance, n_inputs).pairs, 2, n_inputs)
+
+
+# ----------------------------------------------------------------------------- the network
+def served_counts(output_codes: np.ndarray, n_neurons: int) -> np.ndarray:
+    """|O_w| for every neuron w: how many output codes hold it.
+
+    Examples
+    --------
+    >>> served_counts(np.array([[0, 2], [1, 2]]), 4).tolist()
+    [1, 1, 2, 0]
+    """
+    return np.bincount(np.asarray(output_codes).ravel(), minlength=n_neurons)
+
+
+def gate_layer(instance: GateInstance, input_codes: sp.csr_matrix, output_codes: np.ndarray,
+               n_neurons: int) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The layer (W, b) of the construction on given codes: 1 on U_w, bias −(h s − 1).
+
+    Parameters
+    ----------
+    instance : GateInstance
+        Its outputs share one need h.
+    input_codes : csr matrix (m, n_in) of 0/1
+        S_i for every input, all of the same size s.
+    output_codes : int array (m', t)
+        T_ℓ, neurons of this layer.
+    n_neurons : int
+        Width of this layer.
+
+    Examples
+    --------
+    >>> W, b = gate_layer(permutation_instance([1, 0]), sp.identity(2, format="csr"), np.array([[0], [1]]), 2)
+    >>> W.toarray().tolist(), b.tolist()
+    ([[0.0, 1.0], [1.0, 0.0]], [0.0, 0.0])
+    """
+    sizes = np.diff(input_codes.indptr)
+    if sizes.size == 0 or np.any(sizes != sizes[0]) or sizes[0] < 1:
+        raise ValueError("every input code must have the same size s >= 1")
+    if output_codes.shape[0] != instance.n_outputs or input_codes.shape[0] != instance.n_inputs:
+        raise ValueError(f"the codes hold {input_codes.shape[0]} inputs and {output_codes.shape[0]} outputs, "
+                         f"the instance {instance.n_inputs} and {instance.n_outputs}")
+    s, h = int(sizes[0]), instance.need
+    t = output_codes.shape[1]
+    serves = sp.csr_matrix((np.ones(output_codes.size, np.float32),
+                            (output_codes.ravel(), np.repeat(np.arange(instance.n_outputs), t))),
+                           shape=(n_neurons, instance.n_outputs))
+    endpoints = binary_support(serves @ instance.incidence.T.tocsr())
+    weights = binary_support(endpoints @ input_codes.astype(np.float32)).astype(np.float64)
+    return weights, np.full(n_neurons, 1.0 - h * s)
+
+
+def build_gate_network(instance: GateInstance, sizes: OneLayerSizes, seed: int = 0, name: str = "") -> Network:
+    """The one-layer network of the construction for a gate instance of one need.
+
+    Input codes: lines of s = ``sizes.code_size`` rows over GF(q_in); output
+    codes: lines of t rows over GF(q_out); both drawn with ``seed`` as in
+    :func:`superpos.codes.input_code_book` and :func:`superpos.codes.output_code_book`,
+    and independent of each other. Weights are 1 on U_w and the bias is
+    −(h s − 1), so every parameter takes one bit.
+
+    Examples
+    --------
+    >>> net = build_gate_network(permutation_instance([1, 2, 3, 0]), OneLayerSizes(3, 5, 3, 5, 1.0))
+    >>> net.widths, net.compute([[0], [1, 3], [0, 1, 2]]).toarray().astype(int).tolist()
+    ([15, 15], [[0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 1]])
+    """
+    if not isinstance(instance, GateInstance):
+        raise TypeError(f"instance must be a GateInstance, got {type(instance).__name__}")
+    if not isinstance(sizes, OneLayerSizes):
+        raise TypeError(f"sizes must be OneLayerSizes, got {type(sizes).__name__}")
+    input_codes = input_code_book(instance.n_inputs, sizes.n_input_neurons, sizes.code_size, seed)
+    output_codes = output_code_book(instance.n_outputs, sizes.n_output_neurons, sizes.output_code_size, seed)
+    weights, bias = gate_layer(instance, input_codes, output_codes, sizes.n_output_neurons)
+    return Network(input_codes, [(weights, bias)], output_codes, 1.0,
+                   name=name or f"gates, need {instance.need} ({sizes.describe()})")
+
+
+# ----------------------------------------------------------------------------- the heuristic bound and the sizing
+def gate_failure_bound(instance: GateInstance, k: int, code_size: int, q_in: int, output_code_size: int,
+                       q_out) -> np.ndarray:
+    r"""Heuristic bound on P[some input with at most k actives gets a wrong decision], for one need h.
+
+    Events: an absent output ℓ, the p < h endpoints of ℓ that are active
+    (C(q, p) choices), and the j ≤ k − p other actives Y (at most C(m, j)
+    choices). A neuron w ∈ T_ℓ fires iff Y puts (h − p) s more into U_w:
+    u members of R_w put s each (an active y is a member of a given neuron of
+    T_ℓ with probability about d_y / q_out, so u of them with probability at most
+    (D/q_out)^u / u!, D the j largest influences), and the rest must be
+    covered: U_w is a union of about q m'/q_out lines, which covers a fraction
+    f = 1 − (1 − 1/q_in)^{q m'/q_out} of every row, and |S_y ∩ U_w| is close to
+    Binomial(s, f). Whatever Y puts on the q endpoint codes of ℓ,
+    c ~ Binomial(j q s, 1/q_in), helps every neuron of T_ℓ at once; given c
+    the t rows are treated as independent (the unproved step):
+
+        P(p, j) = Σ_c P[c] (Σ_{u ≤ h−p} (D/q_out)^u/u! · P[Bin((j−u)s, f) ≥ (h−p−u)s − c])^t,
+
+    and the bound is Σ_{p<h} Σ_{j ≤ k−p} C(q, p) m' C(m, j) P(p, j).
+    Vectorised over ``q_out``.
+
+    Examples
+    --------
+    >>> gates = q_and_instance([[0, 1, 2], [1, 2, 3], [2, 3, 4]], 5)
+    >>> bounds = gate_failure_bound(gates, 3, 4, 7, 4, [7, 11, 13])
+    >>> bool(np.all(np.diff(bounds) <= 0))   # wider output channels, smaller bound
+    True
+    """
+    terms = _gate_terms(instance, k, code_size, float(q_in), np.atleast_1d(np.asarray(q_out, float)))
+    return bound_from_terms(terms, output_code_size).reshape(np.shape(q_out))
+
+
+def _gate_terms(instance: GateInstance, k: int, s: int, q_in: float, q_out: np.ndarray) -> list:
+    """The bound's terms (count, weights over c, bases (len(q_out), C), row offset 0), which do not depend on t."""
+    m, m_out, q, h = instance.n_inputs, instance.n_outputs, instance.q, instance.need
+    top = np.sort(instance.influence)[::-1].astype(float)
+    f = -np.expm1(q * m_out / q_out * np.log1p(-1.0 / q_in))[:, None]
+    terms = []
+    for p in range(h):
+        for j in range(1, k - p + 1):
+            need = h - p
+            rate = (top[:j].sum() / q_out)[:, None]
+            c, weights = shared_term_weights(j * q * s, min(need * s, j * q), q_in)
+            base = np.zeros((q_out.size, c.size))
+            for u in range(min(need, j) + 1):
+                spoil = binom_sf(need * s - u * s - c - 1, (j - u) * s, f) if u < need else np.ones_like(f)
+                base += rate ** u / factorial(u) * spoil
+            terms.append((float(comb(q, p)) * m_out * comb(m, j), weights, np.minimum(base, 1.0), 0))
+    return terms
+
+
+def bound_from_terms(terms: list, t: int, rows=slice(None)) -> np.ndarray:
+    """Σ over terms (count, weights, bases, offset) of count · Σ_c weights[c] · bases[:, c]^(t − offset).
+
+    The form both the proved permutation bound and :func:`gate_failure_bound`
+    take; a term with t ≤ offset counts in full (its rows can all be spoiled).
+
+    Examples
+    --------
+    >>> bound_from_terms([(10.0, np.array([1.0]), np.array([[0.1], [0.01]]), 1)], 3).round(12).tolist()
+    [0.1, 0.001]
+    """
+    total = 0.0
+    for count, weights, bases, offset in terms:
+        power = t - offset
+        values = bases[rows] ** power if power > 0 else np.ones_like(bases[rows])
+        total = total + count * (values @ weights)
+    return np.asarray(total, float)
+
+
+def smallest_sizes(n_inputs: int, n_outputs: int, terms_of, failure_prob: float, *, code_sizes, output_code_sizes,
+                   q_in_steps: int = 24, q_out_steps: int = 72, ratio: float = 1.12) -> OneLayerSizes:
+    """The widths with the fewest neurons s·q_in + t·q_out whose bound is at most ``failure_prob``.
+
+    ``terms_of(s, q_in, q_out_grid)`` returns the bound's terms for
+    :func:`bound_from_terms`. The search runs over the given s and t, q_in on
+    a geometric grid of primes from max(s, ⌈√m⌉), and the least feasible q_out
+    on a grid from max(t, ⌈√m'⌉) (bisection: the bound falls as q_out grows).
+
+    Examples
+    --------
+    >>> gates = q_and_instance([[0, 1, 2], [1, 2, 3], [2, 3, 4]], 5)
+    >>> terms = lambda s, q_in, grid: _gate_terms(gates, 3, s, float(q_in), grid)
+    >>> smallest_sizes(5, 3, terms, 1e-3, code_sizes=[3, 4], output_code_sizes=[3, 4]).failure_bound <= 1e-3
+    True
+    """
+    failure_prob = check_probability(failure_prob, "failure_prob")
+    code_sizes = [check_int(s, "code size", 1) for s in code_sizes]
+    output_code_sizes = [check_int(t, "output code size", 1) for t in output_code_sizes]
+    q_out_grid = np.array(prime_grid(max(max(output_code_sizes), isqrt(n_outputs - 1) + 1), q_out_steps, ratio),
+                          float)
+    best = None
+    for s in code_sizes:
+        for q_in in prime_grid(max(s, isqrt(n_inputs - 1) + 1), q_in_steps, ratio):
+            if best is not None and s * q_in + min(output_code_sizes) * q_out_grid[0] >= best.n_neurons:
+                continue
+            terms = terms_of(s, q_in, q_out_grid)
+            for t in output_code_sizes:
+                last = float(bound_from_terms(terms, t, [len(q_out_grid) - 1])[0])
+                if not last <= failure_prob:
+                    continue
+                low, high, value = -1, len(q_out_grid) - 1, last
+                while high - low > 1:
+                    middle = (low + high) // 2
+                    bound = float(bound_from_terms(terms, t, [middle])[0])
+                    if bound <= failure_prob:
+                        high, value = middle, bound
+                    else:
+                        low = middle
+                n = s * q_in + t * int(q_out_grid[high])
+                if best is None or n < best.n_neurons:
+                    best = OneLayerSizes(s, int(q_in), t, int(q_out_grid[high]), value)
+    if best is None:
+        raise ValueError(f"no sizes within the search range (s in {code_sizes[0]}..{code_sizes[-1]}, "
+                         f"t in {output_code_sizes[0]}..{output_code_sizes[-1]}) meet failure_prob = {failure_prob}")
+    return best
