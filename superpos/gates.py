@@ -61,8 +61,9 @@ from superpos.one_layer import OneLayerSizes
 from superpos.union_bound import binom_sf, shared_term_weights
 from superpos.validation import check_array_size, check_int, check_probability
 
-__all__ = ["GateInstance", "as_gate_instance", "build_gate_network", "gate_failure_bound", "gate_layer",
-           "permutation_instance", "q_and_instance", "served_counts", "smallest_sizes"]
+__all__ = ["GateInstance", "as_gate_instance", "bound_from_terms", "build_gate_network", "gate_bound_terms",
+           "gate_failure_bound", "gate_layer", "gate_sizes", "permutation_instance", "q_and_instance", "served_counts",
+           "smallest_sizes"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -442,12 +443,21 @@ def gate_failure_bound(instance: GateInstance, k: int, code_size: int, q_in: int
     >>> bool(np.all(np.diff(bounds) <= 0))   # wider output channels, smaller bound
     True
     """
-    terms = _gate_terms(instance, k, code_size, float(q_in), np.atleast_1d(np.asarray(q_out, float)))
+    terms = gate_bound_terms(instance, k, code_size, float(q_in), np.atleast_1d(np.asarray(q_out, float)))
     return bound_from_terms(terms, output_code_size).reshape(np.shape(q_out))
 
 
-def _gate_terms(instance: GateInstance, k: int, s: int, q_in: float, q_out: np.ndarray) -> list:
-    """The bound's terms (count, weights over c, bases (len(q_out), C), row offset 0), which do not depend on t."""
+def gate_bound_terms(instance: GateInstance, k: int, s: int, q_in: float, q_out: np.ndarray) -> list:
+    """The terms of :func:`gate_failure_bound` for :func:`bound_from_terms`: they do not depend on t.
+
+    Each term is (count, weights of c, bases of shape (len(q_out), len(c)), row offset 0).
+
+    Examples
+    --------
+    >>> terms = gate_bound_terms(permutation_instance([1, 0, 2]), 2, 3, 5.0, np.array([5.0, 7.0]))
+    >>> len(terms), terms[0][2].shape[0]   # j = 1, 2 other actives; one base per q_out
+    (2, 2)
+    """
     m, m_out, q, h = instance.n_inputs, instance.n_outputs, instance.q, instance.need
     top = np.sort(instance.influence)[::-1].astype(float)
     f = -np.expm1(q * m_out / q_out * np.log1p(-1.0 / q_in))[:, None]
@@ -485,48 +495,81 @@ def bound_from_terms(terms: list, t: int, rows=slice(None)) -> np.ndarray:
 
 
 def smallest_sizes(n_inputs: int, n_outputs: int, terms_of, failure_prob: float, *, code_sizes, output_code_sizes,
-                   q_in_steps: int = 24, q_out_steps: int = 72, ratio: float = 1.12) -> OneLayerSizes:
+                   q_in_values=None, q_in_steps: int = 24, q_out_steps: int = 72,
+                   ratio: float = 1.12) -> OneLayerSizes:
     """The widths with the fewest neurons s·q_in + t·q_out whose bound is at most ``failure_prob``.
 
     ``terms_of(s, q_in, q_out_grid)`` returns the bound's terms for
     :func:`bound_from_terms`. The search runs over the given s and t, q_in on
-    a geometric grid of primes from max(s, ⌈√m⌉), and the least feasible q_out
-    on a grid from max(t, ⌈√m'⌉) (bisection: the bound falls as q_out grows).
+    a geometric grid of primes from max(s, ⌈√m⌉), and q_out on a grid of
+    primes from max(t, ⌈√m'⌉), evaluating the bound on the whole q_out grid
+    at once and keeping the narrowest q_out that meets it. ``q_in_values``
+    fixes the primes of the input channel instead (a layer whose input code
+    is the previous layer's output code).
 
     Examples
     --------
     >>> gates = q_and_instance([[0, 1, 2], [1, 2, 3], [2, 3, 4]], 5)
-    >>> terms = lambda s, q_in, grid: _gate_terms(gates, 3, s, float(q_in), grid)
+    >>> terms = lambda s, q_in, grid: gate_bound_terms(gates, 3, s, float(q_in), grid)
     >>> smallest_sizes(5, 3, terms, 1e-3, code_sizes=[3, 4], output_code_sizes=[3, 4]).failure_bound <= 1e-3
     True
     """
     failure_prob = check_probability(failure_prob, "failure_prob")
     code_sizes = [check_int(s, "code size", 1) for s in code_sizes]
     output_code_sizes = [check_int(t, "output code size", 1) for t in output_code_sizes]
-    q_out_grid = np.array(prime_grid(max(max(output_code_sizes), isqrt(n_outputs - 1) + 1), q_out_steps, ratio),
-                          float)
+    if not code_sizes or not output_code_sizes:
+        raise ValueError("code_sizes and output_code_sizes must each hold at least one value")
     best = None
+    grids = {t: np.array(prime_grid(max(t, isqrt(n_outputs - 1) + 1), q_out_steps, ratio), float)
+             for t in set(output_code_sizes)}
     for s in code_sizes:
-        for q_in in prime_grid(max(s, isqrt(n_inputs - 1) + 1), q_in_steps, ratio):
-            if best is not None and s * q_in + min(output_code_sizes) * q_out_grid[0] >= best.n_neurons:
+        primes = q_in_values if q_in_values is not None else prime_grid(max(s, isqrt(n_inputs - 1) + 1), q_in_steps,
+                                                                        ratio)
+        for q_in in primes:
+            cheapest = min(t * grids[t][0] for t in output_code_sizes)
+            if best is not None and s * q_in + cheapest >= best.n_neurons:
                 continue
-            terms = terms_of(s, q_in, q_out_grid)
+            cache = {}
             for t in output_code_sizes:
-                last = float(bound_from_terms(terms, t, [len(q_out_grid) - 1])[0])
-                if not last <= failure_prob:
+                grid = grids[t]
+                key = float(grid[0])
+                if key not in cache:
+                    cache[key] = terms_of(s, q_in, grid)
+                bounds = bound_from_terms(cache[key], t)
+                feasible = np.flatnonzero(bounds <= failure_prob)
+                if not feasible.size:
                     continue
-                low, high, value = -1, len(q_out_grid) - 1, last
-                while high - low > 1:
-                    middle = (low + high) // 2
-                    bound = float(bound_from_terms(terms, t, [middle])[0])
-                    if bound <= failure_prob:
-                        high, value = middle, bound
-                    else:
-                        low = middle
-                n = s * q_in + t * int(q_out_grid[high])
+                n = s * q_in + t * int(grid[feasible[0]])
                 if best is None or n < best.n_neurons:
-                    best = OneLayerSizes(s, int(q_in), t, int(q_out_grid[high]), value)
+                    best = OneLayerSizes(s, int(q_in), t, int(grid[feasible[0]]), float(bounds[feasible[0]]))
     if best is None:
-        raise ValueError(f"no sizes within the search range (s in {code_sizes[0]}..{code_sizes[-1]}, "
-                         f"t in {output_code_sizes[0]}..{output_code_sizes[-1]}) meet failure_prob = {failure_prob}")
+        raise ValueError(f"no sizes within the search range (s in {min(code_sizes)}..{max(code_sizes)}, "
+                         f"t in {min(output_code_sizes)}..{max(output_code_sizes)}) meet failure_prob = "
+                         f"{failure_prob}")
     return best
+
+
+def gate_sizes(instance: GateInstance, k: int, failure_prob: float = 1e-6, *, code_sizes=None, output_code_sizes=None,
+               q_in_values=None) -> OneLayerSizes:
+    """Widths with the fewest neurons that meet the heuristic :func:`gate_failure_bound` (every input).
+
+    s runs over 3..20 and t over 3..30 unless given (:func:`smallest_sizes`).
+
+    Examples
+    --------
+    >>> gates = q_and_instance([[0, 1, 2], [1, 2, 3], [2, 3, 4], [0, 3, 4]], 5)
+    >>> gate_sizes(gates, 3, 1e-3).failure_bound <= 1e-3
+    True
+    """
+    if not isinstance(instance, GateInstance):
+        raise TypeError(f"instance must be a GateInstance, got {type(instance).__name__}")
+    k = check_int(k, "k", 1, instance.n_inputs)
+    instance.need  # one need, or a clear error
+
+    def terms_of(s, q_in, grid):
+        return gate_bound_terms(instance, k, s, float(q_in), grid)
+
+    return smallest_sizes(instance.n_inputs, instance.n_outputs, terms_of, failure_prob,
+                          code_sizes=range(3, 21) if code_sizes is None else code_sizes,
+                          output_code_sizes=range(3, 31) if output_code_sizes is None else output_code_sizes,
+                          q_in_values=q_in_values)
