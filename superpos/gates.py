@@ -352,8 +352,14 @@ def served_counts(output_codes: np.ndarray, n_neurons: int) -> np.ndarray:
 
 
 def gate_layer(instance: GateInstance, input_codes: sp.csr_matrix, output_codes: np.ndarray,
-               n_neurons: int) -> tuple[sp.csr_matrix, np.ndarray]:
+               n_neurons: int, union: bool = False) -> tuple[sp.csr_matrix, np.ndarray]:
     """The layer (W, b) of the construction on given codes: 1 on U_w, bias −(h s − 1).
+
+    With ``union=True`` the layer below is read as 0/1 (the union of the
+    active codes, as after a clamp, rather than their sum): a neuron shared by
+    two endpoint codes then holds 1, not 2, and h line codes, which pairwise
+    share at most one neuron, cover at least h s − C(h, 2) neurons; the bias is
+    −(h s − C(h, 2) − 1), so a true gate still fires.
 
     Parameters
     ----------
@@ -365,6 +371,8 @@ def gate_layer(instance: GateInstance, input_codes: sp.csr_matrix, output_codes:
         T_ℓ, neurons of this layer.
     n_neurons : int
         Width of this layer.
+    union : bool
+        Whether the layer below holds the union (0/1) of the active codes.
 
     Examples
     --------
@@ -385,7 +393,7 @@ def gate_layer(instance: GateInstance, input_codes: sp.csr_matrix, output_codes:
                            shape=(n_neurons, instance.n_outputs))
     endpoints = binary_support(serves @ instance.incidence.T.tocsr())
     weights = binary_support(endpoints @ input_codes.astype(np.float32)).astype(np.float64)
-    return weights, np.full(n_neurons, 1.0 - h * s)
+    return weights, np.full(n_neurons, 1.0 - h * s + (comb(h, 2) if union else 0))
 
 
 def build_gate_network(instance: GateInstance, sizes: OneLayerSizes, seed: int = 0, name: str = "") -> Network:
@@ -447,10 +455,13 @@ def gate_failure_bound(instance: GateInstance, k: int, code_size: int, q_in: int
     return bound_from_terms(terms, output_code_size).reshape(np.shape(q_out))
 
 
-def gate_bound_terms(instance: GateInstance, k: int, s: int, q_in: float, q_out: np.ndarray) -> list:
+def gate_bound_terms(instance: GateInstance, k: int, s: int, q_in: float, q_out: np.ndarray,
+                     slack: int = 0) -> list:
     """The terms of :func:`gate_failure_bound` for :func:`bound_from_terms`: they do not depend on t.
 
     Each term is (count, weights of c, bases of shape (len(q_out), len(c)), row offset 0).
+    ``slack`` lowers what a neuron needs by that much (C(h, 2) for a layer
+    that reads a union of codes, :func:`gate_layer` with ``union=True``).
 
     Examples
     --------
@@ -469,7 +480,7 @@ def gate_bound_terms(instance: GateInstance, k: int, s: int, q_in: float, q_out:
             c, weights = shared_term_weights(j * q * s, min(need * s, j * q), q_in)
             base = np.zeros((q_out.size, c.size))
             for u in range(min(need, j) + 1):
-                spoil = binom_sf(need * s - u * s - c - 1, (j - u) * s, f) if u < need else np.ones_like(f)
+                spoil = binom_sf(need * s - slack - u * s - c - 1, (j - u) * s, f) if u < need else np.ones_like(f)
                 base += rate ** u / factorial(u) * spoil
             terms.append((float(comb(q, p)) * m_out * comb(m, j), weights, np.minimum(base, 1.0), 0))
     return terms
@@ -550,10 +561,11 @@ def smallest_sizes(n_inputs: int, n_outputs: int, terms_of, failure_prob: float,
 
 
 def gate_sizes(instance: GateInstance, k: int, failure_prob: float = 1e-6, *, code_sizes=None, output_code_sizes=None,
-               q_in_values=None) -> OneLayerSizes:
+               q_in_values=None, union: bool = False) -> OneLayerSizes:
     """Widths with the fewest neurons that meet the heuristic :func:`gate_failure_bound` (every input).
 
-    s runs over 3..20 and t over 3..30 unless given (:func:`smallest_sizes`).
+    s runs over 3..20 and t over 3..30 unless given (:func:`smallest_sizes`);
+    ``union`` sizes a layer that reads the union of its input codes (:func:`gate_layer`).
 
     Examples
     --------
@@ -564,10 +576,10 @@ def gate_sizes(instance: GateInstance, k: int, failure_prob: float = 1e-6, *, co
     if not isinstance(instance, GateInstance):
         raise TypeError(f"instance must be a GateInstance, got {type(instance).__name__}")
     k = check_int(k, "k", 1, instance.n_inputs)
-    instance.need  # one need, or a clear error
+    slack = comb(instance.need, 2) if union else 0  # one need, or a clear error
 
     def terms_of(s, q_in, grid):
-        return gate_bound_terms(instance, k, s, float(q_in), grid)
+        return gate_bound_terms(instance, k, s, float(q_in), grid, slack)
 
     return smallest_sizes(instance.n_inputs, instance.n_outputs, terms_of, failure_prob,
                           code_sizes=range(3, 21) if code_sizes is None else code_sizes,
