@@ -51,6 +51,7 @@ from math import comb, factorial, isqrt
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import bdtrc
 
 from superpos.codes import input_code_book, line_code_sizes, output_code_book, prime_grid
 from superpos.inputs import as_input_sets
@@ -58,12 +59,12 @@ from superpos.instance import AndInstance
 from superpos.network import Network
 from superpos.numerics import binary_support
 from superpos.one_layer import OneLayerSizes
-from superpos.union_bound import binom_sf, shared_term_weights
+from superpos.union_bound import shared_term_weights
 from superpos.validation import check_array_size, check_int, check_probability
 
 __all__ = ["GateInstance", "as_gate_instance", "bound_from_terms", "build_gate_network", "gate_bound_terms",
-           "gate_failure_bound", "gate_layer", "gate_sizes", "permutation_instance", "q_and_instance", "served_counts",
-           "smallest_sizes"]
+           "gate_failure_bound", "gate_layer", "gate_sizes", "pack_terms", "permutation_instance", "q_and_instance",
+           "served_counts", "smallest_sizes"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -472,17 +473,31 @@ def gate_bound_terms(instance: GateInstance, k: int, s: int, q_in: float, q_out:
     m, m_out, q, h = instance.n_inputs, instance.n_outputs, instance.q, instance.need
     top = np.sort(instance.influence)[::-1].astype(float)
     f = -np.expm1(q * m_out / q_out * np.log1p(-1.0 / q_in))[:, None]
-    terms = []
+    plan, thresholds, trials = [], [], []  # every binomial tail of every term, evaluated in one call
     for p in range(h):
         for j in range(1, k - p + 1):
             need = h - p
-            rate = (top[:j].sum() / q_out)[:, None]
             c, weights = shared_term_weights(j * q * s, min(need * s, j * q), q_in)
-            base = np.zeros((q_out.size, c.size))
+            parts = []
             for u in range(min(need, j) + 1):
-                spoil = binom_sf(need * s - slack - u * s - c - 1, (j - u) * s, f) if u < need else np.ones_like(f)
-                base += rate ** u / factorial(u) * spoil
-            terms.append((float(comb(q, p)) * m_out * comb(m, j), weights, np.minimum(base, 1.0), 0))
+                if u < need:
+                    parts.append((u, sum(map(len, thresholds)), c.size))
+                    thresholds.append(need * s - slack - u * s - c - 1)
+                    trials.append(np.full(c.size, (j - u) * s))
+                else:
+                    parts.append((u, None, c.size))
+            plan.append((float(comb(q, p)) * m_out * comb(m, j), weights, (top[:j].sum() / q_out)[:, None], parts))
+    threshold = np.concatenate(thresholds)[None, :].astype(np.int64) if thresholds else np.zeros((1, 0), np.int64)
+    n = np.concatenate(trials)[None, :].astype(np.int64) if trials else np.zeros((1, 0), np.int64)
+    inside = bdtrc(np.clip(threshold, 0, np.maximum(n - 1, 0)), np.maximum(n, 1), f)
+    tails = np.where(threshold < 0, 1.0, np.where(threshold >= n, 0.0, inside))  # P[Bin(n, f) > threshold]
+    terms = []
+    for count, weights, rate, parts in plan:
+        base = np.zeros((q_out.size, weights.size))
+        for u, start, size in parts:
+            spoil = tails[:, start:start + size] if start is not None else 1.0
+            base = base + rate ** u / factorial(u) * spoil
+        terms.append((count, weights, np.minimum(base, 1.0), 0))
     return terms
 
 
@@ -505,6 +520,23 @@ def bound_from_terms(terms: list, t: int, rows=slice(None)) -> np.ndarray:
     return np.asarray(total, float)
 
 
+def pack_terms(terms: list) -> list:
+    """The same bound as ``terms`` for :func:`bound_from_terms`, with the terms of one row offset merged into one.
+
+    Examples
+    --------
+    >>> terms = [(2.0, np.array([1.0]), np.array([[0.5]]), 0), (3.0, np.array([1.0]), np.array([[0.1]]), 0)]
+    >>> float(bound_from_terms(pack_terms(terms), 2)[0]) == float(bound_from_terms(terms, 2)[0])
+    True
+    """
+    packed = []
+    for offset in sorted({term[3] for term in terms}):
+        group = [term for term in terms if term[3] == offset]
+        packed.append((1.0, np.concatenate([count * weights for count, weights, _, _ in group]),
+                       np.concatenate([bases for _, _, bases, _ in group], axis=1), offset))
+    return packed
+
+
 def smallest_sizes(n_inputs: int, n_outputs: int, terms_of, failure_prob: float, *, code_sizes, output_code_sizes,
                    q_in_values=None, q_in_steps: int = 24, q_out_steps: int = 72,
                    ratio: float = 1.12) -> OneLayerSizes:
@@ -512,9 +544,11 @@ def smallest_sizes(n_inputs: int, n_outputs: int, terms_of, failure_prob: float,
 
     ``terms_of(s, q_in, q_out_grid)`` returns the bound's terms for
     :func:`bound_from_terms`. The search runs over the given s and t, q_in on
-    a geometric grid of primes from max(s, ⌈√m⌉), and q_out on a grid of
-    primes from max(t, ⌈√m'⌉), evaluating the bound on the whole q_out grid
-    at once and keeping the narrowest q_out that meets it. ``q_in_values``
+    a geometric grid of primes from max(s, ⌈√m⌉) (first every other point of
+    it, then the points near the best found, for s within 2 of its s), and
+    q_out on a grid of primes from max(t, ⌈√m'⌉), evaluating the bound on the
+    whole q_out grid at once and keeping the narrowest q_out that meets it.
+    It is a search, not a proof of optimality. ``q_in_values``
     fixes the primes of the input channel instead (a layer whose input code
     is the previous layer's output code).
 
@@ -526,38 +560,53 @@ def smallest_sizes(n_inputs: int, n_outputs: int, terms_of, failure_prob: float,
     True
     """
     failure_prob = check_probability(failure_prob, "failure_prob")
-    code_sizes = [check_int(s, "code size", 1) for s in code_sizes]
+    code_sizes = sorted({check_int(s, "code size", 1) for s in code_sizes})
     output_code_sizes = [check_int(t, "output code size", 1) for t in output_code_sizes]
     if not code_sizes or not output_code_sizes:
         raise ValueError("code_sizes and output_code_sizes must each hold at least one value")
-    best = None
     grids = {t: np.array(prime_grid(max(t, isqrt(n_outputs - 1) + 1), q_out_steps, ratio), float)
              for t in set(output_code_sizes)}
-    for s in code_sizes:
-        primes = q_in_values if q_in_values is not None else prime_grid(max(s, isqrt(n_inputs - 1) + 1), q_in_steps,
-                                                                        ratio)
+    found = {"best": None}
+
+    def scan(s, primes):
         for q_in in primes:
+            best = found["best"]
             cheapest = min(t * grids[t][0] for t in output_code_sizes)
             if best is not None and s * q_in + cheapest >= best.n_neurons:
                 continue
             cache = {}
             for t in output_code_sizes:
                 grid = grids[t]
-                key = float(grid[0])
-                if key not in cache:
-                    cache[key] = terms_of(s, q_in, grid)
-                bounds = bound_from_terms(cache[key], t)
+                if float(grid[0]) not in cache:
+                    cache[float(grid[0])] = pack_terms(terms_of(s, q_in, grid))
+                bounds = bound_from_terms(cache[float(grid[0])], t)
                 feasible = np.flatnonzero(bounds <= failure_prob)
                 if not feasible.size:
                     continue
                 n = s * q_in + t * int(grid[feasible[0]])
-                if best is None or n < best.n_neurons:
-                    best = OneLayerSizes(s, int(q_in), t, int(grid[feasible[0]]), float(bounds[feasible[0]]))
-    if best is None:
+                if found["best"] is None or n < found["best"].n_neurons:
+                    found["best"] = OneLayerSizes(s, int(q_in), t, int(grid[feasible[0]]), float(bounds[feasible[0]]))
+
+    def primes_from(s, count, step):
+        return prime_grid(max(s, isqrt(n_inputs - 1) + 1), count, step)
+
+    if q_in_values is not None:
+        for s in code_sizes:
+            scan(s, q_in_values)
+    else:
+        # Coarse: every s, q_in on a grid twice as wide; then fine around the best of it.
+        for s in code_sizes:
+            scan(s, primes_from(s, (q_in_steps + 1) // 2, ratio * ratio))
+        if found["best"] is not None:
+            centre = found["best"]
+            for s in [v for v in code_sizes if abs(v - centre.code_size) <= 2]:
+                scan(s, [p for p in primes_from(s, q_in_steps, ratio)
+                         if centre.q_in / (ratio * ratio) <= p <= centre.q_in * ratio * ratio])
+    if found["best"] is None:
         raise ValueError(f"no sizes within the search range (s in {min(code_sizes)}..{max(code_sizes)}, "
                          f"t in {min(output_code_sizes)}..{max(output_code_sizes)}) meet failure_prob = "
                          f"{failure_prob}")
-    return best
+    return found["best"]
 
 
 def gate_sizes(instance: GateInstance, k: int, failure_prob: float = 1e-6, *, code_sizes=None, output_code_sizes=None,

@@ -77,7 +77,7 @@ from math import ceil, comb, e, isqrt, log, sqrt
 
 import numpy as np
 
-from superpos.codes import next_prime, output_code_book, prime_grid
+from superpos.codes import is_prime, next_prime, output_code_book
 from superpos.gates import GateInstance, bound_from_terms, build_gate_network, permutation_instance, served_counts, \
     smallest_sizes
 from superpos.network import Network
@@ -193,9 +193,12 @@ def served_most(n_features: int, output_code_size: int, q_out: int, seed: int = 
 
 
 def _load_estimate(n_features: int, q_out) -> np.ndarray:
-    """An estimate of r used while searching: the mean load m'/q_out plus five standard deviations and 5."""
+    """An estimate of r used while searching: the mean load μ = m'/q_out plus √(2μ ln(40 q_out)) and 2.
+
+    (The largest of about t q_out counts of mean μ; the exact r replaces it once the sizes are chosen.)
+    """
     load = n_features / np.asarray(q_out, float)
-    return np.ceil(load + 5 * np.sqrt(load) + 5)
+    return np.ceil(load + np.sqrt(2 * load * np.log(40 * np.asarray(q_out, float))) + 2)
 
 
 def permutation_sizes(n_features: int, k: int, failure_prob: float = 1e-6, seed: int = 0, *,
@@ -204,8 +207,9 @@ def permutation_sizes(n_features: int, k: int, failure_prob: float = 1e-6, seed:
 
     The search (:func:`superpos.gates.smallest_sizes`, s in 2..30 and t in
     k+1..40 unless given) uses an estimate of r; the exact r of the output
-    code book drawn with ``seed`` is then computed, and q_out is raised along
-    the primes (1 % at a time) until (1) holds with it. ``failure_bound`` of the result is (1)
+    code book drawn with ``seed`` is then computed, and q_out is moved along
+    the primes (up until (1) holds with it, then down, one prime at a time,
+    while it still does). ``failure_bound`` of the result is (1)
     with the exact r, so it is a proved bound for the network
     :func:`build_permutation_network` builds with the same seed.
 
@@ -226,13 +230,27 @@ def permutation_sizes(n_features: int, k: int, failure_prob: float = 1e-6, seed:
 
     sizes = smallest_sizes(n_features, n_features, terms_of, failure_prob, code_sizes=code_sizes,
                            output_code_sizes=output_code_sizes)
-    s, q_in, t, q_out = sizes.code_size, sizes.q_in, sizes.output_code_size, sizes.q_out
-    while True:
-        served = served_most(n_features, t, q_out, seed)
-        bound = float(permutation_failure_bound(n_features, k, s, q_in, t, served))
-        if bound <= failure_prob:
-            return OneLayerSizes(s, q_in, t, q_out, bound)
-        q_out = next_prime(int(q_out * 1.01) + 1)
+    s, q_in, t = sizes.code_size, sizes.q_in, sizes.output_code_size
+
+    def exact(q_out):
+        return float(permutation_failure_bound(n_features, k, s, q_in, t, served_most(n_features, t, q_out, seed)))
+
+    # With the exact r: up (by 1 %, at least to the next prime) until (1) holds, then down prime by prime
+    # while it still does (20 primes at most).
+    q_out, bound = sizes.q_out, exact(sizes.q_out)
+    while not bound <= failure_prob:
+        q_out = next_prime(max(q_out + 1, int(q_out * 1.01)))
+        bound = exact(q_out)
+    floor = max(t, isqrt(n_features - 1) + 1)
+    for _ in range(20):
+        lower = next((p for p in range(q_out - 1, floor - 1, -1) if is_prime(p)), None)
+        if lower is None:
+            break
+        trial = exact(lower)
+        if not trial <= failure_prob:
+            break
+        q_out, bound = lower, trial
+    return OneLayerSizes(s, q_in, t, q_out, bound)
 
 
 def order_sizes(n_features: int, k: int, failure_prob: float = 1e-6) -> OneLayerSizes:
