@@ -46,7 +46,7 @@ decoded wires exactly, the reference that per-layer certificates speak of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from math import comb
 
@@ -449,6 +449,7 @@ class CircuitNetwork:
     sizes: list
     sparsity: list
     codes: list
+    _layers: dict = field(default_factory=dict, repr=False)
 
     @property
     def n_neurons(self) -> int:
@@ -460,9 +461,25 @@ class CircuitNetwork:
         depth = check_int(depth, "depth", 0, self.circuit.depth)
         return self.sizes[0].n_input_neurons if depth == 0 else self.sizes[depth - 1].n_output_neurons
 
+    def decode(self, depth: int, activation: sp.csr_matrix) -> sp.csr_matrix:
+        """The wires of depth ``depth`` read from that layer's activations (batch × layer width): every code neuron ≥ 1.
+
+        A clamped layer holds ReLU(z) in its first rows and ReLU(z − 1) after them;
+        the first rows are ≥ 1 exactly where the clamp is 1.
+        """
+        width = self.channel_width(depth)
+        on = (activation.tocsr()[:, :width] >= 1).astype(bool)
+        reader = Network(sp.identity(width, format="csr"), [], self.codes[depth], 1.0)
+        return reader.compute(on)
+
     def layer_network(self, depth: int) -> Network:
         """Layer ``depth`` alone, on exact input codes: the network a per-layer certificate decides."""
         depth = check_int(depth, "depth", 1, self.circuit.depth)
+        if depth not in self._layers:
+            self._layers[depth] = self._layer_network(depth)
+        return self._layers[depth]
+
+    def _layer_network(self, depth: int) -> Network:
         codes = codes_matrix(self.codes[depth - 1], self.channel_width(depth - 1))
         instance = self.circuit.layer_instance(depth)
         weights, bias = gate_layer(instance, codes, self.codes[depth], self.sizes[depth - 1].n_output_neurons,
@@ -629,13 +646,14 @@ def errors_by_depth(built: CircuitNetwork, inputs, mode: str | None = None) -> D
     truth = circuit.evaluate(matrix)
     positives, negatives, decisions = [], [], []
     decoded = matrix
+    if mode not in (None, "decode"):
+        raise ValueError(f"mode must be None (the network) or 'decode', got {mode!r}")
+    activations = built.network.forward(matrix, sparse=True) if mode is None else None
     for depth in range(1, circuit.depth + 1):
         if mode == "decode":
             decoded = built.layer_network(depth).compute(decoded)
-        elif mode is None:
-            decoded = built.depth_network(depth).compute(matrix)
         else:
-            raise ValueError(f"mode must be None (the network) or 'decode', got {mode!r}")
+            decoded = built.decode(depth, activations[depth])
         p, n = _compare(decoded, truth[depth])
         positives.append(p)
         negatives.append(n)

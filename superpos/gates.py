@@ -393,7 +393,7 @@ def gate_layer(instance: GateInstance, input_codes: sp.csr_matrix, output_codes:
                             (output_codes.ravel(), np.repeat(np.arange(instance.n_outputs), t))),
                            shape=(n_neurons, instance.n_outputs))
     endpoints = binary_support(serves @ instance.incidence.T.tocsr())
-    weights = binary_support(endpoints @ input_codes.astype(np.float32)).astype(np.float64)
+    weights = binary_support(endpoints @ input_codes.astype(np.float32))  # float32: W is large at m' = 10⁶
     return weights, np.full(n_neurons, 1.0 - h * s + (comb(h, 2) if union else 0))
 
 
@@ -577,9 +577,10 @@ def smallest_sizes(n_inputs: int, n_outputs: int, terms_of, failure_prob: float,
             cache = {}
             for t in output_code_sizes:
                 grid = grids[t]
-                if float(grid[0]) not in cache:
-                    cache[float(grid[0])] = pack_terms(terms_of(s, q_in, grid))
-                bounds = bound_from_terms(cache[float(grid[0])], t)
+                key = grid.tobytes()  # grids of different t can share a first prime and differ later
+                if key not in cache:
+                    cache[key] = pack_terms(terms_of(s, q_in, grid))
+                bounds = bound_from_terms(cache[key], t)
                 feasible = np.flatnonzero(bounds <= failure_prob)
                 if not feasible.size:
                     continue
