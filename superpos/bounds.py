@@ -1299,8 +1299,12 @@ def log2_num_q_and_instances(m_in, m_out, q):
     """
     m_out, m_in, q = _q_and_inputs(m_out, m_in, q)
     m_in_arr, m_out_arr = np.broadcast_arrays(np.atleast_1d(m_in), np.atleast_1d(m_out))
-    values = np.array([_ln_comb_of_huge(float(math.comb(int(a), q)), int(k)) / _LN2
-                       for a, k in zip(m_in_arr.ravel(), m_out_arr.ravel())]).reshape(m_in_arr.shape)
+    def log2_size(m_value: int, count: int) -> float:
+        total = math.comb(m_value, q)
+        return _ln_comb_of_huge(float(total), min(count, total - count)) / _LN2  # C(M, k) = C(M, M - k)
+
+    values = np.array([log2_size(int(a), int(k)) for a, k in zip(m_in_arr.ravel(), m_out_arr.ravel())])
+    values = values.reshape(m_in_arr.shape)
     return _result(values.reshape(np.broadcast(np.asarray(m_in), np.asarray(m_out)).shape), m_in, m_out)
 
 

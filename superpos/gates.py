@@ -538,7 +538,7 @@ def pack_terms(terms: list) -> list:
 
 
 def smallest_sizes(n_inputs: int, n_outputs: int, terms_of, failure_prob: float, *, code_sizes, output_code_sizes,
-                   q_in_values=None, q_in_steps: int = 24, q_out_steps: int = 72,
+                   q_in_values=None, q_in_steps: int = 24, q_out_steps: int = 48,
                    ratio: float = 1.12) -> OneLayerSizes:
     """The widths with the fewest neurons s·q_in + t·q_out whose bound is at most ``failure_prob``.
 
@@ -546,8 +546,9 @@ def smallest_sizes(n_inputs: int, n_outputs: int, terms_of, failure_prob: float,
     :func:`bound_from_terms`. The search runs over the given s and t, q_in on
     a geometric grid of primes from max(s, ⌈√m⌉) (first every other point of
     it, then the points near the best found, for s within 2 of its s), and
-    q_out on a grid of primes from max(t, ⌈√m'⌉), evaluating the bound on the
-    whole q_out grid at once and keeping the narrowest q_out that meets it.
+    q_out on a grid of primes from max(min t, ⌈√m'⌉), evaluating the bound on the
+    whole q_out grid at once (one grid for every t) and keeping the narrowest
+    q_out ≥ t that meets it.
     It is a search, not a proof of optimality. ``q_in_values``
     fixes the primes of the input channel instead (a layer whose input code
     is the previous layer's output code).
@@ -564,24 +565,20 @@ def smallest_sizes(n_inputs: int, n_outputs: int, terms_of, failure_prob: float,
     output_code_sizes = [check_int(t, "output code size", 1) for t in output_code_sizes]
     if not code_sizes or not output_code_sizes:
         raise ValueError("code_sizes and output_code_sizes must each hold at least one value")
-    grids = {t: np.array(prime_grid(max(t, isqrt(n_outputs - 1) + 1), q_out_steps, ratio), float)
-             for t in set(output_code_sizes)}
+    # One grid of q_out for every t (a line code of t rows needs q_out ≥ t: smaller points are masked).
+    grid = np.array(prime_grid(max(min(output_code_sizes), isqrt(n_outputs - 1) + 1), q_out_steps, ratio), float)
     found = {"best": None}
 
     def scan(s, primes):
         for q_in in primes:
             best = found["best"]
-            cheapest = min(t * grids[t][0] for t in output_code_sizes)
+            cheapest = min(t * grid[grid >= t][0] for t in output_code_sizes if np.any(grid >= t))
             if best is not None and s * q_in + cheapest >= best.n_neurons:
                 continue
-            cache = {}
+            terms = pack_terms(terms_of(s, q_in, grid))
             for t in output_code_sizes:
-                grid = grids[t]
-                key = grid.tobytes()  # grids of different t can share a first prime and differ later
-                if key not in cache:
-                    cache[key] = pack_terms(terms_of(s, q_in, grid))
-                bounds = bound_from_terms(cache[key], t)
-                feasible = np.flatnonzero(bounds <= failure_prob)
+                bounds = bound_from_terms(terms, t)
+                feasible = np.flatnonzero((bounds <= failure_prob) & (grid >= t))
                 if not feasible.size:
                     continue
                 n = s * q_in + t * int(grid[feasible[0]])
@@ -614,7 +611,7 @@ def gate_sizes(instance: GateInstance, k: int, failure_prob: float = 1e-6, *, co
                q_in_values=None, union: bool = False) -> OneLayerSizes:
     """Widths with the fewest neurons that meet the heuristic :func:`gate_failure_bound` (every input).
 
-    s runs over 3..20 and t over 3..30 unless given (:func:`smallest_sizes`);
+    s runs over 3..28 and t over 3..30 unless given (:func:`smallest_sizes`);
     ``union`` sizes a layer that reads the union of its input codes (:func:`gate_layer`).
 
     Examples
@@ -632,6 +629,6 @@ def gate_sizes(instance: GateInstance, k: int, failure_prob: float = 1e-6, *, co
         return gate_bound_terms(instance, k, s, float(q_in), grid, slack)
 
     return smallest_sizes(instance.n_inputs, instance.n_outputs, terms_of, failure_prob,
-                          code_sizes=range(3, 21) if code_sizes is None else code_sizes,
+                          code_sizes=range(3, 29) if code_sizes is None else code_sizes,
                           output_code_sizes=range(3, 31) if output_code_sizes is None else output_code_sizes,
                           q_in_values=q_in_values)
