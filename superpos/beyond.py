@@ -117,10 +117,12 @@ def verify_at_scale(network, instance, k: int, n_random: int, n_adversarial: int
     >>> {kind: count.wrong for kind, count in verify_at_scale(network, instance, 2, 100, 20).items()}
     {'random': 0, 'adversarial': 0}
     """
+    # A row of pre-activations can touch most of the layer: keep a batch to about 2·10⁷ of them.
+    batch_size = max(64, min(4096, 20_000_000 // network.widths[-1]))
     random_inputs = random_input_sets(instance.n_inputs, k, n_random, seed=seed)
-    adversarial = adversarial_gate_inputs(network, instance, k, n_adversarial, seed=seed + 1)
-    return {"random": count_errors(network, instance, random_inputs, n_jobs=n_jobs),
-            "adversarial": count_errors(network, instance, adversarial)}
+    adversarial = adversarial_gate_inputs(network, instance, k, n_adversarial, seed=seed + 1, batch_size=batch_size)
+    return {"random": count_errors(network, instance, random_inputs, batch_size=batch_size, n_jobs=n_jobs),
+            "adversarial": count_errors(network, instance, adversarial, batch_size=batch_size)}
 
 
 def order_curve(n_outputs_values, k: int, failure_prob: float = 1e-6) -> dict:

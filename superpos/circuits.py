@@ -54,7 +54,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from superpos.codes import code_book_seed, input_code_book, line_code_sizes, output_code_book
-from superpos.gate_adversary import greedy_inputs, random_stored
+from superpos.gate_adversary import greedy_inputs, random_stored, redraw_candidates
 from superpos.gates import GateInstance, gate_layer, gate_sizes
 from superpos.inputs import all_input_sets, as_input_sets, count_input_sets, MAX_ENUMERATED_SETS
 from superpos.network import Network
@@ -716,13 +716,7 @@ def adversarial_circuit_inputs(built: CircuitNetwork, k: int, n_targets: int, se
         candidates = np.where(kind == 0, leaf, candidates)
         candidates = np.where(kind == 1, member, candidates)
         candidates = np.where(kind == 2, lookalike, candidates)
-        candidates = candidates.reshape(size, n_candidates)
-        for _ in range(100):
-            bad = (candidates < 0) | (candidates[:, :, None] == active[:, None, :]).any(axis=2)
-            if not bad.any():
-                return candidates
-            candidates[bad] = rng.integers(m, size=int(bad.sum()))
-        raise ValueError("could not draw adversarial candidates; n_inputs is too small for k")
+        return redraw_candidates(candidates.reshape(size, n_candidates), active, m, rng)
 
     def admissible(positions, active, candidates):
         rows = np.concatenate([np.repeat(active, candidates.shape[1], axis=0), candidates.reshape(-1, 1)], axis=1)
@@ -744,7 +738,7 @@ def stray_neurons(built: CircuitNetwork, inputs) -> list[np.ndarray]:
     --------
     >>> built = build_circuit_network(and_of_ands(40, 40, 2, seed=0), 3, failure_prob=1e-3)
     >>> [counts.tolist() for counts in stray_neurons(built, [[0, 1, 2], []])]   # strays at depth 1, none at 2
-    [[8, 0], [0, 0]]
+    [[7, 0], [0, 0]]
     """
     circuit = built.circuit
     matrix = as_input_sets(inputs, circuit.n_inputs)

@@ -39,7 +39,8 @@ from superpos.network import Network
 from superpos.validation import check_int, check_random_state
 from superpos.verify import ErrorCount, checked_instance, count_errors
 
-__all__ = ["adversarial_gate_inputs", "greedy_inputs", "random_stored", "verify_adversarial_gates"]
+__all__ = ["adversarial_gate_inputs", "greedy_inputs", "random_stored", "redraw_candidates",
+           "verify_adversarial_gates"]
 
 
 def random_stored(matrix: sp.csr_matrix, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -135,8 +136,15 @@ def greedy_inputs(network: Network, targets: np.ndarray, start: np.ndarray, k: i
     return as_input_sets(active, network.n_inputs, k=k)
 
 
-def _redraw(candidates: np.ndarray, forbidden: np.ndarray, n_inputs: int, rng: np.random.Generator) -> np.ndarray:
-    """Replace candidates that are -1 or in their row of ``forbidden`` by uniform random features."""
+def redraw_candidates(candidates: np.ndarray, forbidden: np.ndarray, n_inputs: int,
+                      rng: np.random.Generator) -> np.ndarray:
+    """Replace candidates (T, C) that are -1 or in their row of ``forbidden`` (T, j) by uniform random features.
+
+    Examples
+    --------
+    >>> redraw_candidates(np.array([[-1, 2]]), np.array([[0]]), 1_000, np.random.default_rng(0))[0, 1]
+    np.int64(2)
+    """
     for _ in range(100):
         bad = (candidates < 0) | (candidates[:, :, None] == forbidden[:, None, :]).any(axis=2)
         if not bad.any():
@@ -207,7 +215,7 @@ def adversarial_gate_inputs(network: Network, instance: GateInstance, k: int, n_
         candidates = np.where(kind == 1, member, candidates)
         candidates = np.where(kind == 2, lookalike, candidates)
         forbidden = np.concatenate([active, ends[positions]], axis=1)
-        return _redraw(candidates.reshape(size, n_candidates), forbidden, m, rng)
+        return redraw_candidates(candidates.reshape(size, n_candidates), forbidden, m, rng)
 
     return greedy_inputs(network, targets, start, k, draw, seed=rng, n_candidates=n_candidates, chunk=chunk,
                          batch_size=batch_size, progress=progress)
