@@ -59,7 +59,7 @@ def gate_instance(task: str, n_outputs: int, q: int = 1, seed: int = 0):
 
 def gate_curve(task: str, n_outputs_values, k: int, q: int = 1, seed: int = 0, failure_prob: float = 1e-6,
                certify_max: int = 0, n_jobs: int = 1):
-    """Build the network for every m' and read off its counts, the lower bounds and (m' ≤ certify_max) the certificate.
+    """Build the network for every m'; its counts, the lower bounds and (m' ≤ certify_max) the certificate.
 
     The permutation is sized by its proved bound, a q-AND by the heuristic
     bound. The lower bounds are the counting bounds at the network's own bits

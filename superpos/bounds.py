@@ -1325,7 +1325,7 @@ def q_and_family_size(m_out: int, m_in: int | None = None, *, q: int) -> int:
 
 
 def min_bits_q_and(m_out, m_in=None, *, q):
-    r"""Return :math:`\lceil\log_2\binom{\binom{m}{q}}{m'}\rceil`: the fewest bits of a network computing every q-AND instance.
+    r"""Return :math:`\lceil\log_2\binom{\binom{m}{q}}{m'}\rceil`: the fewest bits of a network computing every q-AND.
 
     Exact for :math:`m' \le` :data:`EXACT_LIMIT` (the exact integer decides a
     value within :math:`10^{-6}` of an integer), to double precision above.
@@ -1388,7 +1388,8 @@ def min_total_neurons_q_and(m_out, m_in=None, *, q, bits_per_param):
 
     Examples
     --------
-    >>> int(min_total_neurons_q_and(1000, q=2, bits_per_param=1)) == int(min_total_neurons("and", 1000, bits_per_param=1))
+    >>> pairs = min_total_neurons("and", 1000, bits_per_param=1)
+    >>> int(min_total_neurons_q_and(1000, q=2, bits_per_param=1)) == int(pairs)
     True
     """
     needed = np.asarray(min_params_q_and(m_out, m_in, q=q, bits_per_param=bits_per_param))

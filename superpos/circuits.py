@@ -322,7 +322,7 @@ def _gates_reading(rng: np.random.Generator, n_below: int, width: int, arity: in
 
 def layered_circuit(n_inputs: int, widths, operations, arity: int = 2, seed: int = 0,
                     fan_out: int | None = None) -> Circuit:
-    """A random layered circuit: depth d has ``widths[d-1]`` distinct gates ``operations[d-1]`` of ``arity`` wires of depth d−1.
+    """A random layered circuit: ``widths[d-1]`` distinct gates ``operations[d-1]`` of ``arity`` wires of depth d − 1.
 
     Examples
     --------
@@ -359,7 +359,7 @@ def and_of_ands(n_inputs: int, width: int, depth: int, seed: int = 0, fan_out: i
 
 
 def minimal_true_set(circuit: Circuit, wire: int, rng: np.random.Generator) -> set:
-    """A minimal set of inputs that makes ``wire`` true: itself (an input), the union of its children's (AND), one random child's (OR).
+    """A minimal input set making ``wire`` true: itself (input), its children's union (AND), one random child's (OR).
 
     Examples
     --------
@@ -462,7 +462,7 @@ class CircuitNetwork:
         return self.sizes[0].n_input_neurons if depth == 0 else self.sizes[depth - 1].n_output_neurons
 
     def decode(self, depth: int, activation: sp.csr_matrix) -> sp.csr_matrix:
-        """The wires of depth ``depth`` read from that layer's activations (batch × layer width): every code neuron ≥ 1.
+        """The wires of depth ``depth`` read from that layer's activations (batch × width): every code neuron ≥ 1.
 
         A clamped layer holds ReLU(z) in its first rows and ReLU(z − 1) after them;
         the first rows are ≥ 1 exactly where the clamp is 1.
@@ -663,7 +663,9 @@ def errors_by_depth(built: CircuitNetwork, inputs, mode: str | None = None) -> D
 
 def adversarial_circuit_inputs(built: CircuitNetwork, k: int, n_targets: int, seed: int = 0, n_candidates: int = 48,
                                chunk: int = 128) -> sp.csr_matrix:
-    """k-sparse inputs, each searched greedily (:func:`superpos.gate_adversary.greedy_inputs`) to switch on an absent gate of the last depth.
+    """k-sparse inputs, each searched greedily to switch on an absent gate of the last depth.
+
+    The search is :func:`superpos.gate_adversary.greedy_inputs`.
 
     The start is a minimal true set of the target (:func:`minimal_true_set`) less
     one member, cut to k − 1; candidates come, a quarter each, from the inputs

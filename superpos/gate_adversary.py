@@ -183,7 +183,8 @@ def adversarial_gate_inputs(network: Network, instance: GateInstance, k: int, n_
     rng = check_random_state(seed)
     m, m_out = instance.n_inputs, instance.n_outputs
     if k > m - instance.q:
-        raise ValueError(f"k = {k} must leave the target's other endpoints out: need k <= n_inputs - q = {m - instance.q}")
+        raise ValueError(f"k = {k} must leave the target's other endpoints out: "
+                         f"need k <= n_inputs - q = {m - instance.q}")
     targets = rng.choice(m_out, size=n_targets, replace=n_targets > m_out)
     ends = instance.endpoints[targets]
     arity = instance.arity[targets]

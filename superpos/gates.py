@@ -1,4 +1,4 @@
-r"""Threshold gates on sparse inputs: one instance type for permutations, q-AND, OR and copies, and their one-layer network.
+r"""Threshold gates on sparse inputs: permutations, q-AND, OR and copies as one instance type, and their layer.
 
 A *gate instance* has m input features and m' outputs; output ℓ has a set
 E_ℓ of q_ℓ *endpoints* (input features) and a *need* h_ℓ with
@@ -331,7 +331,8 @@ def as_gate_instance(instance, n_inputs: int | None = None) -> GateInstance:
     """
     if isinstance(instance, GateInstance):
         if n_inputs is not None and check_int(n_inputs, "n_inputs", 1) != instance.n_inputs:
-            raise ValueError(f"the instance has n_inputs = {instance.n_inputs}, but n_inputs = {int(n_inputs)} was given")
+            raise ValueError(f"the instance has n_inputs = {instance.n_inputs}, "
+                             f"but n_inputs = {int(n_inputs)} was given")
         return instance
     if isinstance(instance, AndInstance):
         return GateInstance(instance.pairs, 2, instance.n_inputs)

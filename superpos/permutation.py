@@ -254,7 +254,7 @@ def permutation_sizes(n_features: int, k: int, failure_prob: float = 1e-6, seed:
 
 
 def order_sizes(n_features: int, k: int, failure_prob: float = 1e-6) -> OneLayerSizes:
-    """The explicit sizes of the order argument: q_in = q_out = q ≥ √(2(e² − 1)k m'), s = t = 2k + ⌈√Λ'⌉ + 1.
+    """Sizes of the order argument: q_in = q_out = q ≥ √(2(e² − 1)k m'), s = t = 2k + ⌈√Λ'⌉ + 1.
 
     ``failure_bound`` is the bound (1) with r = ⌊2m'/q⌋, which the argument
     assumes of the output code. The o(1) term of the argument is checked

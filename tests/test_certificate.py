@@ -192,7 +192,8 @@ def test_unsupported_networks_are_refused_with_the_supported_layouts():
 
 
 # ----------------------------------------------------------------------------- threshold gates (superpos.gates)
-from superpos.gates import GateInstance, build_gate_network, gate_layer, permutation_instance, q_and_instance  # noqa: E402
+from superpos.gates import (GateInstance, build_gate_network, gate_layer,  # noqa: E402
+                            permutation_instance, q_and_instance)
 from superpos.codes import input_code_book, output_code_book  # noqa: E402
 
 
