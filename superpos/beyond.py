@@ -79,6 +79,7 @@ def gate_curve(task: str, n_outputs_values, k: int, q: int = 1, seed: int = 0, f
     k = check_int(k, "k", 1)
     rows, network, instance = [], None, None
     for n_outputs in [int(v) for v in n_outputs_values]:
+        network = None  # let the previous network go before the next, larger one is built
         instance = gate_instance(task, n_outputs, q, seed)
         if task == "permutation":
             sizes = permutation_sizes(n_outputs, k, failure_prob, seed)
@@ -117,10 +118,15 @@ def verify_at_scale(network, instance, k: int, n_random: int, n_adversarial: int
     >>> {kind: count.wrong for kind, count in verify_at_scale(network, instance, 2, 100, 20).items()}
     {'random': 0, 'adversarial': 0}
     """
-    # A row of pre-activations can touch most of the layer: keep a batch to about 2·10⁷ of them.
+    # A row of pre-activations can touch most of the layer: keep a batch to about 2·10⁷ of them; the
+    # adversary reads the weight rows of every candidate's code neurons: keep those to about 2·10⁷ too.
     batch_size = max(64, min(4096, 20_000_000 // network.widths[-1]))
+    weights = network.layers[-1][0]
+    row_entries = 48 * network.output_codes.shape[1] * weights.nnz / max(weights.shape[0], 1)
+    chunk = int(max(1, min(256, 20_000_000 // max(row_entries, 1))))
     random_inputs = random_input_sets(instance.n_inputs, k, n_random, seed=seed)
-    adversarial = adversarial_gate_inputs(network, instance, k, n_adversarial, seed=seed + 1, batch_size=batch_size)
+    adversarial = adversarial_gate_inputs(network, instance, k, n_adversarial, seed=seed + 1, chunk=chunk,
+                                          batch_size=batch_size)
     return {"random": count_errors(network, instance, random_inputs, batch_size=batch_size, n_jobs=n_jobs),
             "adversarial": count_errors(network, instance, adversarial, batch_size=batch_size)}
 
