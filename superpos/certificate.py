@@ -145,7 +145,7 @@ class Certificate:
     k: int  #: the most active features of an input
     n_input_sets: int  #: Σ_{j≤k} C(m, j), the inputs decided
     false_positives: int  #: outputs that some input makes fire wrongly
-    false_negatives: int  #: true outputs that fail on some input holding both endpoints
+    false_negatives: int  #: true outputs that fail on some input holding both endpoints (h_ℓ of them for a gate)
     witnesses: tuple  #: (ℓ, A) pairs, A a sorted tuple of inputs on which output ℓ is wrong
     seconds: float  #: wall time of the certificate
 
