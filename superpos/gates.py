@@ -57,7 +57,7 @@ from superpos.codes import input_code_book, line_code_sizes, output_code_book, p
 from superpos.inputs import as_input_sets
 from superpos.instance import AndInstance
 from superpos.network import Network
-from superpos.numerics import binary_support
+from superpos.numerics import binary_support, is_integral
 from superpos.one_layer import OneLayerSizes
 from superpos.union_bound import shared_term_weights
 from superpos.validation import check_array_size, check_int, check_probability
@@ -209,11 +209,10 @@ def _checked_endpoints(endpoints, n_inputs: int) -> np.ndarray:
         raise ValueError(f"endpoints must have shape (n_outputs, q) with q >= 1, got shape {array.shape}")
     if array.shape[0] == 0:
         raise ValueError("endpoints must hold at least one output, got none")
-    if not np.issubdtype(array.dtype, np.integer):
-        if np.issubdtype(array.dtype, np.floating) and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
-            array = array.astype(np.int64)
-        else:
-            raise ValueError(f"endpoints must hold integer feature indices, got dtype {array.dtype}")
+    whole = np.issubdtype(array.dtype, np.integer) or (
+        np.issubdtype(array.dtype, np.floating) and np.all(np.isfinite(array)) and is_integral(array.ravel()))
+    if not whole:
+        raise ValueError(f"endpoints must hold integer feature indices, got dtype {array.dtype}")
     array = np.sort(array.astype(np.int64), axis=1)
     padded = array < 0
     bad = (array < -1) | (array >= n_inputs)
