@@ -28,6 +28,8 @@ Checking networks
     :mod:`~superpos.verify` (exhaustive and random inputs),
     :mod:`~superpos.adversary` (adversarial inputs),
     :mod:`~superpos.certificate` (an exact decision over every input).
+Beyond pairwise AND
+    :mod:`~superpos.gates`, :mod:`~superpos.permutation`, :mod:`~superpos.q_and`, :mod:`~superpos.circuits`, :mod:`~superpos.gate_adversary`, :mod:`~superpos.beyond`.
 Chapter-level experiments
     :mod:`~superpos.construction`, :mod:`~superpos.gap`.
 Figures and the book

@@ -1214,3 +1214,183 @@ def construction_capacity(widths, k: int = 3, seed: int = 0, failure_prob: float
         input_width, output_width = widths_at(low) if low is not None else (0, 0)
         results.append(ConstructionFit(width, low, high, input_width, output_width))
     return results
+
+
+# --------------------------------------------------------------------------- q-AND: the family of m' q-tuples
+#
+# A q-AND instance picks m' distinct q-tuples of the m inputs, in a fixed
+# order; output ℓ is the AND of the ℓ-th tuple. Two instances differ on some
+# input that activates exactly one q-tuple (the C(m, q) such inputs are the
+# distinguishing set, reachable once k ≥ q), so under fixed codes the family
+# of C(C(m, q), m') instances needs that many distinct networks, and the
+# three steps of the module docstring apply unchanged. For q = 2 this is the
+# 2-AND family.
+
+
+def _check_q(q, m_in) -> int:
+    q = check_int(int(q) if isinstance(q, np.integer) else q, "q", 1)
+    if np.any(np.asarray(m_in) < q):
+        raise ValueError(f"m_in must be at least q = {q} (a q-tuple of distinct inputs), got m_in={m_in!r}")
+    return q
+
+
+def _q_and_inputs(m_out, m_in, q):
+    """Validate ``m_out``, ``m_in`` (default m') and ``q`` for the q-AND family; return them."""
+    m_out = _as_counts(m_out, "m_out")
+    m_in = m_out if m_in is None else _as_counts(m_in, "m_in")
+    q = _check_q(q, m_in)
+    tuples = np.asarray(_log_comb_float(np.asarray(m_in, dtype=float), q))
+    if np.any(np.log(np.asarray(m_out, dtype=float)) > tuples + 1e-9):
+        raise ValueError(f"m_out must be at most C(m_in, q), the number of distinct {q}-tuples; "
+                         f"got m_in={m_in!r}, m_out={m_out!r}")
+    return m_out, m_in, q
+
+
+def _log_comb_float(total, q: int):
+    """ln C(total, q) for float arrays ``total`` ≥ q and a small integer q (a product of q factors)."""
+    total = np.asarray(total, dtype=float)
+    return sum(np.log(total - i) for i in range(q)) - math.lgamma(q + 1)
+
+
+def _ln_comb_of_huge(big: float, k: int) -> float:
+    """ln C(M, k) for a float M ≥ k that may be huge (M = C(m, q)) and an int k, to double precision.
+
+    ln C(M, k) = k ln M − ln k! + Σ_{i<k} ln(1 − i/M); the sum is taken term by term
+    up to k = 2·10⁷, and beyond by its series −S₁/M − S₂/(2M²) − S₃/(3M³) (S_p = Σ_{i<k} i^p)
+    when k/M < 10⁻³, whose next term is below 10⁻¹³ k; else from lgamma.
+    """
+    if k == 0:
+        return 0.0
+    if k <= 2 * 10**7:
+        steps = np.arange(k, dtype=float) / big
+        return k * math.log(big) - math.lgamma(k + 1) + float(np.log1p(-steps).sum())
+    if k / big < 1e-3:
+        s1 = k * (k - 1) / 2.0
+        s2 = (k - 1) * k * (2 * k - 1) / 6.0
+        s3 = s1 * s1
+        return k * math.log(big) - math.lgamma(k + 1) - s1 / big - s2 / (2 * big**2) - s3 / (3 * big**3)
+    return math.lgamma(big + 1) - math.lgamma(big - k + 1) - math.lgamma(k + 1)
+
+
+def log2_num_q_and_instances(m_in, m_out, q):
+    r"""Return :math:`\log_2 \binom{\binom{m}{q}}{m'}`, the number of q-AND instances.
+
+    Parameters
+    ----------
+    m_in : int or array-like of int
+        Number of input features :math:`m \ge q`.
+    m_out : int or array-like of int
+        Number of outputs :math:`1 \le m' \le \binom{m}{q}`.
+    q : int
+        Inputs per AND (:math:`q = 2` gives :func:`log2_num_and_instances`).
+
+    Returns
+    -------
+    float or ndarray
+        To double precision (:math:`\binom{m}{q}` as an exact integer, then
+        :math:`\ln\binom{M}{m'} = m'\ln M - \ln m'! + \sum_{i<m'}\ln(1 - i/M)`).
+
+    Examples
+    --------
+    >>> round(2 ** log2_num_q_and_instances(5, 2, 3))  # C(C(5, 3), 2) = C(10, 2)
+    45
+    >>> bool(abs(log2_num_q_and_instances(40, 100, 2) - log2_num_and_instances(40, 100)) < 1e-9)
+    True
+    """
+    m_out, m_in, q = _q_and_inputs(m_out, m_in, q)
+    m_in_arr, m_out_arr = np.broadcast_arrays(np.atleast_1d(m_in), np.atleast_1d(m_out))
+    def log2_size(m_value: int, count: int) -> float:
+        total = math.comb(m_value, q)
+        return _ln_comb_of_huge(float(total), min(count, total - count)) / _LN2  # C(M, k) = C(M, M - k)
+
+    values = np.array([log2_size(int(a), int(k)) for a, k in zip(m_in_arr.ravel(), m_out_arr.ravel())])
+    values = values.reshape(m_in_arr.shape)
+    return _result(values.reshape(np.broadcast(np.asarray(m_in), np.asarray(m_out)).shape), m_in, m_out)
+
+
+def q_and_family_size(m_out: int, m_in: int | None = None, *, q: int) -> int:
+    r"""Return :math:`\binom{\binom{m}{q}}{m'}` as an exact integer (:math:`m' \le` :data:`EXACT_LIMIT`).
+
+    Examples
+    --------
+    >>> q_and_family_size(2, 5, q=3), q_and_family_size(3, 4, q=2) == family_size("and", 3, m_in=4)
+    (45, True)
+    """
+    if np.ndim(m_out) != 0 or (m_in is not None and np.ndim(m_in) != 0):
+        raise TypeError("q_and_family_size takes single integers for m_out and m_in")
+    m_out, m_in, q = _q_and_inputs(m_out, m_in, q)
+    if m_out > EXACT_LIMIT:
+        raise ValueError(f"m_out must be at most EXACT_LIMIT={EXACT_LIMIT} for an exact family size, got {m_out}")
+    return math.comb(math.comb(m_in, q), m_out)
+
+
+def min_bits_q_and(m_out, m_in=None, *, q):
+    r"""Return :math:`\lceil\log_2\binom{\binom{m}{q}}{m'}\rceil`: the fewest bits of a network computing every q-AND.
+
+    Exact for :math:`m' \le` :data:`EXACT_LIMIT` (the exact integer decides a
+    value within :math:`10^{-6}` of an integer), to double precision above.
+
+    Examples
+    --------
+    >>> min_bits_q_and(2, 5, q=3)  # 45 instances: 6 bits
+    6
+    """
+    m_out, m_in, q = _q_and_inputs(m_out, m_in, q)
+    m_out_arr, m_in_arr = np.broadcast_arrays(np.atleast_1d(m_out), np.atleast_1d(m_in))
+    approx = np.asarray(log2_num_q_and_instances(m_in_arr, m_out_arr, q), dtype=float)
+    result = np.ceil(approx - 1e-13 * np.maximum(approx, 1.0)).astype(np.int64)
+    unsure = (np.abs(approx - np.round(approx)) < 1e-6) & (m_out_arr <= EXACT_LIMIT)
+    for index in zip(*np.nonzero(unsure)):
+        result[index] = (q_and_family_size(int(m_out_arr[index]), int(m_in_arr[index]), q=q) - 1).bit_length()
+    return _result(result.reshape(np.broadcast(np.asarray(m_out), np.asarray(m_in)).shape), m_out, m_in)
+
+
+def min_params_q_and(m_out, m_in=None, *, q, bits_per_param):
+    r"""Return :math:`\lceil \lceil\log_2|F_q|\rceil / b\rceil`, the fewest parameters of :math:`b` bits for q-AND.
+
+    Examples
+    --------
+    >>> min_params_q_and(2, 5, q=3, bits_per_param=4)
+    2
+    """
+    bits = _scalar_count(bits_per_param, "bits_per_param")
+    needed = np.asarray(min_bits_q_and(m_out, m_in, q=q))
+    return _result(-(-needed // bits), needed)
+
+
+def neurons_holding(slots):
+    r"""Return the least :math:`N` with :math:`\lfloor N^2/4\rfloor + N \ge` ``slots`` (exact integers, elementwise).
+
+    :math:`N` neurons hold at most :math:`\lfloor N^2/4\rfloor + N` weights and
+    biases at any depth (:func:`total_neuron_slots`).
+
+    Examples
+    --------
+    >>> neurons_holding(7), neurons_holding(8), neurons_holding(np.array([0, 35, 36])).tolist()
+    (4, 4, [0, 10, 11])
+    """
+    values = np.atleast_1d(np.asarray(slots, dtype=np.int64))
+    out = np.empty(values.shape, dtype=np.int64)
+    for index, target in np.ndenumerate(values):
+        target = int(target)
+        total = max(2 * math.isqrt(target + 1) - 3, 0)
+        while total * total // 4 + total < target:
+            total += 1
+        out[index] = total
+    return out.item() if np.ndim(slots) == 0 else out
+
+
+def min_total_neurons_q_and(m_out, m_in=None, *, q, bits_per_param):
+    r"""Return the fewest neurons, over all layers and at any depth, that hold every q-AND instance at :math:`b` bits.
+
+    The least :math:`N` with :math:`b(\lfloor N^2/4\rfloor + N) \ge \lceil\log_2|F_q|\rceil`, as
+    :func:`min_total_neurons` for the other tasks.
+
+    Examples
+    --------
+    >>> pairs = min_total_neurons("and", 1000, bits_per_param=1)
+    >>> int(min_total_neurons_q_and(1000, q=2, bits_per_param=1)) == int(pairs)
+    True
+    """
+    needed = np.asarray(min_params_q_and(m_out, m_in, q=q, bits_per_param=bits_per_param))
+    return _result(np.asarray(neurons_holding(needed)), needed)

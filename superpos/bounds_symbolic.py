@@ -750,3 +750,80 @@ def run_all(m_max: int = 2000, n_max: int = 150, one_layer_cases: dict | None = 
     if one_layer_cases is not None:
         checks.append(check_one_layer_count(one_layer_cases))
     return checks
+
+
+# --------------------------------------------------------------------------- q-AND
+
+
+def check_q_and_family_size_exact(m_max: int = 24, qs=(3, 4)) -> Check:
+    r""":func:`superpos.bounds.log2_num_q_and_instances` and ``min_bits_q_and`` against exact integers.
+
+    For every q in ``qs``, every :math:`q \le m \le` ``m_max`` and every
+    :math:`m' \le \min(\binom{m}{q}, 400)`: the float :math:`\log_2|F_q|` is within
+    :math:`10^{-12}` (relative) of :math:`\log_2` of the exact
+    :math:`\binom{\binom{m}{q}}{m'}`, ``min_bits_q_and`` equals
+    ``(|F_q| - 1).bit_length()``, and :math:`(Q/m')^{m'} \le |F_q| \le Q^{m'}/m'!`
+    with :math:`Q = \binom{m}{q}`, in exact integers.
+    """
+    m_max = _check_positive_int(m_max, "m_max")
+    passed, cases = True, 0
+    for q in qs:
+        for m_in in range(q, m_max + 1):
+            total = math.comb(m_in, q)
+            outputs = np.arange(1, min(total, 400) + 1)
+            numeric = np.atleast_1d(bounds.log2_num_q_and_instances(m_in, outputs, q))
+            bits = np.atleast_1d(bounds.min_bits_q_and(outputs, m_in, q=q))
+            for count, value, bit in zip(outputs.tolist(), numeric, bits):
+                exact = math.comb(total, count)
+                passed &= abs(value - _log2_int(exact)) <= 1e-12 * max(_log2_int(exact), 1.0)
+                passed &= int(bit) == (exact - 1).bit_length()
+                passed &= exact * count**count >= total**count and exact * math.factorial(count) <= total**count
+                cases += 1
+    return Check("q-and-family-size-exact", rf"$\log_2\binom{{\binom{{m}}{{q}}}}{{m'}}$ and its ceiling against exact "
+                 rf"integers, $q \in {set(qs)}$, $m \le {m_max}$", bool(passed), cases)
+
+
+def check_q_and_order(qs=(2, 3, 4)) -> Check:
+    r"""With :math:`m = m'`, :math:`\log_2|F_q| / (m'\log_2 m') \to q - 1`.
+
+    From :math:`(Q/m')^{m'} \le |F_q| \le (eQ/m')^{m'}`
+    (:func:`check_family_size_symbolic`), :math:`\log_2|F_q|/(m'\log_2 m')`
+    lies between :math:`\ln(Q/m')/\ln m'` and :math:`\ln(eQ/m')/\ln m'` with
+    :math:`Q = \binom{m'}{q} = m'(m'-1)\cdots(m'-q+1)/q!`; SymPy finds both
+    limits equal to :math:`q - 1`. So the parameters need
+    :math:`\Omega((q-1)\,m'\log m')` and the neurons :math:`\Omega(\sqrt{(q-1)\,m'\log m'})`.
+    """
+    passed = True
+    for q in qs:
+        tuples = sp.Mul(*[(m - i) for i in range(q)]) / sp.factorial(q)
+        lower = sp.expand_log(sp.log(tuples / m), force=True) / sp.log(m)
+        upper = sp.expand_log(sp.log(sp.E * tuples / m), force=True) / sp.log(m)
+        passed &= _limit_is(lower, m, q - 1) and _limit_is(upper, m, q - 1)
+    return Check("q-and-order", r"$\log_2\binom{\binom{m'}{q}}{m'} \sim (q-1)\, m'\log_2 m'$ for "
+                 rf"$q \in {set(qs)}$", bool(passed))
+
+
+def check_q_and_neurons_exact(m_max: int = 2000, qs=(3, 4)) -> Check:
+    r""":func:`superpos.bounds.min_total_neurons_q_and` is the least total, for every :math:`m' \le` ``m_max``.
+
+    With :math:`m = m'` and :math:`b \in \{1, 8\}`: :math:`b(\lfloor N^2/4\rfloor + N) \ge`
+    the bits :math:`> b(\lfloor (N-1)^2/4\rfloor + N - 1)`, in exact integers.
+    """
+    m_max = _check_positive_int(m_max, "m_max")
+    passed, cases = True, 0
+    for q in qs:
+        outputs = np.arange(q + 1, m_max + 1)
+        needed = np.atleast_1d(bounds.min_bits_q_and(outputs, q=q))
+        for bits in (1, 8):
+            total = np.atleast_1d(bounds.min_total_neurons_q_and(outputs, q=q, bits_per_param=bits))
+            holds = bits * (total * total // 4 + total) >= needed
+            least = (total == 0) | (bits * ((total - 1) ** 2 // 4 + total - 1) < needed)
+            passed &= bool(np.all(holds) and np.all(least))
+            cases += len(outputs)
+    return Check("q-and-neurons-exact", rf"min_total_neurons_q_and is the least total for every $m' \le {m_max}$",
+                 bool(passed), cases)
+
+
+def run_q_and(m_max: int = 2000, exact_m_max: int = 24) -> list[Check]:
+    """The q-AND checks: family sizes against exact integers, the order (q − 1) m' log m', the least neurons."""
+    return [check_q_and_family_size_exact(exact_m_max), check_q_and_order(), check_q_and_neurons_exact(m_max)]

@@ -5,6 +5,12 @@ r"""An exact certificate: does ANY input with at most k active features get a wr
 the inputs that would make an output wrong and proves, when it finds none,
 that there are none. It may prune; it never skips.
 
+The outputs may also be threshold gates (:class:`superpos.gates.GateInstance`):
+output ℓ has endpoints E_ℓ and need h_ℓ and is true iff |A ∩ E_ℓ| ≥ h_ℓ. A
+pair (a_ℓ, b_ℓ) of an AND instance is the gate E_ℓ = {a_ℓ, b_ℓ}, h_ℓ = 2; a
+permutation has one endpoint and h = 1; a q-AND has h = q. Everything below
+is written for gates; for AND instances it is the same search, step by step.
+
 The model
 ---------
 Layer 0 is v = Σ_{i∈A} E_i (E the 0/1 input codes), a sum over the active
@@ -13,8 +19,8 @@ pre-activation is an integer, and it reads an output neuron w as firing iff
 its pre-activation z_w satisfies z_w ≥ ⌈θ − β_w⌉ =: τ_w, the *need* of w (θ
 the threshold as the network stores it, in float32, and β_w the bias; z_w
 integral; every |z_w| must stay below 2²⁴, where the network's float32
-arithmetic is exact on integers, which is checked). Output ℓ = (a_ℓ, b_ℓ) is decoded present iff every neuron of its
-code T_ℓ fires.
+arithmetic is exact on integers, which is checked). Output ℓ is decoded
+present iff every neuron of its code T_ℓ fires.
 
 One layer (``"one_layer"``, W ≥ 0). Neuron w fires on A iff
 Σ_{i∈A} O[i, w] ≥ τ_w with O = E Wᵀ ≥ 0, the contribution of input i to w.
@@ -39,14 +45,15 @@ Anything else is refused with a ``ValueError`` (:func:`supported_layout`).
 False negatives
 ---------------
 With non-negative effective weights (every one-layer network here, and two
-layers whose clamp columns are ≥ 0) the sums only grow with A, so every
-A ⊇ {a_ℓ, b_ℓ} fires T_ℓ iff {a_ℓ, b_ℓ} does: checking the pair alone
+layers whose clamp columns are ≥ 0) the sums only grow with A. A true input
+contains some h_ℓ-subset H of E_ℓ, and every A ⊇ H fires T_ℓ if H does:
+checking the C(|E_ℓ|, h_ℓ) subsets alone (the pair (a_ℓ, b_ℓ) alone for AND)
 decides every true output exactly. *Proof.* O ≥ 0 (resp. c_u monotone and
-G ≥ 0) gives z_w(A) ≥ z_w({a_ℓ, b_ℓ}) for A ⊇ {a_ℓ, b_ℓ}; and the pair
-itself is an input with at most k ≥ 2 actives. ∎ With negative weights the
-certificate searches, for each neuron w of T_ℓ, the supersets of the pair
-that switch on enough negative weight to pull z_w below τ_w, by the same
-search as below with the signs of G flipped.
+G ≥ 0) gives z_w(A) ≥ z_w(H) for A ⊇ H; and H itself is an input with
+h_ℓ ≤ k actives (an output with h_ℓ > k is never true). ∎ With negative
+weights the certificate searches, for each H and each neuron w of T_ℓ, the
+supersets of H that switch on enough negative weight to pull z_w below
+τ_w, by the same search as below with the signs of G flipped.
 
 False positives: the pruned search
 ----------------------------------
@@ -74,8 +81,11 @@ set once it takes, as next member, the member of the completion with the
 largest (σ_r(q), −q), so at deeper levels only inputs below it in that order
 (for every earlier level's r) are candidates; every set has exactly one such
 order, so nothing is skipped. An input that alone covers nothing
-(σ_r(q) = 0) is never a member. A set holding both a_ℓ and b_ℓ is a true
-positive, never a witness: once one endpoint is in P the other is excluded.
+(σ_r(q) = 0) is never a member. A set holding h_ℓ endpoints of ℓ is a true
+positive, never a witness: once P holds h_ℓ − 1 of them the others are
+excluded (for AND: once one endpoint is in P the other is; for a permutation
+the one endpoint always is). Every false witness has fewer than h_ℓ
+endpoints, and so has every prefix of it, so nothing is lost.
 
 Candidates come from a per-neuron index of the inputs with C[q, w] ≥ F (F,
 the index floor, chosen to fit the memory budget), sorted by C. An input
@@ -96,11 +106,13 @@ import multiprocessing
 import time
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import combinations
 from math import ceil
 
 import numpy as np
 import scipy.sparse as sp
 
+from superpos.gates import GateInstance
 from superpos.inputs import count_input_sets
 from superpos.network import Network
 from superpos.numerics import is_integral
@@ -135,7 +147,7 @@ class Certificate:
     k: int  #: the most active features of an input
     n_input_sets: int  #: Σ_{j≤k} C(m, j), the inputs decided
     false_positives: int  #: outputs that some input makes fire wrongly
-    false_negatives: int  #: true outputs that fail on some input holding both endpoints
+    false_negatives: int  #: true outputs that fail on some input holding both endpoints (h_ℓ of them for a gate)
     witnesses: tuple  #: (ℓ, A) pairs, A a sorted tuple of inputs on which output ℓ is wrong
     seconds: float  #: wall time of the certificate
 
@@ -711,8 +723,21 @@ def _candidates(model, sign, columns, residual, slots):
     return inputs[keep], contrib[keep], sigma[keep]
 
 
-def _search(model, context, sign, columns, residual, state, members, slots, pair, history):
-    """A witness: a sorted tuple ⊇ members with residual ≤ 0 everywhere on ``columns``, or None."""
+def _excluded_ends(gate, members) -> tuple:
+    """The endpoints that may not join ``members``: once h − 1 endpoints are held, the others would make ℓ true."""
+    if gate is None:
+        return ()
+    ends, need = gate
+    held = sum(end in members for end in ends)
+    return tuple(end for end in ends if end not in members) if held >= need - 1 else ()
+
+
+def _search(model, context, sign, columns, residual, state, members, slots, gate, history):
+    """A witness: a sorted tuple ⊇ members with residual ≤ 0 everywhere on ``columns``, or None.
+
+    ``gate`` = (endpoints, h) of the output searched, or None: a set holding h of
+    its endpoints is a true positive and is never formed.
+    """
     if np.all(residual <= 0):
         return tuple(sorted(members))
     if slots == 0:
@@ -721,10 +746,8 @@ def _search(model, context, sign, columns, residual, state, members, slots, pair
     keep = np.ones(inputs.size, dtype=bool)
     for member in members:
         keep &= inputs != member
-    if pair is not None:
-        for end, other in (pair, pair[::-1]):
-            if end in members:
-                keep &= inputs != other
+    for end in _excluded_ends(gate, members):
+        keep &= inputs != end
     for earlier, earlier_sigma, earlier_input in history:
         value = np.minimum(contrib, np.maximum(earlier, 0)).sum(axis=1)
         keep &= (value < earlier_sigma) | ((value == earlier_sigma) & (inputs > earlier_input))
@@ -745,19 +768,19 @@ def _search(model, context, sign, columns, residual, state, members, slots, pair
         for start in range(0, order.size, _LAST_LEVEL_BATCH):
             batch = order[start:start + _LAST_LEVEL_BATCH]
             found = _last_member(model, context, sign, columns, residuals[batch], _Batch(states, batch), members,
-                                 inputs[batch], pair, history + [(residual, sigma[batch], inputs[batch])])
+                                 inputs[batch], gate, history + [(residual, sigma[batch], inputs[batch])])
             if found is not None:
                 return found
         return None
     for i in np.argsort(-sigma, kind="stable"):
         found = _search(model, context, sign, columns, residuals[i], states[i], members + (int(inputs[i]),),
-                        slots - 1, pair, history + [(residual, int(sigma[i]), int(inputs[i]))])
+                        slots - 1, gate, history + [(residual, int(sigma[i]), int(inputs[i]))])
         if found is not None:
             return found
     return None
 
 
-def _last_member(model, context, sign, columns, residuals, states, members, chosen, pair, history):
+def _last_member(model, context, sign, columns, residuals, states, members, chosen, gate, history):
     """The search's last level for every child at once: child i holds members + (chosen[i],), residual residuals[i].
 
     A last member q must reach r_w by itself at every active w, so it lies in the indexed prefix
@@ -774,7 +797,7 @@ def _last_member(model, context, sign, columns, residuals, states, members, chos
     unreadable = cells[np.arange(len(chosen)), best] == np.iinfo(np.int64).max
     for i in np.flatnonzero(unreadable):  # no active column reaches the floor: the general step
         found = _search(model, context, sign, columns, residuals[i], states[i], members + (int(chosen[i]),), 1,
-                        pair, history[:-1] + [(history[-1][0], int(history[-1][1][i]), int(history[-1][2][i]))])
+                        gate, history[:-1] + [(history[-1][0], int(history[-1][1][i]), int(history[-1][2][i]))])
         if found is not None:
             return found
     children = np.flatnonzero(~unreadable)
@@ -794,10 +817,12 @@ def _last_member(model, context, sign, columns, residuals, states, members, chos
     for member in members:
         keep &= candidate != member
     keep &= candidate != chosen[child]
-    if pair is not None:
-        for end, other in (pair, pair[::-1]):
-            holds = (end in members) | (chosen[child] == end)
-            keep &= ~(holds & (candidate == other))
+    if gate is not None:
+        ends, need = gate
+        held = sum(end in members for end in ends) + np.isin(chosen[child], ends)  # endpoints in members + chosen
+        for end in ends:
+            if end not in members:
+                keep &= ~((held >= need - 1) & (candidate == end))
     for earlier, earlier_sigma, earlier_input in history:
         earlier = np.broadcast_to(earlier, (len(chosen), len(columns)))[child] if earlier.ndim == 1 else earlier[child]
         value = np.minimum(contrib, np.maximum(earlier, 0)).sum(axis=1)
@@ -814,34 +839,45 @@ def _last_member(model, context, sign, columns, residuals, states, members, chos
     return None
 
 
-def _decide(model, codes: np.ndarray, pairs: np.ndarray, k: int, output: int):
+def _decide(model, codes: np.ndarray, endpoints: np.ndarray, needs: np.ndarray, k: int, output: int):
     """(false-positive witness or None, false-negative witness or None) of one output."""
     columns = codes[output]
-    a, b = int(pairs[output, 0]), int(pairs[output, 1])
+    ends = tuple(int(end) for end in endpoints[output] if end >= 0)
+    need = int(needs[output])
     context = model.context(columns, 1)
     residual, state = model.root(context, columns, ())
-    positive = _search(model, context, 1, columns, residual, state, (), k, (a, b), [])
+    positive = _search(model, context, 1, columns, residual, state, (), k, (ends, need), [])
     negative = None
-    if k >= 2:
-        residual, state = model.root(context, columns, (a, b))
-        if np.any(residual > 0):
-            negative = (a, b)
-        elif not model.monotone and k > 2:
-            for position in range(len(columns)):
-                column = columns[position:position + 1]
-                flipped = model.context(column, -1)
-                negative = _search(model, flipped, -1, column, 1 - residual[position:position + 1], state, (a, b),
-                                   k - 2, None, [])
-                if negative is not None:
-                    break
+    if k >= need:
+        for true_set in combinations(ends, need):  # the minimal true inputs: h of the endpoints
+            residual, state = model.root(context, columns, true_set)
+            if np.any(residual > 0):
+                negative = true_set
+            elif not model.monotone and k > need:
+                for position in range(len(columns)):
+                    column = columns[position:position + 1]
+                    flipped = model.context(column, -1)
+                    negative = _search(model, flipped, -1, column, 1 - residual[position:position + 1], state,
+                                       true_set, k - need, None, [])
+                    if negative is not None:
+                        break
+            if negative is not None:
+                break
     return positive, negative
+
+
+def _gates_of(instance) -> tuple[np.ndarray, np.ndarray]:
+    """(endpoints (m', q) padded with -1, needs (m',)) of an AND instance (need 2) or a gate instance."""
+    if isinstance(instance, GateInstance):
+        return instance.endpoints, instance.needs
+    return instance.pairs, np.full(instance.n_outputs, 2, dtype=np.int64)
 
 
 def _decide_chunk(outputs: range) -> list:
     work = _FORKED
     found = []
     for output in outputs:
-        positive, negative = _decide(work["model"], work["codes"], work["pairs"], work["k"], output)
+        positive, negative = _decide(work["model"], work["codes"], work["endpoints"], work["needs"], work["k"], output)
         if positive is not None or negative is not None:
             found.append((output, positive, negative))
     return found
@@ -856,9 +892,11 @@ def certify(network: Network, pairs, k: int, *, max_witnesses: int = 100, progre
     network : Network
         A one-layer network with W ≥ 0 or a two-layer network of clamp pairs
         and saturating rows, integer weights and biases (:func:`supported_layout`).
-    pairs : AndInstance or array-like (m', 2)
+    pairs : AndInstance, array-like (m', 2), or GateInstance
         The ANDs the network claims to compute (anything
-        :func:`superpos.instance.as_and_instance` accepts).
+        :func:`superpos.instance.as_and_instance` accepts), or the threshold
+        gates of a :class:`superpos.gates.GateInstance` (output ℓ true iff at
+        least h_ℓ of its endpoints are active: a permutation, q-AND, OR).
     k : int
         The largest number of active inputs, 1 ≤ k ≤ m.
     max_witnesses : int
@@ -898,7 +936,8 @@ def certify(network: Network, pairs, k: int, *, max_witnesses: int = 100, progre
     n_outputs = network.n_outputs
     chunk = max(1, min(256, n_outputs // (8 * n_jobs) or 1))
     chunks = [range(start, min(start + chunk, n_outputs)) for start in range(0, n_outputs, chunk)]
-    _FORKED.update(model=model, codes=network.output_codes, pairs=instance.pairs, k=k)
+    endpoints, needs = _gates_of(instance)
+    _FORKED.update(model=model, codes=network.output_codes, endpoints=endpoints, needs=needs, k=k)
     pool = None
     try:
         if n_jobs == 1 or len(chunks) < 2:

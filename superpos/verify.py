@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from superpos.inputs import all_input_sets, as_input_sets, random_input_sets
+from superpos.gates import GateInstance
 from superpos.instance import AndInstance, as_and_instance
 from superpos.network import Network
 from superpos.validation import check_int
@@ -64,8 +65,8 @@ class ErrorCount:
                           self.false_positives + other.false_positives, self.false_negatives + other.false_negatives)
 
 
-def checked_instance(network: Network, pairs, k=None) -> tuple[AndInstance, int | None]:
-    """The AND instance a network claims to compute, checked against its m and m', and k checked.
+def checked_instance(network: Network, pairs, k=None) -> tuple[AndInstance | GateInstance, int | None]:
+    """The AND (or :class:`~superpos.gates.GateInstance`) a network claims to compute, checked, and k checked.
 
     Returns
     -------
@@ -83,7 +84,12 @@ def checked_instance(network: Network, pairs, k=None) -> tuple[AndInstance, int 
     """
     if not isinstance(network, Network):
         raise TypeError(f"network must be a superpos.network.Network, got {type(network).__name__}")
-    instance = as_and_instance(pairs, network.n_inputs)
+    if isinstance(pairs, GateInstance):  # threshold gates (superpos.gates) state their own true outputs
+        if pairs.n_inputs != network.n_inputs:
+            raise ValueError(f"the instance has n_inputs = {pairs.n_inputs} but the network {network.n_inputs}")
+        instance = pairs
+    else:
+        instance = as_and_instance(pairs, network.n_inputs)
     if instance.n_outputs != network.n_outputs:
         raise ValueError(f"pairs has {instance.n_outputs} rows but the network has {network.n_outputs} outputs")
     if k is not None:

@@ -189,3 +189,126 @@ def test_unsupported_networks_are_refused_with_the_supported_layouts():
     huge = Network(identity, [(identity * 2.0**23, np.zeros(3))], np.array([[0]]), 1.0)
     with pytest.raises(ValueError, match="2\\*\\*24"):
         C.certify(huge, [[0, 1]], 2)
+
+
+# ----------------------------------------------------------------------------- threshold gates (superpos.gates)
+from superpos.gates import (GateInstance, build_gate_network, gate_layer,  # noqa: E402
+                            permutation_instance, q_and_instance)
+from superpos.codes import input_code_book, output_code_book  # noqa: E402
+
+
+def random_gates(kind, m, m_out, seed):
+    """A small gate instance: a permutation, distinct q-tuples (q-AND) or pairs read as OR."""
+    rng = np.random.default_rng(seed)
+    if kind == "permutation":
+        return permutation_instance(rng.permutation(m))
+    q = {"and3": 3, "and4": 4, "or2": 2}[kind]
+    tuples = {tuple(sorted(rng.choice(m, q, replace=False).tolist())) for _ in range(4 * m_out)}
+    tuples = np.array(sorted(tuples))[rng.permutation(len(tuples))[:m_out]]
+    return GateInstance(tuples, 1 if kind == "or2" else q, m)
+
+
+def assert_gates_match_brute_force(network, gates, k):
+    """The certificate finds exactly the outputs brute force finds wrong, and every witness really is wrong."""
+    certificate = C.certify(network, gates, k, max_witnesses=10**6)
+    inputs = all_input_sets(network.n_inputs, k)
+    difference = (network.compute(inputs).astype(np.int8) - gates.true_outputs(inputs).astype(np.int8)).tocoo()
+    positives = set(difference.col[difference.data > 0].tolist())
+    negatives = set(difference.col[difference.data < 0].tolist())
+
+    def true_on(out, inputs):
+        return len(set(gates.endpoints[out][gates.endpoints[out] >= 0].tolist()) & set(inputs)) >= gates.needs[out]
+
+    found_positive = {out for out, inputs in certificate.witnesses if not true_on(out, inputs)}
+    found_negative = {out for out, inputs in certificate.witnesses if true_on(out, inputs)}
+    assert (found_positive, found_negative) == (positives, negatives)
+    assert (certificate.false_positives, certificate.false_negatives) == (len(positives), len(negatives))
+    for out, inputs in certificate.witnesses:
+        assert len(inputs) <= k and list(inputs) == sorted(set(inputs))
+        assert bool(network.compute([list(inputs)]).toarray()[0, out]) != true_on(out, inputs), (out, inputs)
+    return certificate
+
+
+@pytest.mark.parametrize("kind, k", [("permutation", 2), ("permutation", 3), ("and3", 3), ("and3", 4),
+                                     ("and4", 4), ("and4", 5), ("or2", 2), ("or2", 3)])
+def test_gate_networks_match_brute_force(kind, k):
+    m = 22 if kind in ("permutation", "or2") else 18
+    gates = random_gates(kind, m, 22 if kind == "permutation" else 16, seed=k)
+    outcomes = []
+    for code_size, q_in, t, q_out in [(3, 5, 3, 5), (4, 5, 3, 7), (5, 7, 4, 7), (3, 7, 5, 11)]:
+        sizes = OneLayerSizes(code_size, q_in, t, q_out, 1.0)
+        network = build_gate_network(gates, sizes, seed=q_in)
+        outcomes.append(assert_gates_match_brute_force(network, gates, k).passed)
+        # Lower three biases: those neurons now miss true outputs (false negatives).
+        bias = network.layers[0][1].copy()
+        bias[np.random.default_rng(code_size).choice(bias.size, 3, replace=False)] -= 2
+        assert assert_gates_match_brute_force(with_bias(network, 0, bias), gates, k).false_negatives
+    assert not all(outcomes)  # some of these sizes are too small: the test sees failures, not only passes
+
+
+def test_gates_of_several_needs_in_one_layer_match_brute_force():
+    """OR, 2-AND and 3-AND gates side by side, each need in its own block of neurons."""
+    m, k = 16, 3
+    parts = [random_gates("or2", m, 8, 0), GateInstance(random_gates("and3", m, 8, 1).endpoints[:, :2], 2, m),
+             random_gates("and3", m, 8, 2)]
+    codes = input_code_book(m, 4 * 5, 4, seed=0)
+    rows, biases, blocks, offset = [], [], [], 0
+    for position, part in enumerate(parts):
+        width = 3 * 7
+        out = output_code_book(part.n_outputs, width, 3, seed=position)
+        weights, bias = gate_layer(part, codes, out, width)
+        rows.append(weights)
+        biases.append(bias)
+        blocks.append(out + offset)
+        offset += width
+    endpoints = np.full((sum(p.n_outputs for p in parts), 3), -1)
+    endpoints[:8, :2], endpoints[8:16, :2], endpoints[16:] = (parts[0].endpoints[:, :2], parts[1].endpoints[:, :2],
+                                                              parts[2].endpoints)
+    gates = GateInstance(endpoints, np.concatenate([p.needs for p in parts]), m)
+    network = Network(codes, [(sp.vstack(rows).tocsr(), np.concatenate(biases))], np.vstack(blocks), 1.0)
+    result = assert_gates_match_brute_force(network, gates, k)
+    assert result.n_outputs == 24
+
+
+@pytest.mark.parametrize("kind, k", [("permutation", 3), ("and3", 3), ("or2", 3)])
+def test_gate_networks_with_clamps_and_negative_routes_match_brute_force(kind, k):
+    """Two layers: every neuron becomes a clamp pair routed to itself; then two routes flip sign."""
+    m = 18
+    gates = random_gates(kind, m, 16, seed=5)
+    network = build_gate_network(gates, OneLayerSizes(3, 5, 3, 7, 1.0), seed=3)
+    weights, bias = network.layers[0]
+    n = weights.shape[0]
+    first = sp.vstack([weights, weights]).tocsr()
+    routes = sp.hstack([sp.identity(n), -sp.identity(n)]).tocsr()
+    clamped = Network(network.input_codes, [(first, np.concatenate([bias, bias - 1])), (routes, np.zeros(n))],
+                      network.output_codes, 1.0)
+    assert C.supported_layout(clamped) == "two_layer"
+    plain, two = assert_gates_match_brute_force(network, gates, k), assert_gates_match_brute_force(clamped, gates, k)
+    assert [out for out, _ in two.witnesses] == [out for out, _ in plain.witnesses]  # the same wrong outputs
+    flip = np.ones(2 * n)
+    for unit in np.unique(network.output_codes[:4])[:3]:
+        flip[[unit, unit + n]] = -1
+    shift = sp.csr_matrix((np.ones(n), (np.arange(n), (np.arange(n) + 1) % n)), shape=(n, n))
+    extra = sp.hstack([shift, -shift]).tocsr()  # neuron w also reads the clamp of unit w + 1
+    flipped = Network(network.input_codes, [(first, np.concatenate([bias, bias - 1])),
+                                            ((routes + extra) @ sp.diags(flip), np.zeros(n))],
+                      network.output_codes, 1.0)
+    assert_gates_match_brute_force(flipped, gates, k)
+
+
+def test_gate_and_pair_forms_of_one_and_instance_give_the_same_certificate():
+    pairs = make_pairs("uniform", 24, 20, seed=3)
+    network = build_one_layer_and_network(pairs, 24, 3, seed=1, sizes=OneLayerSizes(3, 5, 3, 7, 1.0),
+                                          enforce_bound=False)
+    as_pairs = C.certify(network, pairs, 3, max_witnesses=10**6)
+    as_gates = C.certify(network, GateInstance(pairs, 2, 24), 3, max_witnesses=10**6)
+    assert not as_pairs.passed
+    assert (as_pairs.false_positives, as_pairs.false_negatives, as_pairs.witnesses) == \
+        (as_gates.false_positives, as_gates.false_negatives, as_gates.witnesses)
+
+
+def test_an_output_that_needs_more_than_k_actives_is_never_a_false_negative():
+    gates = q_and_instance([[0, 1, 2], [1, 2, 3]], 6)
+    network = build_gate_network(gates, OneLayerSizes(3, 3, 3, 3, 1.0), seed=0)
+    result = C.certify(network, gates, 2)
+    assert result.false_negatives == 0 and result.passed == (not result.false_positives)
