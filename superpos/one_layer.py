@@ -86,7 +86,7 @@ from superpos.union_bound import (PROVED, SpoilerCounts, binom_sf, binom_sf_boun
 from superpos.validation import check_int, check_probability
 
 __all__ = ["OneLayerSizes", "build_one_layer_and_network", "one_layer_failure_bound", "one_layer_sizes",
-           "one_layer_sizes_for_widths", "proved_failure_bound", "proved_sizes"]
+           "line_code_sizes_for_events", "one_layer_sizes_for_widths", "proved_failure_bound", "proved_sizes"]
 
 
 @dataclass(frozen=True)
@@ -346,8 +346,10 @@ def one_layer_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
     :func:`one_layer_failure_bound` ≤ ``failure_prob`` (for ``guarantee``:
     every input at once by default, or one fixed input) and to the line codes
     existing (q_in prime ≥ s with q_in² ≥ m, q_out prime ≥ t with q_out² ≥ m').
-    The search runs over s in 3..20, t in 3..24 (or the values given), q_in on a
-    geometric grid of primes, and the least feasible q_out over a grid of primes.
+    The search (:func:`line_code_sizes_for_events`) runs over s and t from 3
+    to a cap that grows with the number of events (or the values given), q_in
+    on a geometric grid of primes, and the least feasible q_out over a grid of
+    primes.
 
     Parameters
     ----------
@@ -387,8 +389,34 @@ def one_layer_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
         k_bound = max(k, 2)  # with one active nothing can fire falsely: k = 1 is covered by k = 2
         return proved_sizes(spoiler_counts(instance, n_inputs, k_bound), n_outputs, k_bound, failure_prob)
     spoilers = spoiler_counts(instance, n_inputs, k, guarantee)
-    s_values = [code_size] if code_size is not None else list(range(3, 21))
-    t_values = [output_code_size] if output_code_size is not None else list(range(3, 25))
+    return line_code_sizes_for_events(spoilers, n_inputs, n_outputs, k, failure_prob, guarantee,
+                                      code_sizes=None if code_size is None else [code_size],
+                                      output_code_sizes=None if output_code_size is None else [output_code_size])
+
+
+def line_code_sizes_for_events(spoilers: SpoilerCounts, n_inputs: int, n_outputs: int, k: int,
+                               failure_prob: float = 1e-6, guarantee: str = "every_input", *,
+                               code_sizes=None, output_code_sizes=None) -> OneLayerSizes:
+    """The fewest neurons s·q_in + t·q_out of line codes whose :func:`one_layer_failure_bound` ≤ ``failure_prob``.
+
+    The search of :func:`one_layer_sizes`, from the events alone (``spoilers``;
+    :func:`superpos.union_bound.influence_spoiler_counts` gives them for an
+    instance too large to draw). s and t run from 3 to a cap that grows with
+    the number of events, max(20, ⌈ln(N/δ)/2⌉) for N events, so the search is
+    not what keeps s·t from growing with m'; q_in and q_out run over
+    geometric grids of primes from the least that make line codes.
+
+    Examples
+    --------
+    >>> from superpos.union_bound import influence_spoiler_counts
+    >>> events = influence_spoiler_counts([2.0], [1e4], 10**4, 3)
+    >>> line_code_sizes_for_events(events, 10**4, 10**4, 3).n_neurons
+    7323
+    """
+    events = float(spoilers.first_counts.sum() + spoilers.second_counts.sum())
+    cap = max(20, int(np.ceil(np.log(events / failure_prob) / 2)))
+    s_values = list(code_sizes) if code_sizes is not None else list(range(3, cap + 1))
+    t_values = list(output_code_sizes) if output_code_sizes is not None else list(range(3, cap + 5))
     best = None
     q_out_grid = np.array(prime_grid(max(max(t_values), isqrt(n_outputs - 1) + 1), 72, 1.12), float)
     for s in s_values:
