@@ -209,8 +209,9 @@ def two_layer_scores_are_exact(network: Network, k: int) -> bool:
     code_size = int(np.diff(network.input_codes.indptr).max())
     lower_bound = k * code_size * largest(first.data)
     hidden_bound = lower_bound + largest(first_bias)
-    row_mass = np.add.reduceat(np.abs(last.data), last.indptr[:-1]) if last.nnz else np.zeros(1)
-    row_mass[np.diff(last.indptr) == 0] = 0
+    # Row sums of |W₂| (an output neuron that serves no output has an empty row).
+    row_mass = np.bincount(np.repeat(np.arange(last.shape[0]), np.diff(last.indptr)), weights=np.abs(last.data),
+                           minlength=max(last.shape[0], 1))
     return (lower_bound < FLOAT32_EXACT and hidden_bound < FLOAT32_EXACT
             and float(row_mass.max()) * hidden_bound * network.output_codes.shape[1] < FLOAT64_EXACT)
 

@@ -8,6 +8,7 @@ from superpos import adversary as A
 from superpos import families as F
 from superpos import verify as V
 from superpos.network import Network
+from superpos.three_channel import build_three_channel_and_network
 from handmade import naive_network, undersized_network
 
 
@@ -143,3 +144,12 @@ def test_the_two_layer_scorer_is_only_used_when_exact():
         A.adversarial_inputs(halves, pairs, 3, 5, scoring="two_layer")
     with pytest.raises(ValueError, match="scoring must be one of"):
         A.adversarial_inputs(network, pairs, 3, 5, scoring="fast")
+
+
+def test_two_layer_networks_with_empty_routing_rows_are_scored():
+    # Output neurons that serve no output leave empty rows in the routing layer; the exactness check
+    # summed rows with reduceat, which fails on trailing empty rows.
+    pairs = F.make_pairs("heavy_power_law", 300, 300, seed=0)
+    net = build_three_channel_and_network(pairs, 300, 3, seed=0)
+    assert (np.diff(net.layers[1][0].indptr) == 0).any()
+    assert A.verify_adversarial(net, pairs, 3, 5, seed=2).false_negatives == 0
