@@ -546,8 +546,12 @@ def _run(root: Path, staging: Path, paths: BuildPaths, profile: str, to_run: lis
 
 
 def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None = None, force: bool = False,
-                     jobs: int | None = None) -> list[ChapterResult]:
+                     jobs: int | None = None, require_all: bool = True) -> list[ChapterResult]:
     """Execute (or take from the cache) every chapter; return one result per chapter.
+
+    With ``only`` and ``require_all=False`` (executing without rendering), a
+    chapter outside ``only`` that was never executed is left out of the
+    results instead of being an error.
 
     A chapter runs after the chapters it depends on (:func:`load_dependencies`).
     With ``only``, the named chapters run, and so does every chapter they
@@ -612,6 +616,8 @@ def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None 
         name, params, key = chapter.name, parameters.get(chapter.name, {}), keys[chapter.name]
         old = entry(name)
         if name not in selected:
+            if not have_copy(name) and not require_all:
+                continue  # executing only (no HTML): a chapter never executed is simply left out
             if not have_copy(name):
                 raise BuildError(f"chapter {name!r} has never been executed successfully, so the book "
                                  f"cannot be built with --only; build once without --only")
@@ -631,7 +637,7 @@ def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None 
         results.update(_run(root, staging, paths, profile, to_run, depends, jobs or os.cpu_count() or 1,
                             len(all_chapters), seconds))
 
-    ordered = [results[c.name] for c in all_chapters]
+    ordered = [results[c.name] for c in all_chapters if c.name in results]
     for result in ordered:
         if result.status != "kept":
             cache[result.name] = {k: v for k, v in asdict(result).items() if k != "name"}
@@ -756,7 +762,7 @@ def build(root: Path, profile: str = "quick", only: list[str] | None = None, for
     """
     start = time.perf_counter()
     all_chapters = chapters(root)
-    results = execute_chapters(root, profile, only, force, jobs)
+    results = execute_chapters(root, profile, only, force, jobs, require_all=html)
     print("\n" + _summary_table(results), file=sys.stderr)
     failed = [r for r in results if r.status == "failed"]
     for result in failed:
