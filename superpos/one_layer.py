@@ -298,6 +298,10 @@ def proved_sizes(spoilers: SpoilerCounts, n_outputs: int, k: int, failure_prob: 
     rates = np.geomspace(1e-7, 1.0, 1400)
     cover = np.array([n1 * binom_sf(s - 1, (k - 1) * s, rates) + n2 * binom_sf(2 * s - 1, k * s, rates)
                       for s in s_values])
+    # Inverted once: for each s and each budget 10^(level/10), the largest rate whose covering term fits.
+    # A budget is rounded down to its level, which only shrinks the rates chosen; the bound is re-checked.
+    levels = np.arange(-3000, 101)
+    fitting = np.array([np.searchsorted(row, 10.0 ** (levels / 10.0), side="right") - 1 for row in cover])
     best = None
     q_low = 2  # independent codes need no prime and no q² ≥ m'
     for q_out in np.unique(np.round(np.geomspace(q_low, min(50.0 * n_outputs + 100, 1e17), 180)).astype(np.int64)):
@@ -317,7 +321,9 @@ def proved_sizes(spoilers: SpoilerCounts, n_outputs: int, k: int, failure_prob: 
             if not ok.any():
                 continue
             # For each s and λ: the largest rate on the grid whose covering term fits the budget.
-            index = np.array([np.searchsorted(row, budget[i][ok], side="right") - 1 for row in cover])
+            level = np.clip(np.floor(10.0 * np.log10(budget[i][ok])).astype(np.int64) - levels[0], 0,
+                            len(levels) - 1)
+            index = fitting[:, level]
             fits = index >= 0
             if not fits.any():
                 continue
