@@ -46,8 +46,9 @@ from superpos.validation import check_int
 from superpos.adversary import verify_adversarial
 from superpos.verify import verify_exhaustive, verify_random
 
-__all__ = ["PHASE_BATCH", "PhaseTransition", "certified_against_bound", "certify_families", "construction_network",
-           "construction_neurons_curve", "phase_transition", "verify_families"]
+__all__ = ["CERTIFIED", "CURVE_COLUMNS", "HEURISTIC", "PHASE_BATCH", "PhaseTransition", "certified_against_bound",
+           "certify_families", "construction_network", "construction_neurons_curve", "curves_table", "phase_transition",
+           "sizing_curves", "verify_families"]
 
 
 def construction_network(pairs, n_inputs: int, k: int, seed: int = 0, failure_prob: float = 1e-6,
@@ -76,43 +77,144 @@ def construction_network(pairs, n_inputs: int, k: int, seed: int = 0, failure_pr
                                  guarantee=guarantee, layout=layout)
 
 
+#: What the construction chapter's tables say of a network: decided on every input, or sized by a bound.
+CERTIFIED, HEURISTIC = "certified", "heuristic bound"
+
+
 def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, family: str = "uniform",
-                               failure_prob: float = 1e-6, guarantee: str = "every_input") -> dict[str, np.ndarray]:
-    """Neurons and parameters of the construction built for each m', with where the neurons sit.
+                               failure_prob: float = 1e-6, guarantee: str = "every_input", *,
+                               certify_one_layer_max: int = 0, certify_two_layer_max: int = 0,
+                               n_jobs: int = 1) -> dict[str, np.ndarray]:
+    """Neurons and parameters of the construction built for each m', with where the neurons sit and what holds.
 
     Builds the network for every m' in ``n_outputs_values`` with pairs of the
     given family (seeded; m from :func:`superpos.families.default_n_inputs`) in
     the layout :func:`construction_network` chooses, so the counts are those
-    of real networks, not formulas. A few seconds each for m' ≤ 10⁴.
+    of real networks, not formulas. One-layer networks with m' ≤
+    ``certify_one_layer_max`` and two-layer ones with m' ≤
+    ``certify_two_layer_max`` are decided on every input by
+    :func:`superpos.certificate.certify`; a network the certificate finds wrong
+    raises ``RuntimeError`` (it would contradict the bound it was sized by).
 
     Returns
     -------
     dict of arrays, one entry per m':
-        ``n_outputs``, ``n_inputs``; ``n_neurons``, ``n_params``, ``n_bits``;
-        ``n_layers`` (1: one layer, 2: three channels); the neurons of the
-        ``input_width`` (input channel), ``compute_width`` (the clamped compute
-        units, 0 for one layer) and ``output_width`` (output channel); and
-        ``naive_neurons`` = m + m', one neuron per AND.
+        ``n_outputs``, ``n_inputs``; ``n_neurons``, ``n_params``, ``n_bits``,
+        ``bits_per_param``; ``n_layers`` (1: one layer, 2: three channels);
+        the neurons of the ``input_width`` (input channel), ``compute_width``
+        (the clamped compute units, 0 for one layer) and ``output_width``
+        (output channel); ``naive_neurons`` = m + m', one neuron per AND;
+        ``guarantee``: ``"certified"`` (every input decided) or
+        ``"heuristic bound"``; ``certificate_seconds`` (0 when not certified).
 
     Examples
     --------
-    >>> curve = construction_neurons_curve([30, 60], k=2, failure_prob=1e-3)
-    >>> curve["n_outputs"].tolist(), bool(curve["n_neurons"][1] > curve["n_neurons"][0])
-    ([30, 60], True)
+    >>> curve = construction_neurons_curve([30, 60], k=2, failure_prob=1e-3, certify_one_layer_max=60)
+    >>> curve["n_outputs"].tolist(), bool(curve["n_neurons"][1] > curve["n_neurons"][0]), curve["guarantee"].tolist()
+    ([30, 60], True, ['certified', 'certified'])
     """
     n_outputs = np.asarray([check_int(v, "n_outputs_values entries", 2) for v in n_outputs_values], dtype=np.int64)
-    keys = ("n_inputs", "n_neurons", "n_params", "n_bits", "n_layers", "input_width", "compute_width",
-            "output_width", "naive_neurons")
-    rows = []
+    certify_one_layer_max = check_int(certify_one_layer_max, "certify_one_layer_max", 0)
+    certify_two_layer_max = check_int(certify_two_layer_max, "certify_two_layer_max", 0)
+    keys = ("n_inputs", "n_neurons", "n_params", "n_bits", "bits_per_param", "n_layers", "input_width",
+            "compute_width", "output_width", "naive_neurons")
+    rows, guarantees, seconds = [], [], []
     for value in n_outputs:
         n_inputs = default_n_inputs(family, int(value))
-        net = construction_network(make_pairs(family, n_inputs, int(value), seed=seed), n_inputs, k, seed,
-                                   failure_prob=failure_prob, guarantee=guarantee)
+        pairs = as_and_instance(make_pairs(family, n_inputs, int(value), seed=seed), n_inputs)
+        net = construction_network(pairs, n_inputs, k, seed, failure_prob=failure_prob, guarantee=guarantee)
         widths = net.widths
-        rows.append((n_inputs, net.n_neurons, net.n_params, net.n_bits, len(net.layers), widths[0],
-                     sum(widths[1:-1]), widths[-1], n_inputs + int(value)))
+        rows.append((n_inputs, net.n_neurons, net.n_params, net.n_bits, net.bits_per_param, len(net.layers),
+                     widths[0], sum(widths[1:-1]), widths[-1], naive_n_neurons(n_inputs, int(value))))
+        limit = certify_one_layer_max if len(net.layers) == 1 else certify_two_layer_max
+        if value <= limit:
+            verdict = certify(net, pairs, k, max_witnesses=1, n_jobs=n_jobs)
+            if not verdict.passed:
+                raise RuntimeError(f"the {family} network at m' = {int(value)} ({net.name}) is wrong on some input: "
+                                   f"{verdict.witnesses[0]}")
+            guarantees.append(CERTIFIED)
+            seconds.append(verdict.seconds)
+        else:
+            guarantees.append(HEURISTIC)
+            seconds.append(0.0)
     table = np.asarray(rows, dtype=np.int64).reshape(-1, len(keys))
-    return {"n_outputs": n_outputs, **{key: table[:, j] for j, key in enumerate(keys)}}
+    return {"n_outputs": n_outputs, **{key: table[:, j] for j, key in enumerate(keys)},
+            "guarantee": np.array(guarantees, dtype=str), "certificate_seconds": np.array(seconds, dtype=float)}
+
+
+#: The columns of the table the construction chapter saves for the gap chapter (``construction-curves``).
+CURVE_COLUMNS = ("family", "n_outputs", "n_inputs", "n_neurons", "n_params", "bits_per_param", "n_layers",
+                 "naive_neurons", "guarantee")
+
+
+def curves_table(curves: dict) -> dict[str, np.ndarray]:
+    """One table of every family's networks, in the columns ``CURVE_COLUMNS``, for :func:`superpos.results.save_results`.
+
+    Examples
+    --------
+    >>> curve = construction_neurons_curve([30], k=2, failure_prob=1e-3)
+    >>> table = curves_table({"uniform": curve})
+    >>> list(table) == list(CURVE_COLUMNS), table["family"].tolist(), table["guarantee"].tolist()
+    (True, ['uniform'], ['heuristic bound'])
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError("curves must be a non-empty dict of family -> construction_neurons_curve(...)")
+    parts = {column: [] for column in CURVE_COLUMNS}
+    for family, curve in curves.items():
+        parts["family"].append(np.full(len(curve["n_outputs"]), family))
+        for column in CURVE_COLUMNS[1:]:
+            parts[column].append(np.asarray(curve[column]))
+    return {column: np.concatenate(values) for column, values in parts.items()}
+
+
+def sizing_curves(n_outputs_values, k: int = 3, failure_prob: float = 1e-6, influence: float = 2.0) -> dict:
+    """Neurons the proved bound and the heuristic bound ask for, up to any m', and the lower bound.
+
+    For an instance with m = m' inputs of influence ``influence`` each (2 for
+    m' pairs on m' features, like uniform pairs), from the influence
+    histogram alone (:func:`superpos.union_bound.influence_spoiler_counts`),
+    so m' can be far beyond what can be built: the proved sizes
+    (:func:`superpos.one_layer.proved_sizes`, independent codes) and the
+    heuristic every-input sizes (:func:`superpos.one_layer.line_code_sizes_for_events`,
+    line codes), both one layer at one bit per parameter, beside the counting
+    lower bound on neurons over all layers at one bit
+    (:func:`superpos.bounds.min_total_neurons`).
+
+    Returns
+    -------
+    dict of arrays, one entry per m':
+        ``n_outputs``; ``proved_neurons``, ``proved_s``, ``proved_t``;
+        ``heuristic_neurons``, ``heuristic_s``, ``heuristic_t``;
+        ``lower_bound``; and the ratios ``proved_ratio``, ``heuristic_ratio``,
+        ``lower_ratio`` to √(m' log₂ m').
+
+    Examples
+    --------
+    >>> curve = sizing_curves([10**4])
+    >>> int(curve["proved_neurons"][0]) > int(curve["heuristic_neurons"][0]) > int(curve["lower_bound"][0])
+    True
+    """
+    from superpos.bounds import min_total_neurons
+    from superpos.one_layer import line_code_sizes_for_events, proved_sizes
+    from superpos.union_bound import influence_spoiler_counts
+
+    rows = []
+    for value in n_outputs_values:
+        m_out = check_int(value, "n_outputs_values entries", 16)
+        events = influence_spoiler_counts([float(influence)], [float(m_out)], m_out, k)
+        proved = proved_sizes(events, m_out, k, failure_prob, code_sizes=range(2, 400))
+        heuristic = line_code_sizes_for_events(events, m_out, m_out, k, failure_prob)
+        lower = int(min_total_neurons("and", m_out, m_in=m_out, bits_per_param=1))
+        rows.append((m_out, proved.n_neurons, proved.code_size, proved.output_code_size, heuristic.n_neurons,
+                     heuristic.code_size, heuristic.output_code_size, lower))
+    table = np.array(rows, dtype=np.int64).reshape(-1, 8)
+    keys = ("n_outputs", "proved_neurons", "proved_s", "proved_t", "heuristic_neurons", "heuristic_s", "heuristic_t",
+            "lower_bound")
+    out = {key: table[:, j] for j, key in enumerate(keys)}
+    scale = np.sqrt(out["n_outputs"] * np.log2(out["n_outputs"].astype(float)))
+    for key in ("proved", "heuristic", "lower"):
+        out[f"{key}_ratio"] = out[f"{key}_neurons" if key != "lower" else "lower_bound"] / scale
+    return out
 
 
 def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples: int, adversarial_targets: int,
@@ -146,7 +248,9 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
     # Outputs of the small instances: as many pairs as each family fits comfortably in m inputs
     # (a clique of 7 features has 21 pairs).
     exhaustive_outputs = {"uniform": 2 * exhaustive_m, "matching": exhaustive_m // 2, "star": exhaustive_m - 1,
-                          "clique": comb(7, 2), "power_law": 2 * exhaustive_m}
+                          "stars": 2 * exhaustive_m, "clique": comb(7, 2), "near_clique": comb(7, 2),
+                          "power_law": 2 * exhaustive_m, "heavy_power_law": 2 * exhaustive_m,
+                          "mixture": min(2 * exhaustive_m, comb(exhaustive_m, 2) // 4)}
 
     def row(check, family, m, pairs, net, errors):
         return {"check": check, "family": family, "m": m, "m'": pairs.n_outputs, "layers": len(net.layers),
