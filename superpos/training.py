@@ -79,7 +79,8 @@ from superpos.verify import ErrorCount, checked_instance, count_errors
 __all__ = ["TARGETS", "THRESHOLD", "HeldOutErrors", "TrainedAndNetwork", "TrainedBesideBuilt", "TrainingSettings", "UnitRoles",
            "WidthSearch", "count_pair_supersets", "held_out_errors", "hub_purity", "pair_supersets",
            "planted_input_sets", "search_trained_width", "train_and_network", "trained_beside_built", "training_channels", "unit_roles",
-           "one_unit_per_and_network", "verify_pair_supersets", "wrong_decisions_per_output"]
+           "dead_units", "one_unit_per_and_network", "verify_pair_supersets", "without_units",
+           "wrong_decisions_per_output"]
 
 #: What the output neurons are trained towards (see the module docstring).
 TARGETS = ("neurons", "decisions")
@@ -1102,3 +1103,58 @@ def one_unit_per_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, cod
     routing.data[:] = 1.0
     layers = [(hidden, np.full(m_out, -(2.0 * inputs.rows - 1))), (routing, np.zeros(outputs.n_neurons))]
     return Network(codes, layers, output_codes, THRESHOLD, name="one hidden unit per AND (trained architecture)")
+
+
+def dead_units(network: Network, k: int) -> np.ndarray:
+    """Hidden units that are zero on every input of at most k features: a proof, not a sample.
+
+    Unit j of the first layer has pre-activation
+    z_j(A) = b_j + Σ_{i∈A} c_ij with c_ij = Σ_{x∈S_i} (W₁)_{jx} (the input layer
+    is a sum of codes), so its largest value over |A| ≤ k is b_j plus the k
+    largest positive c_ij. When that is ≤ 0 the unit's ReLU is 0 on every
+    such input and removing it changes no activation of any later layer
+    (:func:`without_units`). The sum is taken in float64; a unit whose bound is
+    within 1e-4 of 0 counts as live.
+
+    Returns
+    -------
+    numpy.ndarray of bool, one entry per unit of the first layer.
+
+    Examples
+    --------
+    >>> from superpos.layout import naive_and_network
+    >>> dead_units(naive_and_network([[0, 1], [1, 2]], 3), 2).tolist()
+    [False, False]
+    """
+    if not isinstance(network, Network) or not network.layers:
+        raise ValueError("dead_units needs a Network with at least one layer")
+    k = check_int(k, "k", 1, network.n_inputs)
+    weights, bias = network.layers[0]
+    per_feature = (network.input_codes.astype(np.float64) @ weights.T.astype(np.float64)).toarray()   # (m, n₁)
+    positive = np.maximum(per_feature, 0)
+    largest = -np.partition(-positive, min(k, positive.shape[0]) - 1, axis=0)[:k] if positive.shape[0] > k \
+        else positive
+    return bias + largest.sum(axis=0) <= -1e-4
+
+
+def without_units(network: Network, drop) -> Network:
+    """The network with the given units of its first layer removed (their rows of W₁, b₁ and columns of W₂).
+
+    Removing units that are zero on every input (:func:`dead_units`)
+    changes no decision.
+
+    Examples
+    --------
+    >>> net = one_unit_per_and_network([[0, 1], [1, 2]], 6, 3)
+    >>> without_units(net, [True, False]).widths[1]
+    1
+    """
+    drop = np.asarray(drop, dtype=bool)
+    if len(network.layers) < 2 or drop.shape != (network.widths[1],):
+        raise ValueError(f"drop must hold one bool per unit of the first layer ({network.widths[1]}) of a network "
+                         "with at least two layers")
+    keep = np.flatnonzero(~drop)
+    (first, first_bias), (second, second_bias), *rest = network.layers
+    layers = [(first[keep], first_bias[keep]), (second[:, keep], second_bias), *rest]
+    return Network(network.input_codes, layers, network.output_codes, network.threshold,
+                   name=f"{network.name} without {int(drop.sum())} units")

@@ -13,10 +13,10 @@ from superpos.inputs import MAX_ENUMERATED_SETS, all_input_sets
 from superpos.instance import AndInstance
 from superpos.layout import naive_and_network
 from superpos.network import Network
-from superpos.training import (TARGETS, TrainingSettings, count_pair_supersets, held_out_errors, hub_purity,
+from superpos.training import (TARGETS, TrainingSettings, count_pair_supersets, dead_units, held_out_errors, hub_purity,
                                one_unit_per_and_network, pair_supersets, planted_input_sets, search_trained_width,
                                train_and_network, trained_beside_built, training_channels, unit_roles,
-                               verify_pair_supersets, wrong_decisions_per_output)
+                               verify_pair_supersets, without_units, wrong_decisions_per_output)
 from superpos.verify import count_errors, verify_exhaustive
 
 
@@ -241,3 +241,23 @@ def test_trained_beside_built_counts_every_layer():
     assert row["one_per_and"] == 40
     assert row["exhaustive_inputs"] == sum(comb(20, j) for j in range(4))
     assert result.constructions["uniform", 20].n_neurons == row["construction_neurons"]
+
+
+def test_dead_units_are_exactly_the_units_no_input_switches_on():
+    pairs = make_pairs("uniform", 10, 12, seed=1)
+    net = one_unit_per_and_network(pairs, 10, 3)
+    (first, bias), second = net.layers
+    # Unit 0 gets a bias no input can overcome: dead. Unit 1 a bias one pair just overcomes: alive.
+    bias = bias.copy()
+    bias[0] = -1000.0
+    net = Network(net.input_codes, [(first, bias), second], net.output_codes, net.threshold)
+    dead = dead_units(net, 3)
+    every = all_input_sets(10, 3)
+    ever_on = (net.forward(every, depth=1)[1] > 0).any(axis=0)
+    assert np.array_equal(dead, ~ever_on)
+    assert dead[0] and not dead[1:].any()
+    pruned = without_units(net, dead)
+    assert pruned.widths[1] == net.widths[1] - 1
+    assert (pruned.compute(every) != net.compute(every)).nnz == 0
+    with pytest.raises(ValueError, match="one bool per unit"):
+        without_units(net, [True])
