@@ -1,10 +1,11 @@
 """Smallest trained hidden width per m' and family, with training times (prints a table).
 
 Usage: python benchmarks/training_widths.py [--m-out 100 300] [--families uniform star] [--ratios 0.5 0.7 1 1.4]
-       [--steps-per-pair 6] [--min-steps 1000] [--n-jobs 2] [--target neurons]
+       [--per-pair 2560] [--min-steps 1000] [--n-jobs 2] [--target neurons]
 
 Trains one-hidden-layer networks (superpos.training) at hidden widths h = ratio · m' in increasing order
-until one decides every held-out input right, and prints, per (m', family): the width found, the network's
+until one decides every held-out input right (a budget of ``per_pair`` planted presentations of each pair,
+as in the chapter), and prints, per (m', family): the width found, the network's
 neurons (all layers), the training seconds of every width tried and the held-out wrong decisions.
 Timings depend on the machine's load; run it on a quiet machine for figures to quote.
 """
@@ -23,7 +24,7 @@ def main():
     parser.add_argument("--m-out", type=int, nargs="+", default=[100, 300])
     parser.add_argument("--families", nargs="+", default=["uniform", "star"])
     parser.add_argument("--ratios", type=float, nargs="+", default=[0.5, 0.7, 1.0, 1.4, 2.0])
-    parser.add_argument("--steps-per-pair", type=float, default=6.0)
+    parser.add_argument("--per-pair", type=float, default=2560.0)
     parser.add_argument("--min-steps", type=int, default=1000)
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--n-held-out", type=int, default=2000)
@@ -36,8 +37,7 @@ def main():
         for m_out in args.m_out:
             m = default_n_inputs(family, m_out)
             pairs = make_pairs(family, m, m_out, seed=args.seed)
-            steps = max(args.min_steps, int(args.steps_per_pair * m_out))
-            settings = TrainingSettings(1, steps=steps, target=args.target)
+            settings = TrainingSettings.for_presentations(1, m_out, args.per_pair, args.min_steps, target=args.target)
             widths = sorted({max(1, int(round(r * m_out))) for r in args.ratios})
             started = time.perf_counter()
             search = search_trained_width(pairs, m, args.k, widths, settings, seed=args.seed,
