@@ -28,9 +28,7 @@ Checking networks
     :mod:`~superpos.adversary` (adversarial inputs),
     :mod:`~superpos.certificate` (an exact decision over every input).
 Chapter-level experiments
-    :mod:`~superpos.construction`, :mod:`~superpos.gap`.
-Trained networks
-    :mod:`~superpos.training` (one hidden layer trained under the fixed codes, checked and opened).
+    :mod:`~superpos.construction`, :mod:`~superpos.gap`, :mod:`~superpos.training` (networks trained under the fixed codes).
 Figures and the book
     :mod:`~superpos.figures` (one style, saved figures with their data),
     :mod:`~superpos.results` (tables a chapter saves for a later one),

@@ -51,8 +51,26 @@ uniform; a fraction of all rows are cut short, so sizes below k occur
 (:func:`planted_input_sets`). Held-out checks use fresh seeds.
 
 The trainer is plain NumPy: minibatches, Adam with a cosine-decayed step,
-checks on validation inputs every ``check_every`` steps and a stop as soon
-as they are all decided right. Same seed, same machine: same network.
+checks on validation inputs every ``check_every`` steps and a stop once they
+have been decided right ``patience`` checks in a row. Same seed, same
+machine: same network. (Its matrix products run on one BLAS thread: they are
+small, and width searches run several trainings in forked processes.)
+
+What is here
+------------
+* training: :class:`TrainingSettings`, :func:`training_channels`,
+  :func:`planted_input_sets`, :func:`train_and_network`;
+* searching the hidden width: :func:`search_trained_width`, and the
+  chapter's comparison with the construction and the bound,
+  :func:`trained_beside_built`;
+* checking: :func:`held_out_errors` (fresh uniform and planted inputs),
+  :func:`pair_supersets` and :func:`verify_pair_supersets` (every input that
+  contains a pair: exact for false negatives),
+  :func:`wrong_decisions_per_output`; the exact reference network with one
+  hidden unit per AND, :func:`one_unit_per_and_network`;
+* reading a trained network: :func:`unit_roles` (which units serve which
+  outputs), :func:`hub_purity`, :func:`dead_units` (exact) and
+  :func:`without_units` (ablation).
 """
 
 from __future__ import annotations

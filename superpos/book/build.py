@@ -445,8 +445,9 @@ def build(root: Path, profile: str = "quick", only: list[str] | None = None, for
     paths = BuildPaths(root)
     staging, figures = paths.executed, paths.figures
     for name in (n for r in results for n in r.figures):
-        for fmt in ("svg", "pdf", "png"):
-            _write_if_changed(staging / "book" / "figures" / f"{name}.{fmt}", (figures / f"{name}.{fmt}").read_bytes())
+        for fmt in ("svg", "pdf", "png", "csv"):
+            if (figures / f"{name}.{fmt}").is_file():
+                _write_if_changed(staging / "book" / "figures" / f"{name}.{fmt}", (figures / f"{name}.{fmt}").read_bytes())
     _write_if_changed(staging / "book" / "gallery.md", gallery_page(root, figures, all_chapters, results).encode())
     _write_if_changed(staging / "book" / "reproducibility.md",
                       reproducibility_page(root, profile, results, all_chapters).encode())
