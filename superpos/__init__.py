@@ -31,7 +31,7 @@ Checking networks
 Beyond pairwise AND
     :mod:`~superpos.gates`, :mod:`~superpos.permutation`, :mod:`~superpos.q_and`, :mod:`~superpos.circuits`, :mod:`~superpos.gate_adversary`, :mod:`~superpos.beyond`.
 Chapter-level experiments
-    :mod:`~superpos.construction`, :mod:`~superpos.gap`.
+    :mod:`~superpos.construction`, :mod:`~superpos.gap`, :mod:`~superpos.training` (networks trained under the fixed codes).
 Figures and the book
     :mod:`~superpos.figures` (one style, saved figures with their data),
     :mod:`~superpos.results` (tables a chapter saves for a later one),
