@@ -61,6 +61,15 @@ from superpos.one_layer import one_layer_sizes
 from superpos.network import Network
 from superpos.validation import check_int
 
+__all__ = ["ConstructionFit", "EXACT_LIMIT", "LP_MARGIN", "TASKS", "capacity", "capacity_bounds", "capacity_lambert",
+           "capacity_real", "construction_capacity", "count_threshold_labelings", "dense_slots",
+           "distinguishing_set_size", "family_size", "log2_family_size", "log2_functions_bound",
+           "log2_num_and_instances", "log2_num_permutations", "log2_num_q_and_instances", "lottery_ticket_network",
+           "min_bits", "min_bits_q_and", "min_layer_width", "min_neurons_to_represent", "min_params",
+           "min_params_q_and", "min_params_real", "min_params_ticket", "min_total_neurons",
+           "min_total_neurons_q_and", "min_total_neurons_real", "neurons_holding", "q_and_family_size",
+           "sauer_count", "ticket_code_sizes", "total_neuron_slots"]
+
 #: The two tasks of the lower bound: neural permutation and pairwise AND.
 TASKS = ("permutation", "and")
 

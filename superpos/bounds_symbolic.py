@@ -30,6 +30,15 @@ from superpos.inputs import all_input_sets
 from superpos.families import make_pairs
 from superpos.verify import verify_exhaustive
 
+__all__ = ["COVER_CASES", "Check", "L", "LAMBERT_DIGITS", "TICKET_CASES", "UNION_BOUND_CASES",
+           "check_capacity_inversion", "check_capacity_order", "check_capacity_search",
+           "check_every_input_union_bound", "check_family_size_exact", "check_family_size_symbolic", "check_gap",
+           "check_growth_limits", "check_lambert_bounds", "check_lambert_identity", "check_neuron_bound",
+           "check_neuron_bound_exact", "check_one_layer_count", "check_precision", "check_q_and_family_size_exact",
+           "check_q_and_neurons_exact", "check_q_and_order", "check_real_params_exact", "check_real_params_order",
+           "check_sauer_shelah", "check_stirling_exact", "check_stirling_lower", "check_stirling_upper",
+           "check_threshold_counter", "check_ticket", "check_total_neurons", "limit_is", "run_all", "run_q_and"]
+
 #: The symbols of the chapter, with their assumptions.
 m = sp.Symbol("m", positive=True, integer=True)  # m', the number of outputs
 b = sp.Symbol("b", positive=True, integer=True)  # bits per parameter
@@ -67,8 +76,15 @@ def _is_zero(expr) -> bool:
     return sp.simplify(expr) == 0
 
 
-def _limit_is(expr, var, value) -> bool:
-    """True only if SymPy evaluates the limit at infinity to exactly ``value``."""
+def limit_is(expr, var, value) -> bool:
+    """True only if SymPy evaluates the limit at infinity to exactly ``value`` (an unevaluated limit fails).
+
+    Examples
+    --------
+    >>> n = sp.Symbol("n", positive=True)
+    >>> limit_is(sp.log(n) / sp.log(n**2), n, sp.Rational(1, 2)), limit_is(1 / n, n, 1)
+    (True, False)
+    """
     result = sp.limit(expr, var, sp.oo)
     if result.has(sp.Limit):  # unevaluated: not a pass
         return False
@@ -477,16 +493,16 @@ def check_real_params_order() -> Check:
     pairs = m * (m - 1) / 2
     low_and = m * sp.log((m - 1) / 2) / sp.log(sp.E * pairs) / m
     high_and = m * sp.log(sp.E * (m - 1) / 2) / sp.log(sp.E * pairs) / m
-    one_layer = (_limit_is(low_perm, m, 1) and _limit_is(high_perm, m, 1)
-                 and _limit_is(low_and, m, sp.Rational(1, 2)) and _limit_is(high_and, m, sp.Rational(1, 2)))
+    one_layer = (limit_is(low_perm, m, 1) and limit_is(high_perm, m, 1)
+                 and limit_is(low_and, m, sp.Rational(1, 2)) and limit_is(high_and, m, sp.Rational(1, 2)))
     depth = sp.Symbol("L", positive=True)
     bits_lower = (m * sp.log(m) - m + 1) / sp.log(2)
     explicit = (bits_lower - depth) / (depth * sp.log(2 * sp.E * depth * m * m * sp.log(m, 2), 2)) / m
     and_lower = m * sp.log((m - 1) / 2, 2)
     and_upper = m * sp.log(sp.E * (m - 1) / 2, 2)
     explicit_and = (and_lower - depth) / (depth * sp.log(2 * sp.E * depth * pairs * and_upper, 2)) / m
-    deep = _limit_is(explicit, m, 1 / (2 * depth)) and _limit_is(explicit_and, m, 1 / (3 * depth))
-    cap = _limit_is(sp.log(sp.E * m) / (b * sp.log(2)), m, sp.oo)
+    deep = limit_is(explicit, m, 1 / (2 * depth)) and limit_is(explicit_and, m, 1 / (3 * depth))
+    cap = limit_is(sp.log(sp.E * m) / (b * sp.log(2)), m, sp.oo)
     return Check("real-params-order", r"real weights: $p \gtrsim m'$ (permutation) and $m'/2$ (2-AND) in one layer, "
                  r"$m'/(2L)$ and $m'/(3L)$ in $L$ layers; a cap of $b$ bits gains a factor $\log_2(e\lvert X_F\rvert)/b \to \infty$",
                  bool(one_layer and deep and cap))
@@ -614,7 +630,7 @@ def check_capacity_order() -> Check:
         low = c / sp.log(argument)  # W <= ln x gives a lower bound on c / W
         high = c / (sp.log(argument) - sp.log(sp.log(argument)))
         scale = n**2 / sp.log(n)
-        passed &= _limit_is(low / scale, n, target) and _limit_is(high / scale, n, target)
+        passed &= limit_is(low / scale, n, target) and limit_is(high / scale, n, target)
     return Check("capacity-order", r"$\mathrm{capacity}\cdot\ln n/n^2 \to bL\ln 2/2$", bool(passed))
 
 
@@ -670,12 +686,12 @@ def check_growth_limits() -> Check:
     """
     alpha = sp.Symbol("alpha", positive=True)
     scale = m * sp.log(m)
-    direct = _limit_is(sp.log(sp.factorial(m)) / scale, m, 1)
-    stirling = (_limit_is((m * sp.log(m) - m + 1) / scale, m, 1)
-                and _limit_is((m * sp.log(m) - m + sp.log(m) / 2 + 1) / scale, m, 1))
-    pairs = (_limit_is(m * sp.log((m - 1) / 2) / scale, m, 1)
-             and _limit_is(m * sp.log(sp.E * (m - 1) / 2) / scale, m, 1))
-    power = _limit_is(sp.log(m ** (2 * alpha) / (2 * m)) / sp.log(m), m, 2 * alpha - 1)
+    direct = limit_is(sp.log(sp.factorial(m)) / scale, m, 1)
+    stirling = (limit_is((m * sp.log(m) - m + 1) / scale, m, 1)
+                and limit_is((m * sp.log(m) - m + sp.log(m) / 2 + 1) / scale, m, 1))
+    pairs = (limit_is(m * sp.log((m - 1) / 2) / scale, m, 1)
+             and limit_is(m * sp.log(sp.E * (m - 1) / 2) / scale, m, 1))
+    power = limit_is(sp.log(m ** (2 * alpha) / (2 * m)) / sp.log(m), m, 2 * alpha - 1)
     return Check("growth-limits", r"$\log_2|F|/(m'\log_2 m') \to 1$ for both families ($m = m'$)",
                  direct and stirling and pairs and power)
 
@@ -688,8 +704,8 @@ def check_precision() -> Check:
     :math:`\Omega(m')`.
     """
     beta = sp.Symbol("lambda", positive=True)
-    constant = _limit_is((m * sp.log(m) - m) / b / (m * sp.log(m)), m, 1 / b)
-    log_bits = _limit_is((m * sp.log(m, 2) - m * sp.log(sp.E, 2)) / (beta * sp.log(m, 2)) / m, m, 1 / beta)
+    constant = limit_is((m * sp.log(m) - m) / b / (m * sp.log(m)), m, 1 / b)
+    log_bits = limit_is((m * sp.log(m, 2) - m * sp.log(sp.E, 2)) / (beta * sp.log(m, 2)) / m, m, 1 / beta)
     return Check("precision", r"$b = O(1)$ gives $\Omega(m'\log m')$ parameters; $b = \Theta(\log m')$ only $\Omega(m')$",
                  constant and log_bits)
 
@@ -705,7 +721,7 @@ def check_gap() -> Check:
     ratio = sp.sqrt(sp.exp(u) * u) / u
     rewritten = _is_zero(ratio / u**g - sp.exp(u / 2) * u ** (-g - sp.Rational(1, 2)))
     return Check("gap", r"$\sqrt{m'\ln m'}/\ln m'$ divided by any positive power of $\ln m'$ tends to $\infty$",
-                 rewritten and _limit_is(sp.exp(u / 2) * u ** (-g - sp.Rational(1, 2)), u, sp.oo))
+                 rewritten and limit_is(sp.exp(u / 2) * u ** (-g - sp.Rational(1, 2)), u, sp.oo))
 
 
 #: (m, k) at which the every-input union bound of the representation chapter is met in exact integers.
@@ -798,7 +814,7 @@ def check_q_and_order(qs=(2, 3, 4)) -> Check:
         tuples = sp.Mul(*[(m - i) for i in range(q)]) / sp.factorial(q)
         lower = sp.expand_log(sp.log(tuples / m), force=True) / sp.log(m)
         upper = sp.expand_log(sp.log(sp.E * tuples / m), force=True) / sp.log(m)
-        passed &= _limit_is(lower, m, q - 1) and _limit_is(upper, m, q - 1)
+        passed &= limit_is(lower, m, q - 1) and limit_is(upper, m, q - 1)
     return Check("q-and-order", r"$\log_2\binom{\binom{m'}{q}}{m'} \sim (q-1)\, m'\log_2 m'$ for "
                  rf"$q \in {set(qs)}$", bool(passed))
 

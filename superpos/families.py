@@ -170,44 +170,45 @@ def power_law_pairs(n_inputs: int, n_outputs: int, exponent: float = 2.0, seed: 
     exponent = float(exponent)
     if not np.isfinite(exponent) or exponent <= 1:
         raise ValueError(f"exponent must be a finite number > 1, got {exponent}")
+    rng, labels, cumulative = _zipf_ranking("power_law", n_inputs, n_outputs, exponent, seed)
+
+    def draw(count):
+        return labels[np.minimum(np.searchsorted(cumulative, rng.random((count, 2))), n_inputs - 1)]
+
+    return _checked(_distinct_draws(draw, n_inputs, n_outputs, "power-law", least=64), n_inputs)
+
+
+def _zipf_ranking(what: str, n_inputs: int, n_outputs: int, exponent: float, seed):
+    """The generator, a random ranking of the features and the cumulative Zipf weights (r + 1)^(-1/(exponent - 1))."""
     if n_outputs > comb(n_inputs, 2) // 2:
-        raise ValueError(f"power_law pairs need n_outputs <= C(n_inputs, 2) / 2 = {comb(n_inputs, 2) // 2} "
+        raise ValueError(f"{what} pairs need n_outputs <= C(n_inputs, 2) / 2 = {comb(n_inputs, 2) // 2} "
                          f"so that rejection sampling ends, got n_outputs = {n_outputs}")
     check_array_size(3 * n_inputs, 8, f"the labels, weights and cumulative weights of m = {n_inputs} inputs")
     rng = check_random_state(seed)
     labels = rng.permutation(n_inputs)
-    weights = np.arange(1, n_inputs + 1, dtype=np.float64) ** (-1.0 / (exponent - 1.0))
-    cumulative = np.cumsum(weights)
+    cumulative = np.cumsum(np.arange(1, n_inputs + 1, dtype=np.float64) ** (-1.0 / (exponent - 1.0)))
     cumulative /= cumulative[-1]
+    return rng, labels, cumulative
+
+
+def _distinct_draws(draw, n_inputs: int, n_outputs: int, what: str, least: int) -> np.ndarray:
+    """m' distinct pairs from repeated calls ``draw(count)`` (an (count, 2) array), first drawn kept.
+
+    Each round draws 2·(pairs still missing) + ``least`` pairs (at least
+    ``least``), drops self pairs and repeats, and keeps the order of drawing.
+    """
     keys = np.empty(0, dtype=np.int64)
     for _ in range(1000):
-        draw = 2 * (n_outputs - keys.size) + 64
-        ends = labels[np.minimum(np.searchsorted(cumulative, rng.random((draw, 2))), n_inputs - 1)]
+        ends = draw(max(2 * (n_outputs - keys.size) + 64, least))
         ends = np.sort(ends[ends[:, 0] != ends[:, 1]], axis=1)
         keys = np.concatenate([keys, pair_keys(ends, n_inputs)])
         _, first = np.unique(keys, return_index=True)
         keys = keys[np.sort(first)]           # drop repeats, keep first-drawn order
         if keys.size >= n_outputs:
             keys = keys[:n_outputs]
-            return _checked(np.stack([keys // n_inputs, keys % n_inputs], axis=1), n_inputs)
-    raise ValueError(f"could not draw {n_outputs} distinct power-law pairs on {n_inputs} inputs; "
-                     "use a larger n_inputs or a smaller exponent")
-
-
-def _distinct_draws(draw, n_inputs: int, n_outputs: int, rng, what: str) -> np.ndarray:
-    """m' distinct pairs from repeated calls ``draw(count)`` (an (count, 2) array), first drawn kept."""
-    keys = np.empty(0, dtype=np.int64)
-    for _ in range(1000):
-        ends = draw(max(2 * (n_outputs - keys.size) + 64, 4096))
-        ends = np.sort(ends[ends[:, 0] != ends[:, 1]], axis=1)
-        keys = np.concatenate([keys, pair_keys(ends, n_inputs)])
-        _, first = np.unique(keys, return_index=True)
-        keys = keys[np.sort(first)]
-        if keys.size >= n_outputs:
-            keys = keys[:n_outputs]
             return np.stack([keys // n_inputs, keys % n_inputs], axis=1)
     raise ValueError(f"could not draw {n_outputs} distinct {what} pairs on {n_inputs} inputs; "
-                     "use a larger n_inputs")
+                     "use a larger n_inputs or a smaller exponent")
 
 
 def heavy_power_law_pairs(n_inputs: int, n_outputs: int, exponent: float = 1.5, seed: int = 0) -> np.ndarray:
@@ -232,20 +233,13 @@ def heavy_power_law_pairs(n_inputs: int, n_outputs: int, exponent: float = 1.5, 
     exponent = float(exponent)
     if not np.isfinite(exponent) or not 1 < exponent <= 2:
         raise ValueError(f"exponent must be a number in (1, 2], got {exponent}")
-    if n_outputs > comb(n_inputs, 2) // 2:
-        raise ValueError(f"heavy_power_law pairs need n_outputs <= C(n_inputs, 2) / 2 = {comb(n_inputs, 2) // 2}, "
-                         f"got n_outputs = {n_outputs}")
-    check_array_size(3 * n_inputs, 8, f"the labels, weights and cumulative weights of m = {n_inputs} inputs")
-    rng = check_random_state(seed)
-    labels = rng.permutation(n_inputs)
-    cumulative = np.cumsum(np.arange(1, n_inputs + 1, dtype=np.float64) ** (-1.0 / (exponent - 1.0)))
-    cumulative /= cumulative[-1]
+    rng, labels, cumulative = _zipf_ranking("heavy_power_law", n_inputs, n_outputs, exponent, seed)
 
     def draw(count):
         hub = labels[np.minimum(np.searchsorted(cumulative, rng.random(count)), n_inputs - 1)]
         return np.stack([hub, rng.integers(n_inputs, size=count)], axis=1)
 
-    return _checked(_distinct_draws(draw, n_inputs, n_outputs, rng, "heavy power-law"), n_inputs)
+    return _checked(_distinct_draws(draw, n_inputs, n_outputs, "heavy power-law", least=4096), n_inputs)
 
 
 def stars_pairs(n_inputs: int, n_outputs: int, n_centres: int = 8, seed: int = 0) -> np.ndarray:

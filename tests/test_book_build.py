@@ -217,6 +217,18 @@ def test_only_runs_the_stale_chapters_it_reads_first(dependent_book):
     assert _statuses(bm.execute_chapters(dependent_book, only=["alpha"])) == {"alpha": "executed", "beta": "kept"}
 
 
+def test_a_table_overwritten_by_hand_reexecutes_the_chapter_that_saves_it(dependent_book):
+    # A reader who runs alpha with papermill at another size writes its table into the same folder.
+    bm.execute_chapters(dependent_book, jobs=2)
+    table = BuildPaths(dependent_book).results / "alpha-table.csv"
+    written = table.read_text()
+    table.write_text(written + "9\n")
+    # alpha runs again and writes its table as before, so beta's copy, made from it, is still valid.
+    assert _statuses(bm.execute_chapters(dependent_book, jobs=2)) == {"alpha": "executed", "beta": "cached"}
+    assert table.read_text() == written
+    assert _statuses(bm.execute_chapters(dependent_book, jobs=2)) == {"alpha": "cached", "beta": "cached"}
+
+
 def test_a_failed_chapter_stops_the_chapters_that_read_it(dependent_book):
     nbformat.write(_notebook("Alpha", "raise ValueError('broken on purpose')"), dependent_book / "book" / "alpha.ipynb")
     results = {r.name: r for r in bm.execute_chapters(dependent_book, jobs=2)}

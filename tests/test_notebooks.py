@@ -101,7 +101,8 @@ def test_papermill_reruns_a_chapter_at_another_size(tmp_path):
     out = tmp_path / "out.ipynb"
     result = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / chapter.source), str(out),
                              "-p", "seed", "7", "--cwd", str(ROOT / "book")], capture_output=True, text=True,
-                            env={**os.environ, "SUPERPOS_FIGURES_DIR": str(tmp_path / "figures")})
+                            env={**os.environ, "SUPERPOS_FIGURES_DIR": str(tmp_path / "figures"),
+                                 "SUPERPOS_RESULTS_DIR": str(tmp_path / "results")})
     assert result.returncode == 0, result.stderr[-3000:]
     cells = json.loads(out.read_text())["cells"]
     injected = [c for c in cells if "injected-parameters" in c["metadata"].get("tags", [])]

@@ -119,6 +119,7 @@ class ChapterResult:
     executed_at: str = ""
     figures: list = field(default_factory=list)
     results: list = field(default_factory=list)  #: tables saved for later chapters (:mod:`superpos.results`)
+    results_digest: str = ""  #: digest of those tables as this chapter wrote them (:func:`results_digest`)
 
 
 # --------------------------------------------------------------------------- layout
@@ -229,7 +230,7 @@ def load_dependencies(root: Path, names: list[str]) -> dict[str, list[str]]:
     Examples
     --------
     >>> load_dependencies(find_root(Path(__file__)), ["representation", "bounds", "construction", "gap"])["gap"]
-    ['construction']
+    ['representation', 'construction']
     """
     declared = _profiles_file(root).get(DEPENDS_KEY) or {}
     if not isinstance(declared, dict):
@@ -441,6 +442,21 @@ def chapter_results(results: Path, chapter: str) -> list[str]:
     return sorted(p.stem for p in results.glob(f"{chapter}-*.json") if p.with_suffix(".csv").is_file())
 
 
+def results_digest(results: Path, names: list[str]) -> str:
+    """SHA-256 of the tables ``names`` as they are now ("" if one is missing).
+
+    A reader who runs a chapter by hand at another size writes its tables into
+    the same folder; comparing this digest with the one recorded when the build
+    executed the chapter notices that, and the chapter is executed again.
+    """
+    files = [results / f"{name}.{ext}" for name in names for ext in ("json", "csv")]
+    if not all(p.is_file() for p in files):
+        return ""
+    digest = hashlib.sha256()
+    _digest_files(files, results, digest)
+    return digest.hexdigest()
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -540,7 +556,8 @@ def _run(root: Path, staging: Path, paths: BuildPaths, profile: str, to_run: lis
                     chapter.name, "executed" if outcome["ok"] else "failed", outcome["seconds"], params, key=key,
                     error=outcome["error"], executed_at=time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
                     figures=chapter_figures(paths.figures, chapter.name),
-                    results=chapter_results(paths.results, chapter.name)))
+                    results=chapter_results(paths.results, chapter.name),
+                    results_digest=results_digest(paths.results, chapter_results(paths.results, chapter.name))))
     bar.close()
     return done
 
@@ -602,8 +619,9 @@ def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None 
 
     def up_to_date(name):
         made = [paths.figures / f"{n}.json" for n in entry(name).get("figures", [])]
-        made += [paths.results / f"{n}.{ext}" for n in entry(name).get("results", []) for ext in ("json", "csv")]
-        return have_copy(name) and entry(name).get("key") == keys[name] and all(p.is_file() for p in made)
+        tables = entry(name).get("results", [])
+        return (have_copy(name) and entry(name).get("key") == keys[name] and all(p.is_file() for p in made)
+                and (not tables or results_digest(paths.results, tables) == entry(name).get("results_digest")))
 
     if only is None:
         selected = set(names)
@@ -624,11 +642,13 @@ def execute_chapters(root: Path, profile: str = "quick", only: list[str] | None 
             results[name] = ChapterResult(name, "cached" if old.get("key") == key else "kept",
                                           old.get("seconds", 0.0), old.get("parameters", params),
                                           key=old.get("key", ""), executed_at=old.get("executed_at", ""),
-                                          figures=old.get("figures", []), results=old.get("results", []))
+                                          figures=old.get("figures", []), results=old.get("results", []),
+                                          results_digest=old.get("results_digest", ""))
         elif not force and up_to_date(name):
             results[name] = ChapterResult(name, "cached", old.get("seconds", 0.0), params, key=key,
                                           executed_at=old.get("executed_at", ""), figures=old.get("figures", []),
-                                          results=old.get("results", []))
+                                          results=old.get("results", []),
+                                          results_digest=old.get("results_digest", ""))
         else:
             to_run.append((chapter, params, key))
 
