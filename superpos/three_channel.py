@@ -38,8 +38,8 @@ from superpos.union_bound import (binom_sf, check_bound, check_guarantee, poisso
                                   spoiler_counts, union_counts)
 from superpos.validation import check_int, check_probability, check_random_state
 
-__all__ = ["ThreeChannelSizes", "build_three_channel_and_network", "compute_units", "three_channel_failure_bound",
-           "three_channel_sizes"]
+__all__ = ["ThreeChannelSizes", "block_gate", "build_three_channel_and_network", "compute_units",
+           "three_channel_failure_bound", "three_channel_sizes"]
 
 
 @dataclass(frozen=True)
@@ -409,6 +409,34 @@ def compute_units(pairs, n_inputs: int, sizes: ThreeChannelSizes, seed: int = 0)
     return units
 
 
+def block_gate(code_size: int, k: int) -> int:
+    """The weight γ on a block owner's code: the least integer with γ(s - k) > (k - 1)s.
+
+    A block unit of owner h has weight γ on S_h and 1 on its partners' codes
+    and fires iff the input puts at least γs + s there. With h active and one
+    of its partners, γs + s: it fires. Without h, the other at most k actives
+    are line codes, each sharing at most one neuron with S_h, so they put at
+    most γk on it and at most ks on the partners: γk + ks < γs + s exactly
+    when γ(s - k) > (k - 1)s. So active partners alone never switch a block
+    unit on, and the units a block turns on belong to the outputs of an
+    active owner.
+
+    Examples
+    --------
+    >>> block_gate(15, 3), block_gate(6, 3)
+    (3, 5)
+    >>> block_gate(3, 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: a block needs code size s > k to gate on its owner, got s = 3, k = 3
+    """
+    code_size = check_int(code_size, "code_size", 1)
+    k = check_int(k, "k", 1)
+    if code_size <= k:
+        raise ValueError(f"a block needs code size s > k to gate on its owner, got s = {code_size}, k = {k}")
+    return (k - 1) * code_size // (code_size - k) + 1
+
+
 def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
                                     sizes: ThreeChannelSizes | None = None, failure_prob: float = 1e-6,
                                     guarantee: str = "every_input", enforce_bound: bool = True) -> Network:
@@ -469,6 +497,18 @@ def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0,
                            shape=(n_units, n_inputs))
     compute = binary_support(groups @ input_codes)
     bias = np.full(n_units, -(2.0 * s - 1.0))
+    if len(sizes.heavy_inputs):
+        # A block unit is gated on its owner h: weight γ on S_h, 1 on the partners' codes, need γs + s, so
+        # that active partners without h never switch it on (line codes put at most k on S_h then).
+        gate = block_gate(s, k)
+        block_of_unit = np.searchsorted(np.cumsum(sizes.block_sizes), np.arange(n_units - sizes.n_light_units),
+                                        side="right")
+        owners = sizes.heavy_inputs[block_of_unit]
+        block_units = np.arange(sizes.n_light_units, n_units)
+        owner_codes = sp.csr_matrix((np.ones(owners.size, np.float32), (block_units, owners)),
+                                    shape=(n_units, n_inputs)) @ input_codes
+        compute = compute.maximum(gate * binary_support(owner_codes)).tocsr()
+        bias[block_units] = -(gate * s + s - 1.0)
     layer1 = (sp.vstack([compute, compute]).tocsr(), np.concatenate([bias, bias - 1.0]))
     # Routing: V_w = units of the outputs whose code holds w; +1 on ReLU(p), -1 on ReLU(p - 1).
     t = sizes.output_code_size

@@ -67,3 +67,22 @@ def test_block_outputs_share_at_most_one_unit(power_law_600):
     assert shared.max() <= 1
     block = sizes.block_sizes[0]
     assert block % sizes.compute_size == 0 and is_prime(block // sizes.compute_size)
+
+
+def test_active_partners_without_their_hub_switch_on_no_block_unit():
+    # A hub paired with 60 features: its block's units are gated on the hub's own code, so any three
+    # of its partners active together switch none of them on (ungated, two partners whose lines cross
+    # switch on the unit where they meet).
+    from itertools import combinations
+
+    pairs = [[0, j] for j in range(1, 61)]
+    sizes = three_channel_sizes(pairs, 80, 3, 1e-3)
+    assert len(sizes.heavy_inputs) == 1
+    net = build_three_channel_and_network(pairs, 80, 3, seed=0, sizes=sizes, failure_prob=1e-3)
+    inputs = [list(c) for c in combinations(range(1, 31), 3)]
+    hidden = net.forward(inputs, depth=1)[1]
+    on = hidden[:, : sizes.n_units] - hidden[:, sizes.n_units:]
+    assert not on[:, sizes.n_light_units:].any()
+    with_hub = net.forward([[0, 1, 2]], depth=1)[1]
+    clamped = with_hub[:, : sizes.n_units] - with_hub[:, sizes.n_units:]
+    assert clamped[:, sizes.n_light_units:].sum() >= 2 * sizes.compute_size - 1   # two lines, meeting at most once
