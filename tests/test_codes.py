@@ -5,7 +5,7 @@ import pytest
 
 from superpos import codes
 from superpos.families import make_pairs
-from superpos.layout import build_and_network
+from superpos.layout import LargerThanNaiveWarning, build_and_network
 from superpos.one_layer import one_layer_sizes_for_widths
 
 
@@ -34,8 +34,10 @@ def test_code_books_depend_on_sizes_and_seed_only():
     # The decoder of two different instances with the same sizes is the same.
     p1, p2 = make_pairs("uniform", 40, 60, seed=0), make_pairs("uniform", 40, 60, seed=1)
     widths = dict(code_size=5, output_code_size=5, n_input_neurons=5 * 53, n_output_neurons=5 * 53)
-    n1, n2 = (build_and_network(p, 40, 3, seed=2, sizes=one_layer_sizes_for_widths(p, 40, 3, **widths),
-                                enforce_bound=False) for p in (p1, p2))
+    # Wider than one neuron per AND on purpose (the codes are what is compared); the warning says so.
+    with pytest.warns(LargerThanNaiveWarning):
+        n1, n2 = [build_and_network(p, 40, 3, seed=2, sizes=one_layer_sizes_for_widths(p, 40, 3, **widths),
+                                    enforce_bound=False) for p in (p1, p2)]
     assert np.array_equal(n1.output_codes, n2.output_codes)
     assert (n1.input_codes != n2.input_codes).nnz == 0
     assert (n1.layers[0][0] != n2.layers[0][0]).nnz > 0
