@@ -62,7 +62,7 @@ def timed_build(root: Path, profile: str, jobs: int | None, pdf: bool) -> tuple[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--full", action="store_true", help="also build the full profile (about ten minutes)")
+    parser.add_argument("--full", action="store_true", help="also build the full profile (about 50 minutes on two cores)")
     parser.add_argument("--pdf", action="store_true", help="print the PDF in every build")
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
