@@ -315,7 +315,11 @@ def _ceil_log2_size(task: str, m_out, m_in):
     """
     m_out_arr, m_in_arr = np.broadcast_arrays(np.atleast_1d(m_out), np.atleast_1d(m_in))
     approx = np.asarray(log2_family_size(task, m_out_arr, m_in_arr), dtype=float)
-    result = np.ceil(approx - 1e-13 * np.maximum(approx, 1.0)).astype(np.int64)
+    ceiling = np.ceil(approx - 1e-13 * np.maximum(approx, 1.0))
+    if ceiling.max(initial=0.0) < 2.0**62:
+        result = ceiling.astype(np.int64)
+    else:  # beyond int64 (log2|F| > 2^62, m' above about 10^17): Python integers
+        result = np.array([int(value) for value in ceiling.ravel()], dtype=object).reshape(ceiling.shape)
     unsure = (np.abs(approx - np.round(approx)) < 1e-6) & (m_out_arr <= EXACT_LIMIT)
     for index in zip(*np.nonzero(unsure)):
         result[index] = _exact_ceil_log2_size(task, int(m_out_arr[index]), int(m_in_arr[index]))
@@ -499,13 +503,19 @@ def min_total_neurons(task: str, m_out, m_in=None, *, bits_per_param):
     4
     """
     bits = _scalar_count(bits_per_param, "bits_per_param")
-    needed = np.asarray(min_bits(task, m_out, m_in), dtype=np.int64)
-    target = -(-needed // bits)  # the least number of slots
-    total = np.floor(2.0 * np.sqrt(1.0 + target.astype(float)) - 2.0).astype(np.int64)
-    total = np.maximum(total - 2, 0)
-    for _ in range(5):  # settle float rounding with integers
-        total = np.where(total * total // 4 + total < target, total + 1, total)
-    return _result(total, needed)
+    needed = np.asarray(min_bits(task, m_out, m_in))
+    # Exact integers throughout: the slot count N^2/4 + N passes int64 long before N does.
+    total = np.array([_least_total_neurons(-(-int(value) // bits)) for value in needed.ravel()], dtype=np.int64)
+    return _result(total.reshape(needed.shape), needed)
+
+
+def _least_total_neurons(slots: int) -> int:
+    """The least N with floor(N^2/4) + N >= slots, in Python integers."""
+    # N = 2 sqrt(1 + slots) - 2 solves N^2/4 + N = slots; start a few below it and step up.
+    total = max(0, 2 * math.isqrt(slots + 1) - 4)
+    while total * total // 4 + total < slots:
+        total += 1
+    return total
 
 
 # --------------------------------------------------------------------------- bounds without a precision cap

@@ -132,6 +132,21 @@ def test_min_total_neurons_is_the_least_total_and_below_the_layer_bound():
         assert np.all(total <= 2 * bounds.min_layer_width("and", outputs, bits_per_param=precision) + 1)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_min_total_neurons_stays_exact_where_the_bits_pass_int64():
+    # log2|F| for 10^17 and 10^18 pairs exceeds 2^62: the count must not wrap around.
+    for outputs in (10**16, 10**17, 10**18):
+        needed = bounds.min_bits("and", outputs)
+        total = bounds.min_total_neurons("and", outputs, bits_per_param=1)
+        assert needed > 2**62 or outputs == 10**16
+        assert bounds.total_neuron_slots(total) >= needed > bounds.total_neuron_slots(total - 1)
+        assert 2.0 < total / math.sqrt(outputs * math.log2(outputs)) < 2.01
+    many = np.array([10**6, 10**18])
+    assert bounds.min_total_neurons("and", many, many, bits_per_param=1).tolist() == [
+        bounds.min_total_neurons("and", 10**6, bits_per_param=1),
+        bounds.min_total_neurons("and", 10**18, bits_per_param=1)]
+
+
 def test_dense_slots_never_exceed_the_depth_free_count():
     for total in range(2, 11):
         for cuts in range(1, total):
