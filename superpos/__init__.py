@@ -35,6 +35,7 @@ Chapter-level experiments
 Figures and the book
     :mod:`~superpos.figures` (one style, saved figures with their data),
     :mod:`~superpos.results` (tables a chapter saves for a later one),
+    :mod:`~superpos.tables` (the Markdown tables a chapter glues),
     :mod:`~superpos.paths`,
     and the subpackage :mod:`superpos.book` (build, generated pages, Sphinx
     extension), which the chapters never import.
