@@ -21,9 +21,9 @@ The lower bound
 The AND construction
     :mod:`~superpos.families` (pair families), :mod:`~superpos.codes` (line
     codes over GF(q)), :mod:`~superpos.union_bound` (the failure bound's
-    events), :mod:`~superpos.one_layer`, :mod:`~superpos.three_channel` (the
-    two layouts), :mod:`~superpos.layout` (the choice between them and the
-    one-neuron-per-AND baseline).
+    events), :mod:`~superpos.one_layer`, :mod:`~superpos.three_channel`,
+    :mod:`~superpos.decoded` (the three layouts), :mod:`~superpos.layout` (the
+    choice between them and the one-neuron-per-AND baseline).
 Checking networks
     :mod:`~superpos.verify` (exhaustive and random inputs),
     :mod:`~superpos.adversary` (adversarial inputs),

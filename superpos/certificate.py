@@ -40,6 +40,12 @@ is monotone in A, so u is on iff A contains one of its *minimal on-sets*
 (terms); :func:`unit_terms` lists those of at most k inputs. Output neuron w
 then fires iff Σ_{u on} G[w, u] ≥ τ_w, G the effective weights above.
 
+Three layers (``"decoded"``, :mod:`superpos.decoded`): the first layer
+decodes a set V of inputs exactly (checked on the network by
+:func:`superpos.decoded.decoded_vertices`), so every decision depends on A
+only through A ∩ V, and :func:`superpos.decoded.certify_decoded` runs every
+subset of V with at most k members through the network.
+
 Anything else is refused with a ``ValueError`` (:func:`supported_layout`).
 
 False negatives
@@ -122,7 +128,7 @@ from superpos.verify import checked_instance
 __all__ = ["SUPPORTED_LAYOUTS", "Certificate", "certify", "supported_layout", "unit_terms"]
 
 #: The layouts :func:`certify` decides exactly.
-SUPPORTED_LAYOUTS = ("one_layer", "two_layer")
+SUPPORTED_LAYOUTS = ("one_layer", "two_layer", "decoded")
 #: Bytes of one block of dense contributions built at a time.
 _BLOCK_BYTES = 2**25
 #: Children of a node whose last level is searched at once (see :func:`_search`).
@@ -141,7 +147,7 @@ class Certificate:
     True
     """
 
-    layout: str  #: ``"one_layer"`` or ``"two_layer"``
+    layout: str  #: ``"one_layer"``, ``"two_layer"`` or ``"decoded"``
     n_inputs: int  #: m
     n_outputs: int  #: m'
     k: int  #: the most active features of an input
@@ -207,9 +213,17 @@ def _analyse(network: Network):
         raise TypeError(f"network must be a superpos.network.Network, got {type(network).__name__}")
     supported = "supported layouts: " + ", ".join(SUPPORTED_LAYOUTS)
     layers = network.layers
+    if len(layers) == 3:
+        from superpos.decoded import decoded_vertices
+        try:
+            return "decoded", decoded_vertices(network, 1)
+        except ValueError as reason:
+            raise ValueError(f"the network has 3 layers but is not of the decoded layout: {reason} "
+                             f"({supported})") from None
     if len(layers) not in (1, 2):
         raise ValueError(f"the network has {len(layers)} layers; the certificate decides networks of one layer "
-                         f"with W ≥ 0, or two layers of clamp pairs and saturating rows ({supported})")
+                         f"with W ≥ 0, two layers of clamp pairs and saturating rows, or three of the decoded "
+                         f"layout ({supported})")
     first, bias = layers[0]
     _integral_layer(first, bias, 0)
     if first.nnz and first.data.min() < 0:
@@ -278,7 +292,7 @@ def supported_layout(network: Network) -> str:
     >>> supported_layout(Network(identity, [(identity, -np.ones(3))] * 3, np.array([[0]]), 1.0))
     Traceback (most recent call last):
     ...
-    ValueError: the network has 3 layers; the certificate decides networks of one layer with W ≥ 0, or two layers of clamp pairs and saturating rows (supported layouts: one_layer, two_layer)
+    ValueError: the network has 3 layers but is not of the decoded layout: layer 0 of the decoded layout (three layers: decode pairs, units, routing) must be pairs of 0/1 rows (supported layouts: one_layer, two_layer, decoded)
     """
     return _analyse(network)[0]
 
@@ -890,8 +904,9 @@ def certify(network: Network, pairs, k: int, *, max_witnesses: int = 100, progre
     Parameters
     ----------
     network : Network
-        A one-layer network with W ≥ 0 or a two-layer network of clamp pairs
-        and saturating rows, integer weights and biases (:func:`supported_layout`).
+        A one-layer network with W ≥ 0, a two-layer network of clamp pairs
+        and saturating rows, integer weights and biases, or a network of the
+        decoded layout (:func:`supported_layout`).
     pairs : AndInstance, array-like (m', 2), or GateInstance
         The ANDs the network claims to compute (anything
         :func:`superpos.instance.as_and_instance` accepts), or the threshold
@@ -924,6 +939,9 @@ def certify(network: Network, pairs, k: int, *, max_witnesses: int = 100, progre
     """
     started = time.perf_counter()
     layout, structure = _analyse(network)
+    if layout == "decoded":
+        from superpos.decoded import certify_decoded
+        return certify_decoded(network, pairs, k, max_witnesses=max_witnesses, progress=progress, n_jobs=n_jobs)
     instance, k = checked_instance(network, pairs, k)
     _check_exact_range(network, k)
     max_witnesses = check_int(max_witnesses, "max_witnesses", 0)

@@ -1,12 +1,12 @@
 """The construction chapter's experiments: every family verified, neurons against m', the phase transition.
 
 The construction itself lives in :mod:`superpos.codes` (the fixed channels),
-:mod:`superpos.one_layer`, :mod:`superpos.three_channel` (the two layouts) and
+:mod:`superpos.one_layer`, :mod:`superpos.three_channel`, :mod:`superpos.decoded` (the three layouts) and
 :mod:`superpos.layout` (the choice between them); the checks in
 :mod:`superpos.verify`. This module runs them the way the chapter reports them:
 
 * :func:`verify_families`: every input with at most k actives on small
-  instances of every family, in both layouts, then random and adversarial
+  instances of every family, in all three layouts, then random and adversarial
   inputs on larger ones;
 * :func:`construction_neurons_curve`: neurons and parameters of the networks
   built for a range of m';
@@ -55,8 +55,8 @@ def construction_network(pairs, n_inputs: int, k: int, seed: int = 0, failure_pr
                          guarantee: str = "every_input", layout: str = "auto"):
     """The construction's own network for an instance, even where one neuron per AND is smaller.
 
-    ``layout="auto"`` sizes both layouts (:func:`superpos.layout.choose_layout`)
-    and builds the smaller; unlike :func:`superpos.layout.build_and_network` it
+    ``layout="auto"`` sizes the layouts (:func:`superpos.layout.choose_layout`)
+    and builds the smallest; unlike :func:`superpos.layout.build_and_network` it
     never substitutes the baseline, and it does not warn (callers report the
     baseline, :func:`superpos.layout.naive_n_neurons`, beside it).
 
@@ -70,7 +70,7 @@ def construction_network(pairs, n_inputs: int, k: int, seed: int = 0, failure_pr
     instance = as_and_instance(pairs, n_inputs)
     sizes = None
     if layout == "auto":
-        layout, sizes = choose_layout(instance, instance.n_inputs, k, failure_prob, guarantee)
+        layout, sizes = choose_layout(instance, instance.n_inputs, k, failure_prob, guarantee, seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LargerThanNaiveWarning)
         return build_and_network(instance, instance.n_inputs, k, seed, sizes=sizes, failure_prob=failure_prob,
@@ -85,6 +85,7 @@ CERTIFIED, HEURISTIC, WRONG = "certified", "heuristic bound", "wrong on some inp
 def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, family: str = "uniform",
                                failure_prob: float = 1e-6, guarantee: str = "every_input", *,
                                certify_one_layer_max: int = 0, certify_two_layer_max: int = 0,
+                               certify_decoded_max: int = 0,
                                random_samples: int = 0, adversarial_targets: int = 0,
                                n_jobs: int = 1) -> dict[str, np.ndarray]:
     """Neurons and parameters of the construction built for each m', with where the neurons sit and what holds.
@@ -94,7 +95,8 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
     the layout :func:`construction_network` chooses, so the counts are those
     of real networks, not formulas. One-layer networks with m' ≤
     ``certify_one_layer_max`` and two-layer ones with m' ≤
-    ``certify_two_layer_max`` are decided on every input by
+    ``certify_two_layer_max`` and decoded ones (three layers) with m' ≤
+    ``certify_decoded_max`` are decided on every input by
     :func:`superpos.certificate.certify`; the others are checked on
     ``random_samples`` random and ``adversarial_targets`` adversarial inputs
     (seeds ``seed + 1`` and ``seed + 2``). A network found wrong is reported,
@@ -104,9 +106,10 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
     -------
     dict of arrays, one entry per m':
         ``n_outputs``, ``n_inputs``; ``n_neurons``, ``n_params``, ``n_bits``,
-        ``bits_per_param``; ``n_layers`` (1: one layer, 2: three channels);
+        ``bits_per_param``; ``n_layers`` (1: one layer, 2: three channels, 3: decoded);
         the neurons of the ``input_width`` (input channel), ``compute_width``
-        (the clamped compute units, 0 for one layer) and ``output_width``
+        (the layers between: clamped compute units, or the decode layer and the units; 0 for one
+        layer) and ``output_width``
         (output channel); ``naive_neurons`` = m + m', one neuron per AND;
         ``guarantee``: ``"certified"`` (every input decided), ``"heuristic
         bound"`` (checked on the random and adversarial inputs without a wrong
@@ -124,6 +127,7 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
     n_outputs = np.asarray([check_int(v, "n_outputs_values entries", 2) for v in n_outputs_values], dtype=np.int64)
     certify_one_layer_max = check_int(certify_one_layer_max, "certify_one_layer_max", 0)
     certify_two_layer_max = check_int(certify_two_layer_max, "certify_two_layer_max", 0)
+    certify_decoded_max = check_int(certify_decoded_max, "certify_decoded_max", 0)
     keys = ("n_inputs", "n_neurons", "n_params", "n_bits", "bits_per_param", "n_layers", "input_width",
             "compute_width", "output_width", "naive_neurons")
     rows, guarantees, seconds, wrong, checked = [], [], [], [], []
@@ -134,7 +138,7 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
         widths = net.widths
         rows.append((n_inputs, net.n_neurons, net.n_params, net.n_bits, net.bits_per_param, len(net.layers),
                      widths[0], sum(widths[1:-1]), widths[-1], naive_n_neurons(n_inputs, int(value))))
-        limit = certify_one_layer_max if len(net.layers) == 1 else certify_two_layer_max
+        limit = {1: certify_one_layer_max, 2: certify_two_layer_max, 3: certify_decoded_max}[len(net.layers)]
         if value <= limit:
             verdict = certify(net, pairs, k, max_witnesses=1, n_jobs=n_jobs)
             found = verdict.false_positives + verdict.false_negatives
@@ -237,8 +241,8 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
     """Build the networks of every family and count their wrong decisions.
 
     For each family: every input with at most ``k`` active features on a small
-    instance of ``exhaustive_m`` inputs, in both layouts (one layer and three
-    channels, whichever would be chosen), then, for the network
+    instance of ``exhaustive_m`` inputs, in every layout (one layer, three
+    channels and decoded, whichever would be chosen), then, for the network
     :func:`construction_network` chooses, ``random_samples`` random and
     ``adversarial_targets`` adversarial ``k``-sparse inputs on an instance with
     ``scale_m_out`` outputs (and :func:`~superpos.families.default_n_inputs`
@@ -249,7 +253,7 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
     -------
     list of dict
         One row per check and family with keys ``check``, ``family``, ``m``,
-        ``m'``, ``layers`` (1: one layer, 2: three channels), ``neurons``,
+        ``m'``, ``layers`` (1: one layer, 2: three channels, 3: decoded), ``neurons``,
         ``one per AND`` (m + m'), ``inputs``, ``decisions`` and ``wrong``.
 
     Examples
@@ -257,7 +261,7 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
     >>> rows = verify_families(2, exhaustive_m=6, scale_m_out=20, random_samples=20, adversarial_targets=2,
     ...                        families=("uniform",), failure_prob=1e-3)
     >>> [(row["check"], row["layers"], row["wrong"]) for row in rows]
-    [('exhaustive', 1, 0), ('exhaustive', 2, 0), ('random', 1, 0), ('adversarial', 1, 0)]
+    [('exhaustive', 1, 0), ('exhaustive', 2, 0), ('exhaustive', 3, 0), ('random', 3, 0), ('adversarial', 3, 0)]
     """
     exhaustive_m = check_int(exhaustive_m, "exhaustive_m", 4)
     # Outputs of the small instances: as many pairs as each family fits comfortably in m inputs
@@ -275,7 +279,7 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
     rows = []
     for family in families:
         pairs = as_and_instance(make_pairs(family, exhaustive_m, exhaustive_outputs[family], seed=seed), exhaustive_m)
-        for layout in ("one_layer", "three_channel"):
+        for layout in ("one_layer", "three_channel", "decoded"):
             net = construction_network(pairs, exhaustive_m, k, seed=seed, failure_prob=failure_prob, layout=layout)
             rows.append(row("exhaustive", family, exhaustive_m, pairs, net, verify_exhaustive(net, pairs, k)))
     for family in families:

@@ -5,19 +5,24 @@ are sets A of at most k active features. Output ℓ must be present exactly when
 both of its endpoints are in A. The network holds its inputs and its outputs
 in superposition, in fixed sparse binary codes (:mod:`superpos.codes`), with
 far fewer neurons than m'. What lies between the two fixed channels is the
-network's own business; two layouts are built:
+network's own business; three layouts are built:
 
 * *one layer* (:mod:`superpos.one_layer`): the output neurons compute. It is
   the smaller layout when no input is heavy;
 * *three channels* (:mod:`superpos.three_channel`): clamped compute units, light
   outputs in a shared pool and each hub's outputs in a block of its own,
-  routed to the output codes.
+  routed to the output codes;
+* *decoded* (:mod:`superpos.decoded`): for pair graphs on few vertices (a
+  clique, a near-clique), each vertex is decoded exactly once, units on the
+  lines of random embeddings in AG(2, q) read the clean bits, and the routing
+  goes to the output codes. It is tried when the pairs fill at least
+  1/``DENSE_SHARE`` of the C(v, 2) vertex pairs.
 
-:func:`build_and_network` sizes both for the same guarantee and builds the one
+:func:`build_and_network` sizes them for the same guarantee and builds the one
 with fewer neurons (:func:`choose_layout`); :func:`naive_and_network` is the
 baseline every construction is measured against, one neuron per AND (m + m'
-neurons: the m inputs one-hot, then one neuron per output). When both
-layouts would need more neurons than the baseline, ``layout="auto"`` returns
+neurons: the m inputs one-hot, then one neuron per output). When every
+layout would need more neurons than the baseline, ``layout="auto"`` returns
 the baseline itself; a layout forced by name that is larger than the
 baseline is built, with a :class:`LargerThanNaiveWarning`. So
 :func:`build_and_network` never returns a network larger than one neuron per
@@ -46,6 +51,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from superpos.certified_sizing import certified_one_layer
+from superpos.decoded import MAX_VERTEX_PAIRS, DecodedSizes, build_decoded_and_network, decoded_sizes
 from superpos.instance import as_and_instance
 from superpos.network import Network
 from superpos.one_layer import OneLayerSizes, build_one_layer_and_network, one_layer_sizes
@@ -53,11 +59,13 @@ from superpos.three_channel import ThreeChannelSizes, build_three_channel_and_ne
 from superpos.union_bound import GUARANTEES, PROVED, check_guarantee
 from superpos.validation import check_int, check_probability
 
-__all__ = ["LAYOUTS", "SIZING_GUARANTEES", "LargerThanNaiveWarning", "build_and_network", "choose_layout",
+__all__ = ["DENSE_SHARE", "LAYOUTS", "SIZING_GUARANTEES", "LargerThanNaiveWarning", "build_and_network", "choose_layout",
            "naive_and_network", "naive_n_neurons"]
 
 #: The layouts :func:`build_and_network` builds; ``"auto"`` picks the one with fewer neurons.
-LAYOUTS = ("auto", "one_layer", "three_channel")
+LAYOUTS = ("auto", "one_layer", "three_channel", "decoded")
+#: The decoded layout is tried when the pairs are at least 1/DENSE_SHARE of the C(v, 2) pairs of their vertices.
+DENSE_SHARE = 16
 #: How :func:`build_and_network` may size a network: by a failure bound (with a stated unproved step, or
 #: proved), or by the exact certificate.
 SIZING_GUARANTEES = GUARANTEES + (PROVED, "certified")
@@ -99,17 +107,19 @@ def naive_and_network(pairs, n_inputs: int) -> Network:
                    np.arange(n_outputs, dtype=np.int64)[:, None], 1.0, name="one neuron per AND")
 
 
-def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6,
-                  guarantee: str = "every_input") -> tuple[str, OneLayerSizes | ThreeChannelSizes]:
-    """The layout with fewer neurons for this instance, and its sizes.
+def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, guarantee: str = "every_input",
+                  seed: int = 0) -> tuple[str, OneLayerSizes | ThreeChannelSizes | DecodedSizes]:
+    """The layout with the fewest neurons for this instance, and its sizes.
 
-    Sizes both the one-layer construction (:func:`superpos.one_layer.one_layer_sizes`)
-    and the three-channel one (:func:`superpos.three_channel.three_channel_sizes`)
-    for the same failure bound and guarantee, and returns ``("one_layer", sizes)``
-    or ``("three_channel", sizes)``, whichever has fewer neurons. The one layer
-    wins when no input is heavy (uniform pairs, a matching, a star, whose centre
-    never spoils); blocks win when hubs would spoil most output neurons (a
-    clique, power-law influences).
+    Sizes the one-layer construction (:func:`superpos.one_layer.one_layer_sizes`),
+    the three-channel one (:func:`superpos.three_channel.three_channel_sizes`)
+    and, when the pairs fill at least 1/``DENSE_SHARE`` of the pairs of their v
+    vertices, the decoded one (:func:`superpos.decoded.decoded_sizes`, whose
+    unit count depends on ``seed``), for the same failure bound and
+    guarantee, and returns ``(layout, sizes)`` for the smallest. The one
+    layer wins when no input is heavy (uniform pairs, a matching, a star,
+    whose centre never spoils); blocks win when hubs would spoil most output
+    neurons (power-law influences); decoding wins on dense graphs (a clique).
 
     Examples
     --------
@@ -118,17 +128,26 @@ def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6,
     'one_layer'
     """
     instance = as_and_instance(pairs, n_inputs)
-    one = one_layer_sizes(instance, instance.n_inputs, k, failure_prob, guarantee=guarantee)
+    best = ("one_layer", one_layer_sizes(instance, instance.n_inputs, k, failure_prob, guarantee=guarantee))
     try:
-        three = three_channel_sizes(instance, instance.n_inputs, k, failure_prob, guarantee=guarantee,
-                                    max_neurons=one.n_neurons)
+        best = ("three_channel", three_channel_sizes(instance, instance.n_inputs, k, failure_prob,
+                                                     guarantee=guarantee, max_neurons=best[1].n_neurons))
     except ValueError:
-        return "one_layer", one
-    return "three_channel", three
+        pass
+    n_vertices = int(np.count_nonzero(instance.influence))
+    pairs_of_vertices = n_vertices * (n_vertices - 1) // 2
+    if DENSE_SHARE * instance.n_outputs >= pairs_of_vertices and pairs_of_vertices <= MAX_VERTEX_PAIRS:
+        try:
+            best = ("decoded", decoded_sizes(instance, instance.n_inputs, k, failure_prob, seed=seed,
+                                             guarantee=guarantee, max_neurons=best[1].n_neurons))
+        except ValueError:
+            pass
+    return best
 
 
 def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
-                      sizes: OneLayerSizes | ThreeChannelSizes | None = None, failure_prob: float = 1e-6,
+                      sizes: OneLayerSizes | ThreeChannelSizes | DecodedSizes | None = None,
+                      failure_prob: float = 1e-6,
                       guarantee: str = "every_input", layout: str = "auto", enforce_bound: bool = True) -> Network:
     """Build a network that computes the pairwise AND of ``pairs`` in superposition.
 
@@ -145,7 +164,7 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
         The largest number of active inputs the guarantee covers.
     seed : int
         Seed of the code books.
-    sizes : OneLayerSizes or ThreeChannelSizes, optional
+    sizes : OneLayerSizes, ThreeChannelSizes or DecodedSizes, optional
         Sizes to build (their type names the layout); searched when omitted.
     failure_prob : float
         Target bound on the probability of a wrong decision; given sizes must meet it.
@@ -155,7 +174,7 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
         (:func:`superpos.one_layer.proved_failure_bound`); ``"certified"`` sizes a
         one-layer network by the exact certificate (the search starts from
         the every-input sizes for ``failure_prob``; sizes may not be given).
-    layout : {"auto", "one_layer", "three_channel"}
+    layout : {"auto", "one_layer", "three_channel", "decoded"}
         ``"auto"``: the one with fewer neurons (:func:`choose_layout`), or the
         layout of the given sizes, or the baseline :func:`naive_and_network`
         when it has fewer neurons than both.
@@ -199,16 +218,16 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
     failure_prob = check_probability(failure_prob, "failure_prob")
     baseline = naive_n_neurons(n_inputs, instance.n_outputs)
     if guarantee == "certified":
-        if sizes is not None or layout == "three_channel":
+        if sizes is not None or layout in ("three_channel", "decoded"):
             raise ValueError("guarantee='certified' sizes the one-layer layout itself: give no sizes and layout "
-                             "'auto' or 'one_layer' (superpos.certificate.certify decides a three-channel network "
-                             "of given sizes)")
+                             "'auto' or 'one_layer' (superpos.certificate.certify decides three-channel and decoded "
+                             "networks of given sizes)")
         network = certified_one_layer(instance, n_inputs, k, seed, failure_prob=failure_prob).network
         if layout == "auto" and network.n_neurons > baseline:
             return naive_and_network(instance, n_inputs)
         return _said_if_larger(network, baseline)
     if guarantee == PROVED:
-        if layout == "three_channel" or isinstance(sizes, ThreeChannelSizes):
+        if layout in ("three_channel", "decoded") or isinstance(sizes, (ThreeChannelSizes, DecodedSizes)):
             raise ValueError("guarantee='proved' exists for the one-layer layout only (independent codes, "
                              "superpos.one_layer.proved_failure_bound); use layout 'auto' or 'one_layer'")
         network = build_one_layer_and_network(instance, n_inputs, k, seed, sizes=sizes, failure_prob=failure_prob,
@@ -218,17 +237,20 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
         return _said_if_larger(network, baseline)
     guarantee = check_guarantee(guarantee)
     if sizes is not None:
-        given = {OneLayerSizes: "one_layer", ThreeChannelSizes: "three_channel"}.get(type(sizes))
+        given = {OneLayerSizes: "one_layer", ThreeChannelSizes: "three_channel",
+                 DecodedSizes: "decoded"}.get(type(sizes))
         if given is None:
-            raise TypeError(f"sizes must be OneLayerSizes or ThreeChannelSizes, got {type(sizes).__name__}")
+            raise TypeError("sizes must be OneLayerSizes, ThreeChannelSizes or DecodedSizes, got "
+                            f"{type(sizes).__name__}")
         if layout not in ("auto", given):
             raise ValueError(f"the sizes are of the {given} layout, but layout {layout!r} was asked for")
         layout = given
     elif layout == "auto":
-        layout, sizes = choose_layout(instance, n_inputs, k, failure_prob, guarantee)
+        layout, sizes = choose_layout(instance, n_inputs, k, failure_prob, guarantee, seed)
         if sizes.n_neurons > baseline:
             return naive_and_network(instance, n_inputs)
-    builder = build_one_layer_and_network if layout == "one_layer" else build_three_channel_and_network
+    builder = {"one_layer": build_one_layer_and_network, "three_channel": build_three_channel_and_network,
+               "decoded": build_decoded_and_network}[layout]
     return _said_if_larger(builder(instance, n_inputs, k, seed, sizes=sizes, failure_prob=failure_prob,
                                    guarantee=guarantee, enforce_bound=enforce_bound), baseline)
 

@@ -1,4 +1,4 @@
-"""The union bound both layouts of the AND construction share: which events it adds up, and their tails.
+"""The union bound the AND construction's layouts share: which events it adds up, and their tails.
 
 A failure bound says how likely it is, over the seeded codes, that a network
 makes a wrong decision. Two guarantees are offered (``GUARANTEES``):

@@ -62,7 +62,7 @@ def test_layout_is_chosen_per_instance():
         build_and_network(hubs, None, 3, layout="two_layer")
     with pytest.raises(ValueError, match="the sizes are of the one_layer layout, but layout 'three_channel'"):
         build_and_network(hubs, None, 3, layout="three_channel", sizes=one)
-    with pytest.raises(TypeError, match="sizes must be OneLayerSizes or ThreeChannelSizes"):
+    with pytest.raises(TypeError, match="sizes must be OneLayerSizes, ThreeChannelSizes or DecodedSizes"):
         build_and_network(hubs, None, 3, sizes={"code_size": 3})
 
 
