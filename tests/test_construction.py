@@ -22,9 +22,9 @@ def test_verify_families_counts_every_check_and_finds_no_error():
     families = ("uniform", "star", "power_law")
     rows = verify_families(2, exhaustive_m=10, scale_m_out=60, random_samples=50, adversarial_targets=5, seed=0,
                            families=families)
-    assert [r["check"] for r in rows] == ["exhaustive"] * 6 + ["random", "adversarial"] * 3
-    assert [r["layers"] for r in rows[:6]] == [1, 2] * 3
-    assert [r["family"] for r in rows[:6:2]] == list(families)
+    assert [r["check"] for r in rows] == ["exhaustive"] * 9 + ["random", "adversarial"] * 3
+    assert [r["layers"] for r in rows[:9]] == [1, 2, 3] * 3
+    assert [r["family"] for r in rows[:9:3]] == list(families)
     exhaustive = rows[0]
     assert exhaustive["inputs"] == 1 + 10 + 45 and exhaustive["decisions"] == exhaustive["inputs"] * exhaustive["m'"]
     assert all(r["wrong"] == 0 for r in rows)
