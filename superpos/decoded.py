@@ -45,8 +45,9 @@ are on; the mass they bring to an output neuron is at most the number of
 (active pair, embedding) whose line lies in V_w.
 
 The failure bound (:func:`decoded_failure_bound`) is a *heuristic bound*: it
-treats the rows of T_ℓ and the units that land in V_w (each with probability
-at most r_max/q_out, r_max the most outputs a unit serves) as independent.
+treats the rows of T_ℓ, the embeddings and the units that land in V_w (the
+line of an active pair π in embedding j with probability at most
+r_j(π)/q_out, r_j(π) the outputs that line serves) as independent.
 What is exact is the certificate: by the Lemma a network of this layout is
 right on every input iff it is right on every subset of V of at most k
 members, and :func:`certify_decoded` runs all of them.
