@@ -39,8 +39,8 @@ import scipy.sparse as sp
 
 from superpos.validation import check_int, check_random_state
 
-__all__ = ["CODE_KINDS", "LineCodeSizes", "code_book_seed", "independent_code_book", "input_code_book", "is_prime",
-           "line_code_book", "line_code_sizes", "next_prime", "next_primes", "output_code_book", "prime_grid"]
+__all__ = ["CODE_KINDS", "ChannelWidths", "LineCodeSizes", "code_book_seed", "independent_code_book",
+           "input_code_book", "is_prime", "line_code_book", "line_code_sizes", "next_prime", "next_primes", "output_code_book", "prime_grid"]
 
 #: The kinds of code book: lines over GF(q) (two codes share at most one neuron), or rows drawn independently.
 CODE_KINDS = ("lines", "independent")
@@ -111,6 +111,31 @@ def prime_grid(start: int, count: int, ratio: float) -> list[int]:
         if not out or p != out[-1]:
             out.append(p)
     return out
+
+
+class ChannelWidths:
+    """The widths of the two fixed channels, for the sizes classes of every layout (a mixin).
+
+    The sizes hold ``code_size`` (s) and ``q_in``, ``output_code_size`` (t)
+    and ``q_out``; both channels are line codes of rows of q neurons.
+
+    Examples
+    --------
+    >>> from superpos.one_layer import OneLayerSizes
+    >>> sizes = OneLayerSizes(3, 11, 4, 13, 0.5)
+    >>> sizes.n_input_neurons, sizes.n_output_neurons
+    (33, 52)
+    """
+
+    @property
+    def n_input_neurons(self) -> int:
+        """Width of the input channel, s·q_in."""
+        return self.code_size * self.q_in
+
+    @property
+    def n_output_neurons(self) -> int:
+        """Width of the output channel, t·q_out."""
+        return self.output_code_size * self.q_out
 
 
 @dataclass(frozen=True)

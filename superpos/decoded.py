@@ -57,14 +57,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, islice
 from math import comb, isqrt
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.stats import binom
 
-from superpos.codes import code_book_seed, input_code_book, next_prime, output_code_book, prime_grid
+from superpos.codes import ChannelWidths, code_book_seed, input_code_book, next_prime, output_code_book, prime_grid
 from superpos.instance import as_and_instance
 from superpos.network import Network
 from superpos.numerics import binary_support
@@ -81,7 +81,7 @@ _EMBEDDING_STREAM = 1000
 
 
 @dataclass(frozen=True)
-class DecodedSizes:
+class DecodedSizes(ChannelWidths):
     """Sizes of the decoded construction and its failure bound (made by :func:`decoded_sizes`).
 
     Examples
@@ -104,16 +104,6 @@ class DecodedSizes:
     seed: int  #: the seed of the embeddings that ``n_units`` and ``largest_load`` count
     failure_bound: float  #: heuristic bound on P[a wrong decision] (one fixed input, or any input)
     guarantee: str = "every_input"  #: what ``failure_bound`` bounds
-
-    @property
-    def n_input_neurons(self) -> int:
-        """Width of the input channel, s·q_in."""
-        return self.code_size * self.q_in
-
-    @property
-    def n_output_neurons(self) -> int:
-        """Width of the output channel, t·q_out."""
-        return self.output_code_size * self.q_out
 
     @property
     def n_neurons(self) -> int:
@@ -555,23 +545,19 @@ def certify_decoded(network: Network, pairs, k: int, *, max_witnesses: int = 100
     max_witnesses = check_int(max_witnesses, "max_witnesses", 0)
     false_positive, false_negative, witnesses = set(), set(), []
     sizes = range(min(k, len(vertices)) + 1)
-    total = sum(comb(len(vertices), j) for j in sizes)
     bar = None
     if progress:
         from tqdm.auto import tqdm
-        bar = tqdm(total=total, desc="certify decoded", unit="input")
+        bar = tqdm(total=sum(comb(len(vertices), j) for j in sizes), desc="certify decoded", unit="input")
     for size in sizes:
         combos = combinations(range(len(vertices)), size)
         while True:
-            flat = np.fromiter((i for combo in _take(combos, 2**18) for i in combo), dtype=np.int64)
-            if size == 0:
-                batch = sp.csr_matrix((1, network.n_inputs), dtype=bool)
-            elif not flat.size:
+            block = list(islice(combos, 2**18))
+            if not block:
                 break
-            else:
-                members = vertices[flat.reshape(-1, size)]
-                batch = sp.csr_matrix((np.ones(members.size, dtype=bool), members.ravel(),
-                                       np.arange(0, members.size + 1, size)), shape=(len(members), network.n_inputs))
+            members = vertices[np.array(block, dtype=np.int64).reshape(len(block), size)]
+            batch = sp.csr_matrix((np.ones(members.size, dtype=bool), members.ravel(),
+                                   np.arange(len(members) + 1) * size), shape=(len(members), network.n_inputs))
             decoded = network.compute(batch, batch_size=batch_size, n_jobs=n_jobs)
             difference = (decoded.astype(np.int8) - instance.true_outputs(batch).astype(np.int8)).tocoo()
             for row, output, sign in zip(difference.row, difference.col, difference.data):
@@ -579,11 +565,9 @@ def certify_decoded(network: Network, pairs, k: int, *, max_witnesses: int = 100
                 if output not in seen:
                     seen.add(int(output))
                     if len(witnesses) < max_witnesses:
-                        witnesses.append((int(output), tuple(int(i) for i in batch[row].indices)))
+                        witnesses.append((int(output), tuple(int(i) for i in members[row])))
             if bar is not None:
-                bar.update(batch.shape[0])
-            if size == 0:
-                break
+                bar.update(len(members))
     if bar is not None:
         bar.close()
     return Certificate(layout="decoded", n_inputs=network.n_inputs, n_outputs=network.n_outputs, k=k,
@@ -591,8 +575,3 @@ def certify_decoded(network: Network, pairs, k: int, *, max_witnesses: int = 100
                        false_negatives=len(false_negative), witnesses=tuple(witnesses),
                        seconds=time.perf_counter() - started)
 
-
-def _take(iterator, count: int):
-    """The next ``count`` items of ``iterator`` (fewer at its end)."""
-    for _, item in zip(range(count), iterator):
-        yield item

@@ -51,7 +51,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from superpos.certified_sizing import certified_one_layer
-from superpos.decoded import MAX_VERTEX_PAIRS, DecodedSizes, build_decoded_and_network, decoded_sizes
+from superpos.decoded import DecodedSizes, build_decoded_and_network, decoded_sizes
 from superpos.instance import as_and_instance
 from superpos.network import Network
 from superpos.one_layer import OneLayerSizes, build_one_layer_and_network, one_layer_sizes
@@ -135,9 +135,8 @@ def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, guar
     except ValueError:
         pass
     n_vertices = int(np.count_nonzero(instance.influence))
-    pairs_of_vertices = n_vertices * (n_vertices - 1) // 2
-    if DENSE_SHARE * instance.n_outputs >= pairs_of_vertices and pairs_of_vertices <= MAX_VERTEX_PAIRS:
-        try:
+    if DENSE_SHARE * instance.n_outputs >= n_vertices * (n_vertices - 1) // 2:
+        try:  # decoded_sizes refuses graphs on too many vertices, and sizes that are not smaller
             best = ("decoded", decoded_sizes(instance, instance.n_inputs, k, failure_prob, seed=seed,
                                              guarantee=guarantee, max_neurons=best[1].n_neurons))
         except ValueError:

@@ -77,7 +77,7 @@ from math import isqrt
 import numpy as np
 import scipy.sparse as sp
 
-from superpos.codes import input_code_book, line_code_sizes, output_code_book, prime_grid
+from superpos.codes import ChannelWidths, input_code_book, line_code_sizes, output_code_book, prime_grid
 from superpos.instance import as_and_instance
 from superpos.network import Network
 from superpos.numerics import binary_support
@@ -90,7 +90,7 @@ __all__ = ["OneLayerSizes", "build_one_layer_and_network", "one_layer_failure_bo
 
 
 @dataclass(frozen=True)
-class OneLayerSizes:
+class OneLayerSizes(ChannelWidths):
     """Sizes of the one-layer construction and its failure bound.
 
     Made by :func:`one_layer_sizes` (searched for a target failure
@@ -112,16 +112,6 @@ class OneLayerSizes:
     guarantee: str = "every_input"  #: what ``failure_bound`` bounds (see :mod:`superpos.union_bound`)
     codes: str = "lines"  #: the kind of input and output code books (:data:`superpos.codes.CODE_KINDS`)
     load_cap: int = 0  #: λ of the proved bound: no output neuron serves more than λ outputs, or it fails
-
-    @property
-    def n_input_neurons(self) -> int:
-        """Width of the input channel, s·q_in."""
-        return self.code_size * self.q_in
-
-    @property
-    def n_output_neurons(self) -> int:
-        """Width of the output channel, t·q_out."""
-        return self.output_code_size * self.q_out
 
     @property
     def n_neurons(self) -> int:

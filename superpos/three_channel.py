@@ -29,8 +29,8 @@ from math import comb, isqrt
 import numpy as np
 import scipy.sparse as sp
 
-from superpos.codes import (LineCodeSizes, code_book_seed, input_code_book, line_code_book, next_primes,
-                            output_code_book, prime_grid)
+from superpos.codes import (ChannelWidths, LineCodeSizes, code_book_seed, input_code_book, line_code_book,
+                            next_primes, output_code_book, prime_grid)
 from superpos.instance import as_and_instance
 from superpos.network import Network
 from superpos.numerics import binary_support, log_comb
@@ -43,7 +43,7 @@ __all__ = ["ThreeChannelSizes", "block_gate", "build_three_channel_and_network",
 
 
 @dataclass(frozen=True)
-class ThreeChannelSizes:
+class ThreeChannelSizes(ChannelWidths):
     """Sizes of the three-channel construction and its failure bound (made by :func:`three_channel_sizes`).
 
     Examples
@@ -66,11 +66,6 @@ class ThreeChannelSizes:
     guarantee: str = "every_input"  #: what ``failure_bound`` bounds (see :mod:`superpos.union_bound`)
 
     @property
-    def n_input_neurons(self) -> int:
-        """Width of the input channel, s·q_in."""
-        return self.code_size * self.q_in
-
-    @property
     def output_code_size(self) -> int:
         """t, neurons per output code: t = t_c, so that an output neuron fires on t_c routed units."""
         return self.compute_size
@@ -79,11 +74,6 @@ class ThreeChannelSizes:
     def n_units(self) -> int:
         """Compute units: the light pool and every block."""
         return self.n_light_units + int(self.block_sizes.sum())
-
-    @property
-    def n_output_neurons(self) -> int:
-        """Width of the output channel, t·q_out."""
-        return self.output_code_size * self.q_out
 
     @property
     def n_neurons(self) -> int:
