@@ -68,6 +68,8 @@ L                         ``layers``
 s, t, t_c                 ``code_size``, ``output_code_size``, ``compute_size``
 q_0, q_1                  ``q_in``, ``q_out``: the primes of the input and output
                           channels, of ``s·q_in`` and ``t·q_out`` neurons
+q, g                      ``plane_q`` and a twist of the decoded layout's embeddings
+                          (:func:`~superpos.decoded.embedded_lines`)
 θ                         ``threshold``: the decoder's threshold
 r_i                       the read of feature i (:func:`~superpos.representation.reads`)
 E                         :func:`~superpos.representation.expected_covers`

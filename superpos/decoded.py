@@ -14,10 +14,13 @@ Layout (three ReLU layers between the fixed input and output codes):
    an endpoint of some pair) two ReLUs read its code S_i with weight 1 and
    biases −(s−1) and −s; their difference y_i = ReLU(Σ_{S_i} h − (s−1)) −
    ReLU(Σ_{S_i} h − s) is exactly [i ∈ A] (Lemma below).
-2. *Group on lines.* t_c embeddings φ_j place the v vertices at distinct
-   points of the affine plane AG(2, q) (q prime, q² ≥ v), each by its own
-   seeded random injection. A pair (a, b) lies, in embedding j, on the unique
-   line through φ_j(a) and φ_j(b); that line is one *unit* u, and its group
+2. *Group on lines.* A seeded injection places vertex i at a point
+   (a_i, b_i) of GF(q)² (q prime, q² ≥ v); t_c distinct *twists* g ∈ GF(q)
+   (the first t_c of a seeded ordering of the field, so t_c ≤ q) give the
+   embeddings φ_g(i) = (a_i + g b_i, (a_i + g b_i)² + b_i) into the affine
+   plane AG(2, q) (:func:`embedded_lines`). A pair (i, j) lies, in each
+   embedding φ_g, on the unique line through φ_g(i) and φ_g(j); that line is
+   one *unit* u, and its group
    G_u is the endpoints of the pairs it serves. Unit u is
    z_u = ReLU(Σ_{i∈G_u} y_i − 1) = (|A ∩ G_u| − 1)₊ ∈ {0, …, k−1}.
    Output ℓ's compute code C_ℓ is its t_c lines, one per embedding.
@@ -32,25 +35,41 @@ their arguments and y_i = 1. If i ∉ A every term is at most 1, so the sum is
 at most |A| ≤ k ≤ s − 1 and both ReLUs are 0. ∎ So everything after layer 1
 depends on A only through A ∩ V, which has at most k members.
 
-*No false negatives.* A true output (a, b) has both endpoints on each of its
+*No false negatives.* A true output (i, j) has both endpoints on each of its
 t_c lines, so z_u ≥ 1 there and every neuron of T_ℓ sees at least t_c. ∎
 
-*What spoils an absent output.* Let ℓ = (a, b) be absent. A unit of C_ℓ in
-embedding j is on only if its group holds an active c ∉ {a, b}; with a
-active, its value is the number of such c, and over the random embedding c
-lands on line_j(a, b) with probability p = (q − 2)/(q² − 2), independently
-in each j. Every other on unit holds an active pair, and each of the C(k, 2)
-active pairs lies on one line per embedding, so at most C(k, 2) t_c units
-are on; the mass they bring to an output neuron is at most the number of
-(active pair, embedding) whose line lies in V_w.
+*Lemma (collinearity).* Three distinct vertices are collinear in at most
+three of the embeddings. *Proof.* Call them 1, 2, 3 and write
+ξ_r = a_r + g b_r. The images are collinear iff the determinant with rows
+(1, ξ_r, ξ_r² + b_r) vanishes. It is linear in the last column, so it is the
+Vandermonde determinant Π_{r<r'} (ξ_{r'} − ξ_r) plus det(1, ξ_r, b_r), and
+subtracting g times the last column from the middle one turns the latter
+into Δ = det(1, a_r, b_r), free of g. So it is the polynomial
+P(g) = Π_{r<r'} ((a_{r'} − a_r) + g (b_{r'} − b_r)) + Δ. A factor with
+b_{r'} ≠ b_r has degree 1; one with b_{r'} = b_r is the constant
+a_{r'} − a_r ≠ 0 (the placement is injective). If some two b_r differ, the
+product has degree 2 or 3 and a nonzero leading coefficient, so P ≠ 0; if
+all three are equal, Δ = 0 and P = Π (a_{r'} − a_r) ≠ 0. A nonzero
+polynomial of degree at most 3 has at most 3 roots in GF(q), and the twists
+are distinct. ∎
 
-The failure bound (:func:`decoded_failure_bound`) is a *heuristic bound*: it
-treats the rows of T_ℓ, the embeddings and the units that land in V_w (the
-line of an active pair π in embedding j with probability at most
-r_j(π)/q_out, r_j(π) the outputs that line serves) as independent.
-What is exact is the certificate: by the Lemma a network of this layout is
-right on every input iff it is right on every subset of V of at most k
-members, and :func:`certify_decoded` runs all of them.
+*Own spoil (proved).* Let ℓ = (i, j) be absent on A, |A ∩ V| ≤ k. Its unit
+in an embedding holds n actives and brings (n − 1)₊ to each neuron of T_ℓ.
+At most one endpoint of ℓ is active; let i₀ be that one if there is one,
+else the first active of A. Then (n − 1)₊ ≤ #{x ∈ A ∖ {i₀}: x on the line
+of i and j}; every such x is outside {i, j}, and by the collinearity Lemma
+it is on that line in at most three embeddings. So ℓ's own units bring at most
+Y_max = 3(k − 1), for every input and every seed. ∎ Every other on unit
+holds an active pair, and each of the C(k, 2) active pairs lies on one line
+per embedding, so at most C(k, 2) t_c units are on.
+
+The failure bound (:func:`decoded_failure_bound`) is a *heuristic bound*:
+its own-spoil step is proved, but it treats the rows of T_ℓ and the units
+that land in V_w (the line of an active pair π in embedding j with
+probability at most r_j(π)/q_out, r_j(π) the outputs that line serves) as
+independent. What is exact is the certificate: by the decode Lemma a network
+of this layout is right on every input iff it is right on every subset of V
+of at most k members, and :func:`certify_decoded` runs all of them.
 """
 
 from __future__ import annotations
@@ -62,7 +81,6 @@ from math import comb, isqrt
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.stats import binom
 
 from superpos.codes import ChannelWidths, code_book_seed, input_code_book, next_prime, output_code_book, prime_grid
 from superpos.instance import as_and_instance
@@ -71,13 +89,15 @@ from superpos.numerics import binary_support
 from superpos.union_bound import check_bound, check_guarantee, poisson_sf, union_counts
 from superpos.validation import check_int, check_probability, check_random_state
 
-__all__ = ["MAX_VERTEX_PAIRS", "DecodedSizes", "build_decoded_and_network", "certify_decoded", "decoded_failure_bound", "decoded_sizes",
+__all__ = ["COLLINEAR_MAX", "MAX_VERTEX_PAIRS", "DecodedSizes", "build_decoded_and_network", "certify_decoded", "decoded_failure_bound", "decoded_sizes",
            "decoded_vertices", "embedded_lines", "largest_pair_loads"]
 
 #: The most vertex pairs whose line loads :func:`decoded_sizes` bounds (C(v, 2) for v ≈ 6,300).
 MAX_VERTEX_PAIRS = 20_000_000
 #: Stream of :func:`superpos.codes.code_book_seed` from which the embeddings are drawn (0 and 1 are the code books).
 _EMBEDDING_STREAM = 1000
+#: The most embeddings in which three distinct vertices are collinear (the collinearity Lemma).
+COLLINEAR_MAX = 3
 
 
 @dataclass(frozen=True)
@@ -96,7 +116,7 @@ class DecodedSizes(ChannelWidths):
     q_in: int  #: prime; the input channel has s·q_in neurons
     n_vertices: int  #: v, the inputs that are endpoints of some pair (decoded, two ReLUs each)
     plane_q: int  #: q, prime; every embedding places the vertices in AG(2, q)
-    compute_size: int  #: t_c, embeddings, one unit of each per output
+    compute_size: int  #: t_c ≤ q, embeddings (twists), one unit of each per output
     n_units: int  #: compute units: the lines, over all embeddings, that serve some pair
     largest_load: int  #: R_max, the most outputs the t_c lines of two vertices serve (:func:`largest_pair_loads`)
     output_code_size: int  #: t, neurons per output code
@@ -123,10 +143,22 @@ class DecodedSizes(ChannelWidths):
 
 
 def _embeddings(n_vertices: int, plane_q: int, compute_size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Points (x, y) of the vertices in each embedding: two int arrays of shape (t_c, v)."""
+    """Points (x, y) of the vertices in each embedding: two int arrays of shape (t_c, v).
+
+    Vertex i sits at (a_i, b_i), a seeded injection into GF(q)²; the embedding
+    of twist g moves it to (ξ, ξ² + b_i), ξ = a_i + g b_i, with the twists
+    g_0, g_1, … a seeded ordering of GF(q) (so the first t_c embeddings do not
+    depend on t_c).
+    """
+    q = plane_q
+    if not 1 <= compute_size <= q:
+        raise ValueError(f"the embeddings are the q = {q} twists of GF(q), so t_c must be in [1, {q}], "
+                         f"got t_c = {compute_size}")
     rng = check_random_state(code_book_seed(seed, _EMBEDDING_STREAM))
-    points = np.stack([rng.choice(plane_q * plane_q, size=n_vertices, replace=False) for _ in range(compute_size)])
-    return np.divmod(points.astype(np.int64), plane_q)
+    a, b = np.divmod(rng.choice(q * q, size=n_vertices, replace=False).astype(np.int64), q)
+    twists = rng.permutation(q)[:compute_size].astype(np.int64)
+    xi = (a[None, :] + twists[:, None] * b[None, :]) % q
+    return xi, (xi * xi + b[None, :]) % q
 
 
 def _line_ids(x: np.ndarray, y: np.ndarray, local_pairs: np.ndarray, plane_q: int) -> np.ndarray:
@@ -147,8 +179,12 @@ def embedded_lines(local_pairs: np.ndarray, n_vertices: int, plane_q: int, compu
                    seed: int = 0) -> np.ndarray:
     """The line of AG(2, q) through each pair, in each of ``compute_size`` seeded embeddings of the vertices.
 
-    Embedding j places vertex i at the point φ_j(i) = (x, y) ∈ GF(q)², a
-    seeded injection (q² ≥ v). The line through two distinct points is
+    Embedding j places vertex i at the point φ_{g_j}(i) = (ξ, ξ² + b_i),
+    ξ = a_i + g_j b_i, where (a_i, b_i) is a seeded injection of the vertices
+    into GF(q)² (q² ≥ v) and g_j the j-th of a seeded ordering of GF(q)
+    (t_c ≤ q). Each φ_j is injective, and three distinct vertices are
+    collinear in at most ``COLLINEAR_MAX`` = 3 of the embeddings (the
+    collinearity Lemma of the module). The line through two distinct points is
     y = λx + β (id λq + β) or, when they share x, the vertical line x (id
     q² + x); each embedding has q² + q lines, and every pair lies on exactly
     one of them.
@@ -158,7 +194,7 @@ def embedded_lines(local_pairs: np.ndarray, n_vertices: int, plane_q: int, compu
     local_pairs : int array (m', 2)
         Pairs of vertices numbered 0..v−1.
     n_vertices, plane_q, compute_size : int
-        v, q (a prime with q² ≥ v) and t_c.
+        v, q (a prime with q² ≥ v) and t_c (1 ≤ t_c ≤ q).
     seed : int
         The construction's seed (the embeddings use their own stream of it).
 
@@ -223,52 +259,34 @@ def _units(lines: np.ndarray) -> tuple[np.ndarray, int]:
     return units.reshape(lines.shape), int(used.size)
 
 
-def _unspoiled_mass(k: int, t_c: int, p_line: float) -> np.ndarray:
-    """P[Y = y], y = 0..t_c, Y = Σ_j (Bin(k, p) − 1)₊: an absent output's own mass when neither endpoint is active.
-
-    The last entry collects the tail Y ≥ t_c.
-    """
-    per_embedding = np.zeros(k + 1)
-    r = np.arange(k + 1)
-    np.add.at(per_embedding, np.maximum(r - 1, 0), binom.pmf(r, k, p_line))
-    full = np.array([1.0])
-    for _ in range(t_c):
-        full = np.convolve(full, per_embedding)[: t_c + 1]
-    out = np.zeros(t_c + 1)
-    out[: min(full.size, t_c)] = full[: t_c]
-    out[t_c] = max(0.0, 1.0 - out[:t_c].sum())
-    return out
-
-
-def decoded_failure_bound(n_outputs: int, n_vertices: int, k: int, plane_q: int, compute_size: int,
-                          largest_load: int, output_code_size: int, q_out, d_k: float, *,
-                          guarantee: str = "every_input") -> np.ndarray:
+def decoded_failure_bound(n_outputs: int, n_vertices: int, k: int, compute_size: int, largest_load: int,
+                          output_code_size: int, q_out, d_k: float, *, guarantee: str = "every_input") -> np.ndarray:
     """Heuristic bound on P[a wrong decision] of the decoded layout, for one fixed input or for any input.
 
-    Absent ℓ = (a, b), row x of T_ℓ whose neuron w belongs to no true
+    Absent ℓ = (i, j), row x of T_ℓ whose neuron w belongs to no true
     output's code (all but at most C(k, 2) rows: two line codes share at most
     one neuron). w fires iff the mass in V_w reaches t_c. ℓ's own units bring
-    Y: with a active, the number of (other active c, embedding j) with c on
-    line_j(a, b), each with probability p = (q−2)/(q²−2) over the random
-    embedding, so Y ~ Bin((k−1)t_c, p); with neither endpoint active,
-    Y = Σ_j (Bin(k, p) − 1)₊. The other on units bring at most Poisson(μ),
-    μ = C(k, 2) R_max / q_out (each active pair π switches on its lines,
-    which land in V_w with probability at most r_j(π)/q_out;
-    :func:`largest_pair_loads`). So
+    at most Y_max = 3(k − 1), for every input (proved in the module: three
+    vertices are collinear in at most three embeddings). The other on units
+    bring at most Poisson(μ), μ = C(k, 2) R_max / q_out (each active pair π
+    switches on its lines, which land in V_w with probability at most
+    r_j(π)/q_out; :func:`largest_pair_loads`). So every event, with or
+    without an active endpoint, has
 
-        P_i = Σ_y P[Y = y] P[Poisson(μ) ≥ t_c − y]^{t − C(k,2)},
+        P = P[Poisson(μ) ≥ t_c − Y_max]^{t − C(k,2)},
 
-    and the bound is N₁P₁ + N₂P₂ with the event counts of
+    and the bound is (N₁ + N₂) P with the event counts of
     :func:`superpos.union_bound.union_counts` over the v vertices only (by
-    the decode Lemma, inputs outside V change nothing). The unproved step:
-    rows, embeddings and the units landing in V_w are treated as independent.
+    the decode Lemma, inputs outside V change nothing); it is 1 unless
+    t_c > Y_max and t > C(k, 2). The unproved step: the rows and the units
+    landing in V_w are treated as independent.
 
     Parameters
     ----------
     n_outputs, n_vertices, k : int
         m', v and the most active inputs.
-    plane_q, compute_size, largest_load, output_code_size : int
-        q, t_c, R_max and t.
+    compute_size, largest_load, output_code_size : int
+        t_c, R_max and t.
     q_out : float or array of float
         The output channel's primes to evaluate.
     d_k : float
@@ -277,7 +295,7 @@ def decoded_failure_bound(n_outputs: int, n_vertices: int, k: int, plane_q: int,
 
     Examples
     --------
-    >>> bound = decoded_failure_bound(10_000, 142, 3, 19, 28, 1000, 7, [401, 709], 423.0)
+    >>> bound = decoded_failure_bound(10_000, 142, 3, 17, 1000, 10, [613, 709], 423.0)
     >>> bool(bound[1] < bound[0] < 1)
     True
     """
@@ -285,16 +303,13 @@ def decoded_failure_bound(n_outputs: int, n_vertices: int, k: int, plane_q: int,
     t_c, t = int(compute_size), int(output_code_size)
     q_out = np.atleast_1d(np.asarray(q_out, float))
     rows_free = t - comb(k, 2)
-    if rows_free < 1:
+    own = COLLINEAR_MAX * (k - 1)
+    if rows_free < 1 or t_c <= own:
         return np.ones_like(q_out)
-    p_line = (plane_q - 2) / (plane_q * plane_q - 2)
     mu = comb(k, 2) * largest_load / q_out
-    y = np.arange((k - 1) * t_c + 1)
-    tail = poisson_sf(t_c - y[None, :], mu[:, None]) ** rows_free  # (Q, y): P[routing ≥ t_c − y]^rows
-    p_first = tail @ binom.pmf(y, (k - 1) * t_c, p_line)
-    p_second = tail[:, : t_c + 1] @ _unspoiled_mass(k, t_c, p_line)
+    per_event = poisson_sf(t_c - own, mu) ** rows_free
     n_first, n_second = union_counts(guarantee, n_vertices, n_outputs, k, d_k)
-    return np.minimum(1.0, n_first * p_first + n_second * p_second)
+    return np.minimum(1.0, (n_first + n_second) * per_event)
 
 
 def _checked(pairs, n_inputs, k, failure_prob, guarantee, seed):
@@ -312,7 +327,8 @@ def decoded_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *, s
     subject to :func:`decoded_failure_bound` ≤ ``failure_prob``. The input
     channel is the narrowest that decodes: s = k + 1 rows of the least prime
     q_in with q_in² ≥ m. The search runs over the plane's prime q (from
-    ⌈√v⌉ up, geometric), t_c and t, and the least feasible q_out; N and R_max
+    max(⌈√v⌉, 3(k − 1) + 1) up, geometric), every t_c with
+    3(k − 1) < t_c ≤ q, t, and the least feasible q_out; N and R_max
     are counted on the embeddings of ``seed``, which the network must be
     built with. Sizes with ``max_neurons`` or more neurons are skipped
     (ValueError if none is left).
@@ -339,22 +355,22 @@ def decoded_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *, s
     if max_neurons is not None and fixed_in >= max_neurons:
         raise ValueError(f"decoding v = {v} vertices already takes {fixed_in:,} neurons, not fewer than "
                          f"max_neurons = {max_neurons:,}")
-    t_c_values = sorted({int(round(x)) for x in np.geomspace(max(k, 2), 64, 24)})
+    own = COLLINEAR_MAX * (k - 1)  # the most an absent output's own units bring (proved)
     t_values = np.arange(comb(k, 2) + 1, comb(k, 2) + 13)
     q_out_grid = np.array(prime_grid(max(isqrt(n_outputs - 1) + 1, int(t_values[-1]), 2), 120, 1.06), float)
     best = None
-    for plane_q in prime_grid(max(isqrt(v - 1) + 1, 2), 6, 1.2):
-        lines = embedded_lines(local, v, plane_q, t_c_values[-1], seed)
+    for plane_q in prime_grid(max(isqrt(v - 1) + 1, own + 1, 2), 8, 1.1):
+        lines = embedded_lines(local, v, plane_q, plane_q, seed)
         units_per_embedding = [np.unique(lines[:, j]).size for j in range(lines.shape[1])]
         n_units_of = np.cumsum(units_per_embedding)
-        loads = largest_pair_loads(local, v, plane_q, t_c_values[-1], seed)
-        for t_c in t_c_values:
+        loads = largest_pair_loads(local, v, plane_q, plane_q, seed)
+        for t_c in range(own + 1, plane_q + 1):
             n_units, largest = int(n_units_of[t_c - 1]), int(loads[t_c - 1])
             ceiling = best.n_neurons if best is not None else max_neurons
             if ceiling is not None and fixed_in + n_units + t_values[0] * q_out_grid[0] >= ceiling:
                 continue
             for t in t_values:
-                bound = decoded_failure_bound(n_outputs, v, k, plane_q, t_c, largest, int(t), q_out_grid, d_k,
+                bound = decoded_failure_bound(n_outputs, v, k, t_c, largest, int(t), q_out_grid, d_k,
                                               guarantee=guarantee)
                 ok = np.nonzero(bound <= failure_prob)[0]
                 if not len(ok):

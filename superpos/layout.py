@@ -14,7 +14,7 @@ network's own business; three layouts are built:
   routed to the output codes;
 * *decoded* (:mod:`superpos.decoded`): for pair graphs on few vertices (a
   clique, a near-clique), each vertex is decoded exactly once, units on the
-  lines of random embeddings in AG(2, q) read the clean bits, and the routing
+  lines of twisted embeddings in AG(2, q) read the clean bits, and the routing
   goes to the output codes. It is tried when the pairs fill at least
   1/``DENSE_SHARE`` of the C(v, 2) vertex pairs.
 

@@ -110,15 +110,60 @@ def test_lines_hold_every_pair_once_per_embedding_and_collinear_points_share_a_l
 def test_pair_loads_grow_with_the_embeddings():
     pairs = clique_pairs(30, 45)
     _, local = np.unique(pairs, return_inverse=True)
-    loads = largest_pair_loads(local.reshape(-1, 2), 10, 5, 6)
+    loads = largest_pair_loads(local.reshape(-1, 2), 10, 5, 5)
     assert loads[0] >= 1 and np.all(np.diff(loads) >= 1)
 
 
+def collinear_counts(n_vertices, plane_q, seed):
+    """For every triple of vertices, in how many of the q embeddings it is collinear (brute force)."""
+    pairs = np.array([(a, b) for a in range(n_vertices) for b in range(a + 1, n_vertices)])
+    lines = embedded_lines(pairs, n_vertices, plane_q, plane_q, seed)
+    index = {pair: row for row, pair in enumerate(map(tuple, pairs.tolist()))}
+    triples = [(a, b, c) for a in range(n_vertices) for b in range(a + 1, n_vertices) for c in range(b + 1, n_vertices)]
+    first = lines[[index[(a, b)] for a, b, _ in triples]]
+    second = lines[[index[(a, c)] for a, _, c in triples]]
+    return (first == second).sum(axis=1)
+
+
+@pytest.mark.parametrize("plane_q, seed", [(7, 0), (11, 4)])
+def test_three_vertices_are_collinear_in_at_most_three_embeddings(plane_q, seed):
+    # Every point of AG(2, q) is a vertex, so every triple the placement can make is checked.
+    counts = collinear_counts(plane_q * plane_q, plane_q, seed)
+    assert counts.max() == decoded.COLLINEAR_MAX  # the Lemma's bound, and it is reached
+    # Random embeddings instead of the twists would put some triple on one line in more of them.
+    rng = np.random.default_rng(seed)
+    points = [rng.permutation(plane_q * plane_q) for _ in range(plane_q)]
+    x, y = np.divmod(np.array(points), plane_q)
+    a, b, c = (np.array(v) for v in zip(*[(a, b, c) for a in range(30) for b in range(a + 1, 30)
+                                           for c in range(b + 1, 30)]))
+    det = ((x[:, b] - x[:, a]) * (y[:, c] - y[:, a]) - (x[:, c] - x[:, a]) * (y[:, b] - y[:, a])) % plane_q
+    assert (det == 0).sum(axis=0).max() > decoded.COLLINEAR_MAX
+
+
+def test_an_absent_output_gets_at_most_three_per_other_active_from_its_own_units():
+    # The own-spoil step of the bound, on a built network: for every absent output and every input with
+    # at most k = 3 actives, the units of its own compute code sum to at most 3(k - 1) = 6.
+    pairs = clique_pairs(30, 66)  # a clique on 12 of 30 features
+    net = build_decoded_and_network(pairs, 30, 3, seed=0, failure_prob=1e-3)
+    vertices, local = np.unique(pairs, return_inverse=True)
+    sizes = decoded_sizes(pairs, 30, 3, 1e-3, seed=0)
+    lines = embedded_lines(local.reshape(-1, 2), len(vertices), sizes.plane_q, sizes.compute_size, seed=0)
+    own_units = np.unique(lines, return_inverse=True)[1].reshape(lines.shape)  # units numbered as built
+    inputs = all_input_sets(30, 3)
+    units = net.forward(inputs)[2]
+    unit_values = units.toarray() if sp.issparse(units) else np.asarray(units)
+    own_mass = unit_values[:, own_units].sum(axis=2)  # (inputs, outputs)
+    truth = as_and_instance(pairs, 30).true_outputs(inputs).toarray()
+    assert own_mass[truth].min() >= sizes.compute_size  # a true output: every unit is at least 1
+    assert 0 < own_mass[~truth].max() <= decoded.COLLINEAR_MAX * (3 - 1)
+
+
 def test_the_bound_falls_with_a_wider_routing_layer_and_needs_free_rows():
-    wide = decoded_failure_bound(10_000, 142, 3, 19, 28, 1000, 7, [300, 700, 3000], 423.0)
+    wide = decoded_failure_bound(10_000, 142, 3, 17, 1000, 10, [300, 700, 3000], 423.0)
     assert wide[0] >= wide[1] >= wide[2] and wide[2] < 1e-6
-    assert decoded_failure_bound(10_000, 142, 3, 19, 28, 1000, 3, [3000], 423.0)[0] == 1.0
-    per_input = decoded_failure_bound(10_000, 142, 3, 19, 28, 1000, 7, [700], 423.0, guarantee="per_input")
+    assert decoded_failure_bound(10_000, 142, 3, 17, 1000, 3, [3000], 423.0)[0] == 1.0  # no free row
+    assert decoded_failure_bound(10_000, 142, 3, 6, 1000, 10, [3000], 423.0)[0] == 1.0  # t_c <= 3(k - 1)
+    per_input = decoded_failure_bound(10_000, 142, 3, 17, 1000, 10, [700], 423.0, guarantee="per_input")
     assert per_input[0] < wide[1]
 
 
@@ -151,6 +196,8 @@ def test_bad_input_gets_a_clear_error(monkeypatch):
         build_decoded_and_network(pairs, 40, 3, sizes=sizes, failure_prob=sizes.failure_bound / 10)
     with pytest.raises(ValueError, match="fewer than the 20 vertices to place"):
         embedded_lines(np.array([[0, 1]]), 20, 3, 1)
+    with pytest.raises(ValueError, match="q = 5 twists of GF\\(q\\), so t_c must be in \\[1, 5\\], got t_c = 6"):
+        embedded_lines(np.array([[0, 1]]), 20, 5, 6)
     monkeypatch.setattr(decoded, "MAX_VERTEX_PAIRS", 100)
     with pytest.raises(ValueError, match="v = 20 vertices.*C\\(v, 2\\) = 190 vertex pairs"):
         decoded_sizes(pairs, 40, 3, 1e-3)
