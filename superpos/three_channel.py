@@ -50,9 +50,9 @@ class ThreeChannelSizes(ChannelWidths):
     --------
     >>> sizes = ThreeChannelSizes(code_size=6, q_in=7, compute_size=4, n_light_units=20,
     ...                           heavy_inputs=np.array([3]), block_sizes=np.array([28]), q_out=11,
-    ...                           failure_bound=1e-7)
-    >>> sizes.n_units, sizes.n_neurons   # 42 input neurons, two ReLUs per unit, 44 output neurons
-    (48, 182)
+    ...                           output_code_size=5, failure_bound=1e-7)
+    >>> sizes.n_units, sizes.n_neurons   # 42 input neurons, two ReLUs per unit, 55 output neurons
+    (48, 193)
     """
 
     code_size: int  #: s, neurons per input code
@@ -62,13 +62,9 @@ class ThreeChannelSizes(ChannelWidths):
     heavy_inputs: np.ndarray  #: the owners of blocks (heavy inputs that own at least one pair)
     block_sizes: np.ndarray  #: units in each owner's block
     q_out: int  #: prime; the output channel has t·q_out neurons
+    output_code_size: int  #: t, neurons per output code (each fires on t_c routed units)
     failure_bound: float  #: bound on P[a wrong decision] (one fixed input, or any input, per the guarantee)
     guarantee: str = "every_input"  #: what ``failure_bound`` bounds (see :mod:`superpos.union_bound`)
-
-    @property
-    def output_code_size(self) -> int:
-        """t, neurons per output code: t = t_c, so that an output neuron fires on t_c routed units."""
-        return self.compute_size
 
     @property
     def n_units(self) -> int:
@@ -85,11 +81,11 @@ class ThreeChannelSizes(ChannelWidths):
 
         Examples
         --------
-        >>> ThreeChannelSizes(6, 7, 4, 20, np.array([3]), np.array([28]), 11, 1e-7).describe()
-        's = 6, q_in = 7, t_c = 4, q_out = 11, 20 pool units and 1 blocks'
+        >>> ThreeChannelSizes(6, 7, 4, 20, np.array([3]), np.array([28]), 11, 5, 1e-7).describe()
+        's = 6, q_in = 7, t_c = 4, t = 5, q_out = 11, 20 pool units and 1 blocks'
         """
-        return (f"s = {self.code_size}, q_in = {self.q_in}, t_c = {self.compute_size}, q_out = {self.q_out}, "
-                f"{self.n_light_units} pool units and {len(self.heavy_inputs)} blocks")
+        return (f"s = {self.code_size}, q_in = {self.q_in}, t_c = {self.compute_size}, t = {self.output_code_size}, "
+                f"q_out = {self.q_out}, {self.n_light_units} pool units and {len(self.heavy_inputs)} blocks")
 
 
 def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, sizes_heavy: tuple,
@@ -154,8 +150,11 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
         (m'_L light outputs, N_L pool units, d_L, spoiler counts of the light pairs or None).
     sizes_heavy : tuple
         (influence d_h of each block owner, block sizes B_h, r_H the most outputs a block unit serves).
-    code_size, q_in, compute_size, output_code_size : int
-        s, q_in, t_c and t.
+    code_size, q_in, compute_size : int
+        s, q_in and t_c.
+    output_code_size : int or array of int
+        t; an array is paired with ``q_out`` entry by entry (broadcast), so
+        that one call evaluates a grid of (t, q_out).
     q_out : float or array of float
         The output channel's primes to evaluate.
     d_k : float
@@ -177,12 +176,11 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     n_light, n_light_units, d_light, light_spoilers = sizes_light
     owner_degrees, blocks, r_heavy = sizes_heavy
     has_blocks = len(blocks) > 0
-    s, t_c, t = int(code_size), int(compute_size), int(output_code_size)
-    q_out = np.atleast_1d(np.asarray(q_out, float))
+    s, t_c = int(code_size), int(compute_size)
+    q_out, t = (np.array(a, float) for a in np.broadcast_arrays(np.atleast_1d(np.asarray(q_out, float)),
+                                                                np.asarray(output_code_size, float)))
     spoiled_by_partners = min(k - 1, t_c)
-    rows_free = t - comb(k, 2)
-    if rows_free < 1:
-        return np.ones_like(q_out)
+    rows_free = t - comb(k, 2)  # (Q,); entries with no free row get the trivial bound 1
     y = np.arange(t_c + 1)
     c, w_c = shared_term_weights(2 * s * (k - 1), min(s, 2 * (k - 1)), q_in)
 
@@ -202,7 +200,7 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     n_on = comb(k, 2) * t_c + k * max(float(blocks.max()) * float(cover_heavy @ w_c) if has_blocks else 0.0,
                                       d_light * t_c * float(p_light @ w_c))
     mu = n_on * r_max / q_out  # (Q,)
-    tail = poisson_sf(t_c - y[None, :], mu[:, None]) ** rows_free  # (Q, t_c + 1)
+    tail = poisson_sf(t_c - y[None, :], mu[:, None]) ** np.maximum(rows_free, 1.0)[:, None]  # (Q, t_c + 1)
 
     def p_one(p_of_c, fixed=0):
         # Y = fixed + Bin(t_c - fixed, p), p of shape (..., C): P[Y = y] of shape (..., C, t_c + 1),
@@ -214,7 +212,7 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
                            + (n - z) * np.log1p(-np.minimum(p, 1 - 1e-16)))
         binom = np.where(p >= 1, (y == t_c).astype(float), binom)
         binom = np.where((z < 0) | (z > n), 0.0, binom)
-        return np.einsum("qy,...cy,c->...q", tail, binom, w_c)
+        return np.einsum("...cy,c->...y", binom, w_c) @ tail.T  # weigh the shared term first, then route
 
     light_one = p_one(p_light) if n_light else np.zeros_like(q_out)
     heavy_one = p_one(p_heavy, spoiled_by_partners) if has_blocks else np.zeros((1, q_out.size))
@@ -222,7 +220,7 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     p2 = tail[:, 0] + p2_light
     if guarantee == "per_input":
         heavy_term = k * np.max(degree_values[:, None] * heavy_one, axis=0) if has_blocks else 0.0
-        return np.minimum(1.0, d_k * light_one + heavy_term + n_outputs * p2)
+        return np.where(rows_free < 1, 1.0, np.minimum(1.0, d_k * light_one + heavy_term + n_outputs * p2))
     n_first, n_second = union_counts(guarantee, n_inputs, n_outputs, k, d_k)
     if n_light and light_spoilers is not None:
         # Light events grouped by the light influence D of the other actives: p_L(D) = D t_c / N_L + cover.
@@ -231,7 +229,7 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     else:
         light_term = n_first * n_light / n_outputs * light_one
     heavy_term = n_first * (n_outputs - n_light) / n_outputs * heavy_one.max(axis=0)
-    return np.minimum(1.0, light_term + heavy_term + n_second * p2)
+    return np.where(rows_free < 1, 1.0, np.minimum(1.0, light_term + heavy_term + n_second * p2))
 
 
 def _owners(pairs: np.ndarray, degrees: np.ndarray, heavy: np.ndarray) -> np.ndarray:
@@ -272,10 +270,12 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
 
     Minimises the neurons s q_in + 2 (N_L + Σ B_h) + t q_out subject to
     :func:`three_channel_failure_bound` ≤ ``failure_prob``. One knob, r_cap
-    (the most outputs a compute unit serves), sets the light pool
-    N_L = ⌈m'_L t_c / r_cap⌉, the blocks (:func:`_block_primes`) and which
-    inputs are heavy (:func:`_heavy_split`); the search runs over s, t_c = t,
-    q_in and r_cap on geometric grids, and the least feasible q_out.
+    (the most outputs a pool unit serves), sets the light pool
+    N_L = ⌈m'_L t_c / r_cap⌉ and which inputs are heavy (:func:`_heavy_split`);
+    the blocks (:func:`_block_primes`) may let their units serve 1, 2 or 4
+    times as many. The search runs over s, t_c, q_in, r_cap and that factor
+    on geometric grids, and over every t from C(k, 2) + 1 to 24 with the
+    q_out of each: the cheapest feasible t·q_out.
     Since μ ∝ r_cap / q_out, q_out ∝ r_cap, and with r_cap ∝ √m' both the
     routing and the compute channel take Θ(√m' · t) neurons. ``guarantee``
     is what ``failure_prob`` bounds, as in
@@ -300,7 +300,12 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     s_values = [check_int(code_size, "code_size", 2)] if code_size is not None else [6, 9, 12, 15]
     t_values = ([check_int(compute_size, "compute_size", comb(k, 2) + 1)] if compute_size is not None
                 else list(range(max(4, comb(k, 2) + 1), 15, 2)))
+    # The output code size t and the output channel's prime are searched together: one bound call
+    # evaluates every (t, q_out) of the grid, and the cheapest feasible width t·q_out wins.
     q_out_grid = np.array(prime_grid(max(max(t_values), isqrt(n_outputs - 1) + 1, 2), 48, 1.15), float)
+    q_flat, t_flat = (grid.ravel() for grid in np.meshgrid(q_out_grid, np.arange(comb(k, 2) + 1, 25.0)))
+    q_flat, t_flat = q_flat[q_flat >= t_flat], t_flat[q_flat >= t_flat]  # line codes need q_out >= t
+    widths = q_flat * t_flat
     best = None
     splits_seen = set()
     for r_cap, share in product(np.sqrt(n_outputs) * 2.0 ** np.arange(-4, 3, 0.75), (1 / 64, 1 / 16, 1 / 4, 1)):
@@ -317,30 +322,31 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
         d_light = float(np.sort(light_deg)[::-1][: max(k - 1, 0)].sum())
         light_spoilers = spoiler_counts(light, n_inputs, k) if n_light and guarantee == "every_input" else None
         owner_deg = np.bincount(owner[owner >= 0], minlength=n_inputs)[owners].astype(float)
-        for s in s_values:
+        # A block unit may serve more outputs than a pool unit: its only spoilers are its owner's partners.
+        block_caps = r_cap * np.array([1.0, 2.0, 4.0]) if len(owners) else [r_cap]
+        for s, t_c, block_cap in product(s_values, t_values, block_caps):
+            n_light_units = int(np.ceil(n_light * t_c / r_cap)) if n_light else 0
+            if n_light and n_light_units < t_c:
+                continue
+            block_primes = _block_primes(owner_deg, t_c, float(block_cap))
+            blocks = t_c * block_primes
+            r_heavy = float((owner_deg / block_primes).max()) if len(blocks) else 0.0
             for q_in in prime_grid(max(s, isqrt(n_inputs - 1) + 1), 6, 1.5):
-                for t_c in t_values:
-                    n_light_units = int(np.ceil(n_light * t_c / r_cap)) if n_light else 0
-                    if n_light and n_light_units < t_c:
-                        continue
-                    block_primes = _block_primes(owner_deg, t_c, float(r_cap))
-                    blocks = t_c * block_primes
-                    fixed = s * q_in + 2 * (n_light_units + int(blocks.sum()))
-                    ceiling = best.n_neurons if best is not None else max_neurons
-                    if ceiling is not None and fixed + t_c * int(q_out_grid[0]) >= ceiling:
-                        continue  # cannot beat the best even with the narrowest routing layer
-                    r_heavy = float((owner_deg / block_primes).max()) if len(blocks) else 0.0
-                    bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light, light_spoilers),
-                                                        (owner_deg, blocks, r_heavy), s, q_in, t_c, t_c,
-                                                        q_out_grid, d_k, guarantee=guarantee, n_inputs=n_inputs)
-                    ok = np.nonzero(bound <= failure_prob)[0]
-                    if not len(ok):
-                        continue
-                    q_out = int(q_out_grid[ok[0]])
-                    n = fixed + t_c * q_out
-                    if (best is None or n < best.n_neurons) and (max_neurons is None or n < max_neurons):
-                        best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, q_out,
-                                                 float(bound[ok[0]]), guarantee)
+                fixed = s * q_in + 2 * (n_light_units + int(blocks.sum()))
+                ceiling = best.n_neurons if best is not None else max_neurons
+                if ceiling is not None and fixed + widths.min() >= ceiling:
+                    continue  # cannot beat the best even with the narrowest output channel
+                bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light, light_spoilers),
+                                                    (owner_deg, blocks, r_heavy), s, q_in, t_c, t_flat,
+                                                    q_flat, d_k, guarantee=guarantee, n_inputs=n_inputs)
+                feasible = np.flatnonzero(bound <= failure_prob)
+                if not len(feasible):
+                    continue
+                chosen = feasible[np.argmin(widths[feasible])]
+                n = fixed + int(widths[chosen])
+                if (best is None or n < best.n_neurons) and (max_neurons is None or n < max_neurons):
+                    best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, int(q_flat[chosen]),
+                                             int(t_flat[chosen]), float(bound[chosen]), guarantee)
     if best is None:
         below = f" with fewer than {max_neurons} neurons" if max_neurons is not None else ""
         raise ValueError(f"no three-channel sizes within the search range{below} meet failure_prob = {failure_prob}")

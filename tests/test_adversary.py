@@ -1,5 +1,7 @@
 """Tests of the adversary: it finds what random inputs miss, and every way of scoring picks the same inputs."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -8,7 +10,7 @@ from superpos import adversary as A
 from superpos import families as F
 from superpos import verify as V
 from superpos.network import Network
-from superpos.three_channel import build_three_channel_and_network
+from superpos.three_channel import build_three_channel_and_network, three_channel_sizes
 from handmade import naive_network, undersized_network
 
 
@@ -150,6 +152,8 @@ def test_two_layer_networks_with_empty_routing_rows_are_scored():
     # Output neurons that serve no output leave empty rows in the routing layer; the exactness check
     # summed rows with reduceat, which fails on trailing empty rows.
     pairs = F.make_pairs("heavy_power_law", 300, 300, seed=0)
-    net = build_three_channel_and_network(pairs, 300, 3, seed=0)
+    sizes = three_channel_sizes(pairs, 300, 3)
+    wide = replace(sizes, q_out=1009)  # 300 outputs cannot reach all 1,009 neurons of a row
+    net = build_three_channel_and_network(pairs, 300, 3, seed=0, sizes=wide, enforce_bound=False)
     assert (np.diff(net.layers[1][0].indptr) == 0).any()
     assert A.verify_adversarial(net, pairs, 3, 5, seed=2).false_negatives == 0

@@ -81,7 +81,7 @@ def test_two_layers_match_brute_force(family, small_codes):
     pairs = as_and_instance(make_pairs(family, m, 11 if family == "matching" else 18, seed=k), m)
     sizes = three_channel_sizes(pairs, m, k, 0.5)
     small = ThreeChannelSizes(*small_codes, sizes.compute_size, sizes.n_light_units, sizes.heavy_inputs,
-                              sizes.block_sizes, 11, 1.0)
+                              sizes.block_sizes, 11, sizes.output_code_size, 1.0)
     for chosen in (sizes, small):
         network = build_three_channel_and_network(pairs, m, k, seed=1, sizes=chosen, enforce_bound=False)
         assert C.supported_layout(network) == "two_layer"

@@ -52,20 +52,21 @@ def test_given_sizes_honour_failure_prob(power_law_600):
 
 def test_block_outputs_share_at_most_one_unit(power_law_600):
     # Blocks are t_c rows of q_h units and each owned output takes a line, so
-    # two outputs of one hub meet in at most one compute unit; pool outputs do not.
+    # two outputs of one hub meet in at most one compute unit.
     pairs, sizes = power_law_600
-    assert sizes.n_light_units > 0 and len(sizes.heavy_inputs) > 1
+    assert len(sizes.heavy_inputs) > 1
     units = compute_units(pairs, None, sizes, seed=0)
     assert units.shape == (600, sizes.compute_size)
     assert np.all(np.diff(np.sort(units, axis=1), axis=1) > 0)  # t_c distinct units per output
-    first_block = sizes.n_light_units, sizes.n_light_units + sizes.block_sizes[0]
-    in_block = np.flatnonzero((units >= first_block[0]).all(axis=1) & (units < first_block[1]).all(axis=1))
+    largest = int(np.argmax(sizes.block_sizes))  # the block of the hub with the most outputs
+    start = sizes.n_light_units + int(sizes.block_sizes[:largest].sum())
+    in_block = np.flatnonzero((units >= start).all(axis=1) & (units < start + sizes.block_sizes[largest]).all(axis=1))
     assert len(in_block) > 2
-    assert np.all((pairs.pairs[in_block] == sizes.heavy_inputs[0]).any(axis=1))
+    assert np.all((pairs.pairs[in_block] == sizes.heavy_inputs[largest]).any(axis=1))
     shared = (units[in_block, :, None, None] == units[None, None, in_block, :]).any(axis=1).sum(axis=-1)
     np.fill_diagonal(shared, 0)
     assert shared.max() <= 1
-    block = sizes.block_sizes[0]
+    block = sizes.block_sizes[largest]
     assert block % sizes.compute_size == 0 and is_prime(block // sizes.compute_size)
 
 
