@@ -8,7 +8,8 @@ part of. The three-channel layout keeps the fixed input and output channels
 * outputs with two light endpoints get t_c compute units in a shared pool,
   mixed at random;
 * the outputs owned by a heavy input h (its heavier endpoint) get t_c units in
-  a block of h's own, on the lines of GF(q_h), so that two of them share at
+  a block of h's own, on the lines of GF(q_h) (or, when h owns at most q_h
+  outputs, one column each), so that two of them share at
   most one unit;
 * every unit u is clamped to exactly 0 or 1 by two ReLUs,
   c_u = ReLU(p_u) - ReLU(p_u - 1), where p_u is an integer;
@@ -97,8 +98,8 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     Every compute unit u serves a set of outputs whose endpoints form its group
     G_u; it has weight 1 on the union of their input codes and fires iff the
     input puts at least 2s there. Light outputs share a pool of N_L units at
-    random; the outputs owned by a heavy input h share a block of B_h = t_c q_h
-    units of their own (t_c rows of q_h, q_h prime), so h belongs to the groups
+    random; the outputs owned by a heavy input h share a block of B_h = t_c c_h
+    units of their own (t_c rows of c_h = min(q_h, d_h), q_h prime), so h belongs to the groups
     of its block and of no other unit. In a block, output (h, x) gets the units
     of a line over GF(q_h), one per row, so two outputs of h share at most one
     unit.
@@ -190,17 +191,13 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     p_light = np.minimum(1.0, d_light * t_c / max(n_light_units, 1) + cover_light) if n_light else 0.0 * c
     f_heavy = -np.expm1((r_heavy + 1.0) * np.log1p(-1.0 / q_in))
     cover_heavy = binom_sf(s - c - 1, (k - 1) * s, f_heavy)
-    if has_blocks:
-        # One spoil probability per distinct block size; the per-input bound keeps the worst d_h · P₁.
-        block_values = np.unique(blocks)
-        degree_values = np.maximum.reduceat(owner_degrees[np.argsort(blocks, kind="stable")],
-                                            np.searchsorted(np.sort(blocks), block_values))
-        p_heavy = np.broadcast_to(cover_heavy, (block_values.size, cover_heavy.size))
     r_max = max(r_light if n_light else 0.0, r_heavy if has_blocks else 0.0)
     n_on = comb(k, 2) * t_c + k * max(float(blocks.max()) * float(cover_heavy @ w_c) if has_blocks else 0.0,
                                       d_light * t_c * float(p_light @ w_c))
-    mu = n_on * r_max / q_out  # (Q,)
-    tail = poisson_sf(t_c - y[None, :], mu[:, None]) ** np.maximum(rows_free, 1.0)[:, None]  # (Q, t_c + 1)
+    # μ depends on q_out only: evaluate the Poisson tail once per distinct prime, then per row count.
+    primes, which = np.unique(q_out, return_inverse=True)
+    per_row = poisson_sf(t_c - y[None, :], n_on * r_max / primes[:, None])
+    tail = per_row[which] ** np.maximum(rows_free, 1.0)[:, None]  # (Q, t_c + 1)
 
     def p_one(p_of_c, fixed=0):
         # Y = fixed + Bin(t_c - fixed, p), p of shape (..., C): P[Y = y] of shape (..., C, t_c + 1),
@@ -215,11 +212,12 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
         return np.einsum("...cy,c->...y", binom, w_c) @ tail.T  # weigh the shared term first, then route
 
     light_one = p_one(p_light) if n_light else np.zeros_like(q_out)
-    heavy_one = p_one(p_heavy, spoiled_by_partners) if has_blocks else np.zeros((1, q_out.size))
+    # Every block unit has the same cover probability, so one P₁ serves all blocks.
+    heavy_one = p_one(cover_heavy, spoiled_by_partners) if has_blocks else np.zeros_like(q_out)
     p2_light = binom_sf(2 * s - 1, k * s, f_light) ** t_c if n_light else 0.0
     p2 = tail[:, 0] + p2_light
     if guarantee == "per_input":
-        heavy_term = k * np.max(degree_values[:, None] * heavy_one, axis=0) if has_blocks else 0.0
+        heavy_term = k * float(np.max(owner_degrees)) * heavy_one if has_blocks else 0.0
         return np.where(rows_free < 1, 1.0, np.minimum(1.0, d_k * light_one + heavy_term + n_outputs * p2))
     n_first, n_second = union_counts(guarantee, n_inputs, n_outputs, k, d_k)
     if n_light and light_spoilers is not None:
@@ -228,7 +226,7 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
         light_term = light_spoilers.first_counts @ p_one(p_by_sum)
     else:
         light_term = n_first * n_light / n_outputs * light_one
-    heavy_term = n_first * (n_outputs - n_light) / n_outputs * heavy_one.max(axis=0)
+    heavy_term = n_first * (n_outputs - n_light) / n_outputs * heavy_one
     return np.where(rows_free < 1, 1.0, np.minimum(1.0, light_term + heavy_term + n_second * p2))
 
 
@@ -251,16 +249,18 @@ def _heavy_split(degrees: np.ndarray, pairs: np.ndarray, k: int, r_cap: float, s
     return _owners(pairs, degrees, heavy)
 
 
-def _block_primes(owner_degrees: np.ndarray, t_c: int, r_cap: float) -> np.ndarray:
-    """q_h = the least prime ≥ max(t_c, √d_h, d_h / r_cap): the block of h has t_c·q_h units.
+def _block_widths(owner_degrees: np.ndarray, t_c: int, r_cap: float) -> np.ndarray:
+    """c_h = min(q_h, d_h), q_h the least prime ≥ max(t_c, √d_h, d_h / r_cap): the block of h has t_c·c_h units.
 
     q_h ≥ t_c and q_h² ≥ d_h make room for d_h distinct lines of t_c points;
-    q_h ≥ d_h / r_cap caps the outputs a unit serves (d_h / q_h) at r_cap, so
+    an owner of d_h ≤ q_h outputs needs no lines: each output takes a column
+    of its own, t_c·d_h units in all, and no two share a unit.
+    q_h ≥ d_h / r_cap caps the outputs a unit serves (d_h / c_h) at r_cap, so
     that the on units spread thinly over the routing neurons. Summed over
     owners, Σ B_h ≤ t_c Σ_h (t_c + √d_h) + 2m' t_c / r_cap, up to the prime gaps.
     """
     need = np.maximum(np.maximum(t_c, np.ceil(np.sqrt(owner_degrees))), np.ceil(owner_degrees / r_cap))
-    return next_primes(need.astype(np.int64))
+    return np.minimum(next_primes(need.astype(np.int64)), np.asarray(owner_degrees, np.int64))
 
 
 def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
@@ -272,7 +272,7 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     :func:`three_channel_failure_bound` ≤ ``failure_prob``. One knob, r_cap
     (the most outputs a pool unit serves), sets the light pool
     N_L = ⌈m'_L t_c / r_cap⌉ and which inputs are heavy (:func:`_heavy_split`);
-    the blocks (:func:`_block_primes`) may let their units serve 1, 2 or 4
+    the blocks (:func:`_block_widths`) may let their units serve 1, 2 or 4
     times as many. The search runs over s, t_c, q_in, r_cap and that factor
     on geometric grids, and over every t from C(k, 2) + 1 to 24 with the
     q_out of each: the cheapest feasible t·q_out.
@@ -328,9 +328,9 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
             n_light_units = int(np.ceil(n_light * t_c / r_cap)) if n_light else 0
             if n_light and n_light_units < t_c:
                 continue
-            block_primes = _block_primes(owner_deg, t_c, float(block_cap))
-            blocks = t_c * block_primes
-            r_heavy = float((owner_deg / block_primes).max()) if len(blocks) else 0.0
+            block_widths = _block_widths(owner_deg, t_c, float(block_cap))
+            blocks = t_c * block_widths
+            r_heavy = float((owner_deg / block_widths).max()) if len(blocks) else 0.0
             for q_in in prime_grid(max(s, isqrt(n_inputs - 1) + 1), 6, 1.5):
                 fixed = s * q_in + 2 * (n_light_units + int(blocks.sum()))
                 ceiling = best.n_neurons if best is not None else max_neurons
@@ -370,8 +370,9 @@ def compute_units(pairs, n_inputs: int, sizes: ThreeChannelSizes, seed: int = 0)
 
     Light outputs draw distinct units of the pool [0, N_L) at random; the
     outputs owned by the j-th heavy input take distinct lines of its block,
-    t_c rows of q_h units after the pool and the blocks before it, so two of
-    them share at most one unit.
+    t_c rows of c_h units after the pool and the blocks before it, so two of
+    them share at most one unit; when the block has one column per owned
+    output (c_h = d_h), each output takes its column and shares none.
 
     Examples
     --------
@@ -400,8 +401,12 @@ def compute_units(pairs, n_inputs: int, sizes: ThreeChannelSizes, seed: int = 0)
     bounds = np.searchsorted(block_of[owner[heavy_rows]], np.arange(len(sizes.heavy_inputs) + 1))
     for j in range(len(sizes.heavy_inputs)):
         rows = heavy_rows[bounds[j]:bounds[j + 1]]
-        lines = LineCodeSizes(t_c, int(sizes.block_sizes[j]) // t_c)
-        units[rows] = starts[j] + line_code_book(len(rows), lines, code_book_seed(seed, 3 + j))
+        width = int(sizes.block_sizes[j]) // t_c
+        if width == len(rows):  # a column each: unit x·c_h + r of row x for the r-th output
+            units[rows] = starts[j] + np.arange(t_c)[None, :] * width + np.arange(width)[:, None]
+        else:
+            lines = LineCodeSizes(t_c, width)
+            units[rows] = starts[j] + line_code_book(len(rows), lines, code_book_seed(seed, 3 + j))
     return units
 
 

@@ -70,6 +70,19 @@ def test_block_outputs_share_at_most_one_unit(power_law_600):
     assert block % sizes.compute_size == 0 and is_prime(block // sizes.compute_size)
 
 
+def test_an_owner_of_few_outputs_gives_each_a_column_of_its_own(power_law_600):
+    # A block of c_h = d_h columns: t_c·d_h units, and no two of the owner's outputs share one.
+    pairs, sizes = power_law_600
+    units = compute_units(pairs, None, sizes, seed=0)
+    starts = sizes.n_light_units + np.concatenate([[0], np.cumsum(sizes.block_sizes)[:-1]])
+    narrow = [j for j, block in enumerate(sizes.block_sizes) if not is_prime(block // sizes.compute_size)]
+    assert narrow  # some owner holds fewer outputs than its block prime
+    for j in narrow:
+        rows = np.flatnonzero((units >= starts[j]).all(axis=1) & (units < starts[j] + sizes.block_sizes[j]).all(axis=1))
+        assert len(rows) * sizes.compute_size == sizes.block_sizes[j]
+        assert len(np.unique(units[rows])) == units[rows].size
+
+
 def test_active_partners_without_their_hub_switch_on_no_block_unit():
     # A hub paired with 60 features: its block's units are gated on the hub's own code, so any three
     # of its partners active together switch none of them on (ungated, two partners whose lines cross
