@@ -15,9 +15,9 @@ Layout (three ReLU layers between the fixed input and output codes):
    biases −(s−1) and −s; their difference y_i = ReLU(Σ_{S_i} h − (s−1)) −
    ReLU(Σ_{S_i} h − s) is exactly [i ∈ A] (Lemma below).
 2. *Group on lines.* A seeded injection places vertex i at a point
-   (a_i, b_i) of GF(q)² (q prime, q² ≥ v); t_c distinct *twists* g ∈ GF(q)
+   (ξ_i, ζ_i) of GF(q)² (q prime, q² ≥ v); t_c distinct *twists* g ∈ GF(q)
    (the first t_c of a seeded ordering of the field, so t_c ≤ q) give the
-   embeddings φ_g(i) = (a_i + g b_i, (a_i + g b_i)² + b_i) into the affine
+   embeddings φ_g(i) = (ξ_i + g ζ_i, (ξ_i + g ζ_i)² + ζ_i) into the affine
    plane AG(2, q) (:func:`embedded_lines`). A pair (i, j) lies, in each
    embedding φ_g, on the unique line through φ_g(i) and φ_g(j); that line is
    one *unit* u, and its group
@@ -40,16 +40,16 @@ t_c lines, so z_u ≥ 1 there and every neuron of T_ℓ sees at least t_c. ∎
 
 *Lemma (collinearity).* Three distinct vertices are collinear in at most
 three of the embeddings. *Proof.* Call them 1, 2, 3 and write
-ξ_r = a_r + g b_r. The images are collinear iff the determinant with rows
-(1, ξ_r, ξ_r² + b_r) vanishes. It is linear in the last column, so it is the
-Vandermonde determinant Π_{r<r'} (ξ_{r'} − ξ_r) plus det(1, ξ_r, b_r), and
+x_r = ξ_r + g ζ_r. The images are collinear iff the determinant with rows
+(1, x_r, x_r² + ζ_r) vanishes. It is linear in the last column, so it is the
+Vandermonde determinant Π_{r<r'} (x_{r'} − x_r) plus det(1, x_r, ζ_r), and
 subtracting g times the last column from the middle one turns the latter
-into Δ = det(1, a_r, b_r), free of g. So it is the polynomial
-P(g) = Π_{r<r'} ((a_{r'} − a_r) + g (b_{r'} − b_r)) + Δ. A factor with
-b_{r'} ≠ b_r has degree 1; one with b_{r'} = b_r is the constant
-a_{r'} − a_r ≠ 0 (the placement is injective). If some two b_r differ, the
+into Δ = det(1, ξ_r, ζ_r), free of g. So it is the polynomial
+P(g) = Π_{r<r'} ((ξ_{r'} − ξ_r) + g (ζ_{r'} − ζ_r)) + Δ. A factor with
+ζ_{r'} ≠ ζ_r has degree 1; one with ζ_{r'} = ζ_r is the constant
+ξ_{r'} − ξ_r ≠ 0 (the placement is injective). If some two ζ_r differ, the
 product has degree 2 or 3 and a nonzero leading coefficient, so P ≠ 0; if
-all three are equal, Δ = 0 and P = Π (a_{r'} − a_r) ≠ 0. A nonzero
+all three are equal, Δ = 0 and P = Π (ξ_{r'} − ξ_r) ≠ 0. A nonzero
 polynomial of degree at most 3 has at most 3 roots in GF(q), and the twists
 are distinct. ∎
 
@@ -145,8 +145,8 @@ class DecodedSizes(ChannelWidths):
 def _embeddings(n_vertices: int, plane_q: int, compute_size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Points (x, y) of the vertices in each embedding: two int arrays of shape (t_c, v).
 
-    Vertex i sits at (a_i, b_i), a seeded injection into GF(q)²; the embedding
-    of twist g moves it to (ξ, ξ² + b_i), ξ = a_i + g b_i, with the twists
+    Vertex i sits at (ξ_i, ζ_i), a seeded injection into GF(q)²; the embedding
+    of twist g moves it to (x, x² + ζ_i), x = ξ_i + g ζ_i, with the twists
     g_0, g_1, … a seeded ordering of GF(q) (so the first t_c embeddings do not
     depend on t_c).
     """
@@ -155,10 +155,10 @@ def _embeddings(n_vertices: int, plane_q: int, compute_size: int, seed: int) -> 
         raise ValueError(f"the embeddings are the q = {q} twists of GF(q), so t_c must be in [1, {q}], "
                          f"got t_c = {compute_size}")
     rng = check_random_state(code_book_seed(seed, _EMBEDDING_STREAM))
-    a, b = np.divmod(rng.choice(q * q, size=n_vertices, replace=False).astype(np.int64), q)
+    xi, zeta = np.divmod(rng.choice(q * q, size=n_vertices, replace=False).astype(np.int64), q)
     twists = rng.permutation(q)[:compute_size].astype(np.int64)
-    xi = (a[None, :] + twists[:, None] * b[None, :]) % q
-    return xi, (xi * xi + b[None, :]) % q
+    x = (xi[None, :] + twists[:, None] * zeta[None, :]) % q
+    return x, (x * x + zeta[None, :]) % q
 
 
 def _line_ids(x: np.ndarray, y: np.ndarray, local_pairs: np.ndarray, plane_q: int) -> np.ndarray:
@@ -179,8 +179,8 @@ def embedded_lines(local_pairs: np.ndarray, n_vertices: int, plane_q: int, compu
                    seed: int = 0) -> np.ndarray:
     """The line of AG(2, q) through each pair, in each of ``compute_size`` seeded embeddings of the vertices.
 
-    Embedding j places vertex i at the point φ_{g_j}(i) = (ξ, ξ² + b_i),
-    ξ = a_i + g_j b_i, where (a_i, b_i) is a seeded injection of the vertices
+    Embedding j places vertex i at the point φ_{g_j}(i) = (x, x² + ζ_i),
+    x = ξ_i + g_j ζ_i, where (ξ_i, ζ_i) is a seeded injection of the vertices
     into GF(q)² (q² ≥ v) and g_j the j-th of a seeded ordering of GF(q)
     (t_c ≤ q). Each φ_j is injective, and three distinct vertices are
     collinear in at most ``COLLINEAR_MAX`` = 3 of the embeddings (the

@@ -98,8 +98,8 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     Every compute unit u serves a set of outputs whose endpoints form its group
     G_u; it has weight 1 on the union of their input codes and fires iff the
     input puts at least 2s there. Light outputs share a pool of N_L units at
-    random; the outputs owned by a heavy input h share a block of B_h = t_c c_h
-    units of their own (t_c rows of c_h = min(q_h, d_h), q_h prime), so h belongs to the groups
+    random; the outputs owned by a heavy input h share a block of B_h = t_c min(q_h, d_h)
+    units of their own (t_c rows of min(q_h, d_h), q_h prime), so h belongs to the groups
     of its block and of no other unit. In a block, output (h, x) gets the units
     of a line over GF(q_h), one per row, so two outputs of h share at most one
     unit.
@@ -250,12 +250,12 @@ def _heavy_split(degrees: np.ndarray, pairs: np.ndarray, k: int, r_cap: float, s
 
 
 def _block_widths(owner_degrees: np.ndarray, t_c: int, r_cap: float) -> np.ndarray:
-    """c_h = min(q_h, d_h), q_h the least prime ≥ max(t_c, √d_h, d_h / r_cap): the block of h has t_c·c_h units.
+    """Block widths min(q_h, d_h), q_h the least prime ≥ max(t_c, √d_h, d_h / r_cap): B_h = t_c times the width.
 
     q_h ≥ t_c and q_h² ≥ d_h make room for d_h distinct lines of t_c points;
     an owner of d_h ≤ q_h outputs needs no lines: each output takes a column
     of its own, t_c·d_h units in all, and no two share a unit.
-    q_h ≥ d_h / r_cap caps the outputs a unit serves (d_h / c_h) at r_cap, so
+    q_h ≥ d_h / r_cap caps the outputs a unit serves (d_h / q_h) at r_cap, so
     that the on units spread thinly over the routing neurons. Summed over
     owners, Σ B_h ≤ t_c Σ_h (t_c + √d_h) + 2m' t_c / r_cap, up to the prime gaps.
     """
@@ -370,9 +370,9 @@ def compute_units(pairs, n_inputs: int, sizes: ThreeChannelSizes, seed: int = 0)
 
     Light outputs draw distinct units of the pool [0, N_L) at random; the
     outputs owned by the j-th heavy input take distinct lines of its block,
-    t_c rows of c_h units after the pool and the blocks before it, so two of
+    t_c rows of min(q_h, d_h) units after the pool and the blocks before it, so two of
     them share at most one unit; when the block has one column per owned
-    output (c_h = d_h), each output takes its column and shares none.
+    output (width d_h), each output takes its column and shares none.
 
     Examples
     --------
@@ -402,7 +402,7 @@ def compute_units(pairs, n_inputs: int, sizes: ThreeChannelSizes, seed: int = 0)
     for j in range(len(sizes.heavy_inputs)):
         rows = heavy_rows[bounds[j]:bounds[j + 1]]
         width = int(sizes.block_sizes[j]) // t_c
-        if width == len(rows):  # a column each: unit x·c_h + r of row x for the r-th output
+        if width == len(rows):  # a column each: unit x·d_h + r of row x for the r-th output
             units[rows] = starts[j] + np.arange(t_c)[None, :] * width + np.arange(width)[:, None]
         else:
             lines = LineCodeSizes(t_c, width)
