@@ -34,7 +34,7 @@ import scipy.sparse as sp
 
 from superpos.inputs import as_input_sets
 from superpos.network import Network
-from superpos.numerics import FLOAT32_EXACT, FLOAT64_EXACT, is_integral
+from superpos.numerics import FLOAT32_EXACT, FLOAT64_EXACT, binary_support, is_integral
 from superpos.validation import check_int, check_random_state
 from superpos.verify import ErrorCount, checked_instance, count_errors
 
@@ -183,8 +183,9 @@ def _code_scores(network: Network, rows: np.ndarray, group_targets: np.ndarray, 
 
 #: Bytes of the cached rows of W⁺_L W_{L-1} (the cone score's weights per code neuron).
 CONE_CACHE_BYTES = 2**30
-#: Bytes of the dense pre-activations of the layer below for one block of targets.
-SCORER_BLOCK_BYTES = 2**25
+#: Bytes a block of targets may take in :meth:`TwoLayerScorer.scores`: the dense hidden sums of its
+#: targets, the rows of W₁ that feed their codes, and those rows' sums over the candidates.
+SCORER_BLOCK_BYTES = 2**27
 
 
 def two_layer_scores_are_exact(network: Network, k: int) -> bool:
@@ -268,6 +269,8 @@ class TwoLayerScorer:
 
     network: Network
     reach: np.ndarray               # ρ_v for every hidden unit
+    feed_nonzeros: np.ndarray       # per output neuron: nonzeros of W₁ in the rows of the units it reads
+    feed_units: np.ndarray          # per output neuron: the hidden units it reads
     positive_last: sp.csr_matrix    # W₂⁺
     cone_bias: np.ndarray           # W₂⁺ b₁ per code neuron
     cone_neurons: np.ndarray        # sorted code neurons whose cone rows are cached
@@ -317,7 +320,9 @@ class TwoLayerScorer:
                         cache = np.concatenate(pool.map(_forked_cone_rows, blocks))
                 finally:
                     _FORKED_CONE.clear()
-        return cls(network, reach, positive_last, positive_last @ first_bias, neurons, cache)
+        reads = binary_support(network.layers[1][0])
+        return cls(network, reach, reads @ np.diff(first.indptr).astype(float), np.diff(reads.indptr).astype(float),
+                   positive_last, positive_last @ first_bias, neurons, cache)
 
     def _cone_feed(self, codes: np.ndarray) -> np.ndarray:
         """Σ over each row's code neurons of the rows of W₂⁺W₁, shape (groups, n₀)."""
@@ -340,10 +345,16 @@ class TwoLayerScorer:
         >>> scorer.scores(np.array([[0], [1]]), np.array([0, 1]), np.array([[5, 6], [7, 8]])).shape
         (3, 4)
         """
-        n_hidden = self.network.widths[1]
-        step = max(1, SCORER_BLOCK_BYTES // (4 * n_hidden))
-        parts = [self._block_scores(active[start:start + step], group_targets[start:start + step],
-                                    candidates[start:start + step]) for start in range(0, active.shape[0], step)]
+        # Blocks of consecutive targets whose estimated bytes stay within SCORER_BLOCK_BYTES (at least one
+        # target each): a hub's units read many codes, so a target's cost is counted, not assumed.
+        codes = self.network.output_codes[group_targets]
+        cost = (8.0 * self.network.widths[1] + 12.0 * self.feed_nonzeros[codes].sum(axis=1)
+                + 8.0 * candidates.shape[1] * self.feed_units[codes].sum(axis=1))
+        block = np.floor(np.cumsum(cost) / SCORER_BLOCK_BYTES).astype(np.int64)
+        starts = np.flatnonzero(np.r_[True, np.diff(block) > 0])
+        ends = np.r_[starts[1:], active.shape[0]]
+        parts = [self._block_scores(active[start:end], group_targets[start:end], candidates[start:end])
+                 for start, end in zip(starts, ends)]
         return np.concatenate(parts, axis=1)
 
     def _block_scores(self, active: np.ndarray, group_targets: np.ndarray, candidates: np.ndarray) -> np.ndarray:

@@ -92,7 +92,7 @@ def binary_support(matrix) -> sp.csr_matrix:
     >>> binary_support(sp.csr_matrix(np.array([[0.0, 2.0], [3.0, 0.0]]))).toarray().tolist()
     [[0.0, 1.0], [1.0, 0.0]]
     """
-    matrix = matrix.tocsr()
+    matrix = sp.csr_matrix(matrix, copy=True)  # never the caller's matrix: its weights stay as they are
     matrix.sum_duplicates()
     matrix.data[:] = 1.0
     return matrix

@@ -157,3 +157,18 @@ def test_two_layer_networks_with_empty_routing_rows_are_scored():
     net = build_three_channel_and_network(pairs, 300, 3, seed=0, sizes=wide, enforce_bound=False)
     assert (np.diff(net.layers[1][0].indptr) == 0).any()
     assert A.verify_adversarial(net, pairs, 3, 5, seed=2).false_negatives == 0
+
+
+def test_the_scorer_splits_targets_into_blocks_by_their_cost_and_scores_them_the_same(monkeypatch):
+    # A hub's units read many codes, so the scorer sizes its blocks by what each target's code reads;
+    # with a tiny budget every target is its own block, and the scores are those of the forward pass.
+    pairs = F.make_pairs("star", 60, 59, seed=0)
+    net = build_three_channel_and_network(pairs, 60, 3, seed=0)
+    targets = np.arange(6)
+    scorer = A.TwoLayerScorer.build(net, targets)
+    active = np.array([[int(pairs[t][0])] for t in targets])
+    candidates = np.array([[(7 * t + c) % 60 for c in range(4)] for t in targets])
+    candidates[candidates == active] = 59
+    expected = A.forward_scores(net, active, targets, candidates)
+    monkeypatch.setattr(A, "SCORER_BLOCK_BYTES", 1)
+    assert np.array_equal(scorer.scores(active, targets, candidates), expected)

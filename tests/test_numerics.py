@@ -31,3 +31,9 @@ def test_log_comb_and_binary_support():
     assert N.log_comb(3, -1) == -np.inf and N.log_comb(3, 4) == -np.inf
     summed = N.binary_support(sp.coo_matrix(([2.0, 3.0, 1.0], ([0, 0, 1], [1, 1, 0])), shape=(2, 2)))
     assert summed.toarray().tolist() == [[0.0, 1.0], [1.0, 0.0]]
+
+
+def test_binary_support_leaves_the_callers_matrix_alone():
+    weights = sp.csr_matrix(np.array([[0.0, -2.0], [3.0, 0.0]]))
+    assert N.binary_support(weights).toarray().tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    assert weights.toarray().tolist() == [[0.0, -2.0], [3.0, 0.0]]
