@@ -212,7 +212,7 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
         return np.einsum("...cy,c->...y", binom, w_c) @ tail.T  # weigh the shared term first, then route
 
     light_one = p_one(p_light) if n_light else np.zeros_like(q_out)
-    # Every block unit has the same cover probability, so one P₁ serves all blocks.
+    # cover_heavy is for the block unit with the most partners (r_H), so it bounds every block's P₁.
     heavy_one = p_one(cover_heavy, spoiled_by_partners) if has_blocks else np.zeros_like(q_out)
     p2_light = binom_sf(2 * s - 1, k * s, f_light) ** t_c if n_light else 0.0
     p2 = tail[:, 0] + p2_light
@@ -298,11 +298,11 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     degrees = instance.influence
     d_k = float(np.sort(degrees)[::-1][:k].sum())
     s_values = [check_int(code_size, "code_size", 2)] if code_size is not None else [6, 9, 12, 15]
-    t_values = ([check_int(compute_size, "compute_size", comb(k, 2) + 1)] if compute_size is not None
+    t_c_values = ([check_int(compute_size, "compute_size", comb(k, 2) + 1)] if compute_size is not None
                 else list(range(max(4, comb(k, 2) + 1), 15, 2)))
     # The output code size t and the output channel's prime are searched together: one bound call
     # evaluates every (t, q_out) of the grid, and the cheapest feasible width t·q_out wins.
-    q_out_grid = np.array(prime_grid(max(max(t_values), isqrt(n_outputs - 1) + 1, 2), 48, 1.15), float)
+    q_out_grid = np.array(prime_grid(max(max(t_c_values), isqrt(n_outputs - 1) + 1, 2), 48, 1.15), float)
     q_flat, t_flat = (grid.ravel() for grid in np.meshgrid(q_out_grid, np.arange(comb(k, 2) + 1, 25.0)))
     q_flat, t_flat = q_flat[q_flat >= t_flat], t_flat[q_flat >= t_flat]  # line codes need q_out >= t
     widths = q_flat * t_flat
@@ -322,9 +322,10 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
         d_light = float(np.sort(light_deg)[::-1][: max(k - 1, 0)].sum())
         light_spoilers = spoiler_counts(light, n_inputs, k) if n_light and guarantee == "every_input" else None
         owner_deg = np.bincount(owner[owner >= 0], minlength=n_inputs)[owners].astype(float)
-        # A block unit may serve more outputs than a pool unit: its only spoilers are its owner's partners.
+        # A block unit may serve more outputs than a pool unit: other actives switch it on only as partners
+        # of its owner (at most one unit of an output each) or by cover, which the bound counts with r_H.
         block_caps = r_cap * np.array([1.0, 2.0, 4.0]) if len(owners) else [r_cap]
-        for s, t_c, block_cap in product(s_values, t_values, block_caps):
+        for s, t_c, block_cap in product(s_values, t_c_values, block_caps):
             n_light_units = int(np.ceil(n_light * t_c / r_cap)) if n_light else 0
             if n_light and n_light_units < t_c:
                 continue
