@@ -40,13 +40,14 @@ from superpos.instance import as_and_instance
 from superpos.certificate import certify
 from superpos.certified_sizing import certified_one_layer
 from superpos.layout import LargerThanNaiveWarning, build_and_network, choose_layout, naive_n_neurons
+from superpos.three_channel import every_output_dedicated
 from superpos.one_layer import (OneLayerSizes, build_one_layer_and_network, one_layer_sizes,
                                 one_layer_sizes_for_widths)
 from superpos.validation import check_int
 from superpos.adversary import verify_adversarial
 from superpos.verify import verify_exhaustive, verify_random
 
-__all__ = ["CERTIFIED", "CURVE_COLUMNS", "HEURISTIC", "PHASE_BATCH", "WRONG", "PhaseTransition",
+__all__ = ["CERTIFIED", "CURVE_COLUMNS", "HEURISTIC", "PHASE_BATCH", "PROVED_EXACT", "WRONG", "PhaseTransition",
            "certified_against_bound", "certify_families", "construction_network", "construction_neurons_curve",
            "curves_table", "phase_transition", "sizing_curves", "verify_families"]
 
@@ -64,9 +65,14 @@ def construction_network(pairs, n_inputs: int, k: int, seed: int = 0, failure_pr
     --------
     >>> from superpos.families import uniform_pairs
     >>> net = construction_network(uniform_pairs(100, 100, seed=0), 100, 2, failure_prob=1e-3)
-    >>> len(net.layers), net.n_neurons > naive_n_neurons(100, 100)
-    (1, True)
+    >>> len(net.layers), net.n_neurons < naive_n_neurons(100, 100)   # few pairs: one ReLU per AND in the middle
+    (2, True)
     """
+    return _network_and_sizes(pairs, n_inputs, k, seed, failure_prob, guarantee, layout)[0]
+
+
+def _network_and_sizes(pairs, n_inputs, k, seed, failure_prob, guarantee, layout):
+    """:func:`construction_network` and the sizes it chose (None unless ``layout="auto"``)."""
     instance = as_and_instance(pairs, n_inputs)
     sizes = None
     if layout == "auto":
@@ -74,12 +80,13 @@ def construction_network(pairs, n_inputs: int, k: int, seed: int = 0, failure_pr
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LargerThanNaiveWarning)
         return build_and_network(instance, instance.n_inputs, k, seed, sizes=sizes, failure_prob=failure_prob,
-                                 guarantee=guarantee, layout=layout)
+                                 guarantee=guarantee, layout=layout), sizes
 
 
-#: What the construction chapter's tables say of a network: decided on every input, sized by a bound and
-#: checked on sampled inputs, or found wrong.
-CERTIFIED, HEURISTIC, WRONG = "certified", "heuristic bound", "wrong on some input"
+#: What the construction chapter's tables say of a network: exact on every input by proof (every output
+#: dedicated, :mod:`superpos.three_channel`), decided on every input, sized by a bound and checked on sampled
+#: inputs, or found wrong.
+PROVED_EXACT, CERTIFIED, HEURISTIC, WRONG = "proved", "certified", "heuristic bound", "wrong on some input"
 
 
 def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, family: str = "uniform",
@@ -111,7 +118,10 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
         (the layers between: clamped compute units, or the decode layer and the units; 0 for one
         layer) and ``output_width``
         (output channel); ``naive_neurons`` = m + m', one neuron per AND;
-        ``guarantee``: ``"certified"`` (every input decided), ``"heuristic
+        ``guarantee``: ``"certified"`` (every input decided), ``"proved"``
+        (every output dedicated: exact on every input by
+        :func:`superpos.three_channel.build_three_channel_and_network`'s lemma,
+        and checked on the random and adversarial inputs), ``"heuristic
         bound"`` (checked on the random and adversarial inputs without a wrong
         decision) or ``"wrong on some input"``; ``wrong``: wrong outputs found
         by the certificate, or wrong decisions on the random and adversarial
@@ -120,7 +130,7 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
 
     Examples
     --------
-    >>> curve = construction_neurons_curve([30, 60], k=2, failure_prob=1e-3, certify_one_layer_max=60)
+    >>> curve = construction_neurons_curve([30, 60], k=2, failure_prob=1e-3, certify_two_layer_max=60)
     >>> curve["n_outputs"].tolist(), bool(curve["n_neurons"][1] > curve["n_neurons"][0]), curve["guarantee"].tolist()
     ([30, 60], True, ['certified', 'certified'])
     """
@@ -134,7 +144,7 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
     for value in n_outputs:
         n_inputs = default_n_inputs(family, int(value))
         pairs = as_and_instance(make_pairs(family, n_inputs, int(value), seed=seed), n_inputs)
-        net = construction_network(pairs, n_inputs, k, seed, failure_prob=failure_prob, guarantee=guarantee)
+        net, sizes = _network_and_sizes(pairs, n_inputs, k, seed, failure_prob, guarantee, "auto")
         widths = net.widths
         rows.append((n_inputs, net.n_neurons, net.n_params, net.n_bits, net.bits_per_param, len(net.layers),
                      widths[0], sum(widths[1:-1]), widths[-1], naive_n_neurons(n_inputs, int(value))))
@@ -149,7 +159,7 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
             if adversarial_targets:
                 counts.append(verify_adversarial(net, pairs, k, adversarial_targets, seed=seed + 2))
             found, decided, spent = sum(c.wrong for c in counts), sum(c.n_input_sets for c in counts), 0.0
-            status = HEURISTIC
+            status = PROVED_EXACT if every_output_dedicated(sizes, k) else HEURISTIC
         guarantees.append(WRONG if found else status)
         wrong.append(found)
         checked.append(decided)
@@ -174,7 +184,7 @@ def curves_table(curves: dict) -> dict[str, np.ndarray]:
     >>> curve = construction_neurons_curve([30], k=2, failure_prob=1e-3)
     >>> table = curves_table({"uniform": curve})
     >>> list(table) == list(CURVE_COLUMNS), table["family"].tolist(), table["guarantee"].tolist()
-    (True, ['uniform'], ['heuristic bound'])
+    (True, ['uniform'], ['proved'])
     """
     if not isinstance(curves, dict) or not curves:
         raise ValueError("curves must be a non-empty dict of family -> construction_neurons_curve(...)")
@@ -261,7 +271,7 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
     >>> rows = verify_families(2, exhaustive_m=6, scale_m_out=20, random_samples=20, adversarial_targets=2,
     ...                        families=("uniform",), failure_prob=1e-3)
     >>> [(row["check"], row["layers"], row["wrong"]) for row in rows]
-    [('exhaustive', 1, 0), ('exhaustive', 2, 0), ('exhaustive', 3, 0), ('random', 3, 0), ('adversarial', 3, 0)]
+    [('exhaustive', 1, 0), ('exhaustive', 2, 0), ('exhaustive', 3, 0), ('random', 2, 0), ('adversarial', 2, 0)]
     """
     exhaustive_m = check_int(exhaustive_m, "exhaustive_m", 4)
     # Outputs of the small instances: as many pairs as each family fits comfortably in m inputs

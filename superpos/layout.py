@@ -124,8 +124,10 @@ def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, guar
     Examples
     --------
     >>> from superpos.families import uniform_pairs
-    >>> choose_layout(uniform_pairs(100, 100, seed=0), 100, 2, 1e-3)[0]
+    >>> choose_layout(uniform_pairs(2000, 4000, seed=0), 2000, 2, 1e-3)[0]
     'one_layer'
+    >>> choose_layout(uniform_pairs(100, 100, seed=0), 100, 2, 1e-3)[0]   # every output dedicated
+    'three_channel'
     """
     instance = as_and_instance(pairs, n_inputs)
     best = ("one_layer", one_layer_sizes(instance, instance.n_inputs, k, failure_prob, guarantee=guarantee))
@@ -198,7 +200,9 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
     >>> from superpos.families import uniform_pairs
     >>> build_and_network(uniform_pairs(2000, 4000, seed=0), 2000, 2, seed=0, failure_prob=1e-3).name
     'one-layer AND (s=10, t=8, every-input bound=0.00092)'
-    >>> build_and_network(uniform_pairs(100, 100, seed=0), 100, 2, seed=0, failure_prob=1e-3).name  # too few pairs
+    >>> build_and_network(uniform_pairs(100, 100, seed=0), 100, 2, seed=0, failure_prob=1e-3).name  # few pairs
+    'three-channel AND (s=3, t_c=2, t=2, 0 blocks, 100 dedicated, every-input bound=0)'
+    >>> build_and_network(uniform_pairs(20, 10, seed=0), 20, 2, seed=0, failure_prob=1e-3).name  # fewer still
     'one neuron per AND'
     >>> import warnings
     >>> with warnings.catch_warnings(record=True) as caught:

@@ -11,19 +11,28 @@ part of. The three-channel layout keeps the fixed input and output channels
   a block of h's own, on the lines of GF(q_h) (or, when h owns at most q_h
   outputs, one column each), so that two of them share at
   most one unit;
-* every unit u is clamped to exactly 0 or 1 by two ReLUs,
+* every such unit u is clamped to exactly 0 or 1 by two ReLUs,
   c_u = ReLU(p_u) - ReLU(p_u - 1), where p_u is an integer;
-* the output layer routes: neuron w fires iff at least t_c of the units of
-  the outputs it serves are on.
+* an output whose sharing would cost more than it saves (the outputs of an
+  owner of few pairs, or light outputs with a busy endpoint) gets instead a
+  *dedicated* unit of its own: one ReLU reading its two endpoint codes, an
+  exact AND detector for every input when s > 2(k - 1);
+* the output layer routes: neuron w fires iff at least t_c of the clamped
+  units of the outputs it serves are on, or one of their dedicated units is
+  (weight t_c).
 
 It has no false negatives for any input (:func:`build_three_channel_and_network`)
 and its own failure bound (:func:`three_channel_failure_bound`), which
-:func:`three_channel_sizes` meets with the fewest neurons.
+:func:`three_channel_sizes` meets with the fewest neurons. With every output
+dedicated the routing neurons are ORs of exact detectors, and the network is
+exact on every input once t > C(k, 2) (two line codes share at most one
+neuron, so the at most C(k, 2) present outputs cover at most C(k, 2) neurons
+of an absent output's code): m' + s q_in + t q_out neurons, bound 0.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 from math import comb, isqrt
 
@@ -40,7 +49,7 @@ from superpos.union_bound import (binom_sf, check_bound, check_guarantee, poisso
 from superpos.validation import check_int, check_probability, check_random_state
 
 __all__ = ["ThreeChannelSizes", "block_gate", "build_three_channel_and_network", "compute_units",
-           "three_channel_failure_bound", "three_channel_sizes"]
+           "every_output_dedicated", "three_channel_failure_bound", "three_channel_sizes"]
 
 
 @dataclass(frozen=True)
@@ -66,16 +75,24 @@ class ThreeChannelSizes(ChannelWidths):
     output_code_size: int  #: t, neurons per output code (each fires on t_c routed units)
     failure_bound: float  #: bound on P[a wrong decision] (one fixed input, or any input, per the guarantee)
     guarantee: str = "every_input"  #: what ``failure_bound`` bounds (see :mod:`superpos.union_bound`)
+    #: the outputs with a unit of their own (an exact AND detector, one ReLU), in increasing order
+    dedicated_outputs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
 
     @property
-    def n_units(self) -> int:
-        """Compute units: the light pool and every block."""
+    def n_clamped_units(self) -> int:
+        """Clamped compute units: the light pool and every block."""
         return self.n_light_units + int(self.block_sizes.sum())
 
     @property
+    def n_units(self) -> int:
+        """Compute units: the clamped ones and one for each dedicated output."""
+        return self.n_clamped_units + len(self.dedicated_outputs)
+
+    @property
     def n_neurons(self) -> int:
-        """Neurons of the network: two ReLUs per compute unit (the clamp ReLU(p) - ReLU(p - 1))."""
-        return self.n_input_neurons + 2 * self.n_units + self.n_output_neurons
+        """Neurons of the network: two ReLUs per clamped unit (ReLU(p) - ReLU(p - 1)), one per dedicated unit."""
+        return (self.n_input_neurons + 2 * self.n_clamped_units + len(self.dedicated_outputs)
+                + self.n_output_neurons)
 
     def describe(self) -> str:
         """The sizes in the book's symbols, for messages.
@@ -83,16 +100,37 @@ class ThreeChannelSizes(ChannelWidths):
         Examples
         --------
         >>> ThreeChannelSizes(6, 7, 4, 20, np.array([3]), np.array([28]), 11, 5, 1e-7).describe()
-        's = 6, q_in = 7, t_c = 4, t = 5, q_out = 11, 20 pool units and 1 blocks'
+        's = 6, q_in = 7, t_c = 4, t = 5, q_out = 11, 20 pool units, 1 blocks, 0 dedicated units'
         """
         return (f"s = {self.code_size}, q_in = {self.q_in}, t_c = {self.compute_size}, t = {self.output_code_size}, "
-                f"q_out = {self.q_out}, {self.n_light_units} pool units and {len(self.heavy_inputs)} blocks")
+                f"q_out = {self.q_out}, {self.n_light_units} pool units, {len(self.heavy_inputs)} blocks, "
+                f"{len(self.dedicated_outputs)} dedicated units")
+
+
+def every_output_dedicated(sizes, k: int) -> bool:
+    """True iff ``sizes`` give every output a dedicated unit, with s > 2(k - 1) and t > C(k, 2).
+
+    Such a network is exact on every input with at most k actives, for every
+    seed (proved; see :func:`build_three_channel_and_network` and the module
+    docstring): nothing in it is left to a bound.
+
+    Examples
+    --------
+    >>> from superpos.families import star_pairs
+    >>> every_output_dedicated(three_channel_sizes(star_pairs(40, 39, seed=0), 40, 2, 1e-3), 2)
+    True
+    >>> every_output_dedicated(three_channel_sizes(star_pairs(40, 39, seed=0), 40, 2, 1e-3, dedicate=False), 2)
+    False
+    """
+    k = check_int(k, "k", 1)
+    return (isinstance(sizes, ThreeChannelSizes) and sizes.n_clamped_units == 0 and len(sizes.dedicated_outputs) > 0
+            and sizes.code_size > 2 * (k - 1) and sizes.output_code_size > comb(k, 2))
 
 
 def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, sizes_heavy: tuple,
                                 code_size: int, q_in: int, compute_size: int, output_code_size: int,
                                 q_out, d_k: float, *, guarantee: str = "per_input",
-                                n_inputs: int | None = None) -> np.ndarray:
+                                n_inputs: int | None = None, n_dedicated: int = 0) -> np.ndarray:
     """Bound on P[a wrong decision], three channels: for one fixed input, or for any input at all.
 
     Every compute unit u serves a set of outputs whose endpoints form its group
@@ -119,7 +157,9 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
       most k-1 of ℓ's units are spoiled this way, for every input; each other
       unit is spoiled by cover with probability
       p_H(c) = P[Bin((k-1)s, f_H) ≥ s - c], f_H = 1 - (1 - 1/q_in)^{r_H + 1}
-      (h and the r_H partners a unit serves), and Y ≤ (k-1) + Bin(t_c-k+1, p_H).
+      (h and the r_H partners a unit serves), and Y ≤ (k-1) + Bin(t_c-k+1, p_H);
+    * dedicated ℓ: its one unit is on only when ℓ is present (proved, see
+      :func:`build_three_channel_and_network`), so Y = 0 for every input.
 
     Routing stage. Output neuron w fires iff at least t_c units of V_w are on.
     The units of ℓ's own compute code that are on, Y ~ Bin(t_c, p), count in all
@@ -127,16 +167,20 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     probability r/q_out (r = outputs a unit serves, at most r_max), so their
     number is at most Poisson(μ) with μ = n_on r_max / q_out and
     n_on = C(k,2) t_c + k·max(max_h B_h E[cover_H], d_L t_c E[p_L]) the on
-    units. At most C(k,2) rows of T_ℓ meet a true output's code (line codes), so
+    units (a dedicated unit is on only for a present output, and it lands only
+    in that output's own neurons). At most C(k,2) rows of T_ℓ meet a true
+    output's code (line codes), so
 
         P₁ = Σ_c P[c] Σ_y Bin(y; t_c, p(c)) · P[Poisson(μ) ≥ t_c - y]^{t - C(k,2)}
 
     for outputs with an active endpoint and
     P₂ = P[Poisson(μ) ≥ t_c]^{t - C(k,2)} + P[Bin(ks, f_L) ≥ 2s]^{t_c} for the
     others. For one fixed input (``guarantee="per_input"``) the bound is
-    D_k P₁(light) + k max_h d_h P₁(h) + m' P₂. For every input at once
+    D_k (P₁(light) + P₁(dedicated)) + k max_h d_h P₁(h) + m' P₂, with
+    P₁(dedicated) = P[Poisson(μ) ≥ t_c]^{t - C(k,2)}. For every input at once
     (``"every_input"``, needs ``n_inputs``) it is
-    Σ_D N_L(D) P₁(light; D) + N₁ (m'_H/m') max_h P₁(h) + N₂ P₂, with N_L(D)
+    Σ_D N_L(D) P₁(light; D) + N₁ (m'_H/m') max_h P₁(h) + N₁ (m'_D/m') P₁(dedicated) + N₂ P₂,
+    m'_H and m'_D the outputs in blocks and dedicated, with N_L(D)
     the light events whose other actives have light influence D
     (:func:`superpos.union_bound.spoiler_counts` of the light pairs; d_L
     becomes D) and N₁, N₂ the event counts of
@@ -163,6 +207,8 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     guarantee : {"per_input", "every_input"}
     n_inputs : int, optional
         m, needed for ``"every_input"``.
+    n_dedicated : int
+        m'_D, the outputs with a dedicated unit (neither light nor in a block).
 
     Examples
     --------
@@ -216,9 +262,13 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     heavy_one = p_one(cover_heavy, spoiled_by_partners) if has_blocks else np.zeros_like(q_out)
     p2_light = binom_sf(2 * s - 1, k * s, f_light) ** t_c if n_light else 0.0
     p2 = tail[:, 0] + p2_light
+    # A dedicated unit is on only when its own output is present, so an absent dedicated output can fire
+    # only through the routing, with none of its own units on: the tail at y = 0.
+    dedicated_one = tail[:, 0] if n_dedicated else 0.0 * q_out
     if guarantee == "per_input":
         heavy_term = k * float(np.max(owner_degrees)) * heavy_one if has_blocks else 0.0
-        return np.where(rows_free < 1, 1.0, np.minimum(1.0, d_k * light_one + heavy_term + n_outputs * p2))
+        return np.where(rows_free < 1, 1.0, np.minimum(1.0, d_k * (light_one + dedicated_one) + heavy_term
+                                                       + n_outputs * p2))
     n_first, n_second = union_counts(guarantee, n_inputs, n_outputs, k, d_k)
     if n_light and light_spoilers is not None:
         # Light events grouped by the light influence D of the other actives: p_L(D) = D t_c / N_L + cover.
@@ -226,8 +276,9 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
         light_term = light_spoilers.first_counts @ p_one(p_by_sum)
     else:
         light_term = n_first * n_light / n_outputs * light_one
-    heavy_term = n_first * (n_outputs - n_light) / n_outputs * heavy_one
-    return np.where(rows_free < 1, 1.0, np.minimum(1.0, light_term + heavy_term + n_second * p2))
+    heavy_term = n_first * (n_outputs - n_light - n_dedicated) / n_outputs * heavy_one
+    dedicated_term = n_first * n_dedicated / n_outputs * dedicated_one
+    return np.where(rows_free < 1, 1.0, np.minimum(1.0, light_term + heavy_term + dedicated_term + n_second * p2))
 
 
 def _owners(pairs: np.ndarray, degrees: np.ndarray, heavy: np.ndarray) -> np.ndarray:
@@ -249,6 +300,29 @@ def _heavy_split(degrees: np.ndarray, pairs: np.ndarray, k: int, r_cap: float, s
     return _owners(pairs, degrees, heavy)
 
 
+def _light_dedication_options(split: np.ndarray, pairs: np.ndarray, n_inputs: int, allowed: bool) -> list:
+    """Candidate sets of light outputs that get a unit of their own (boolean masks over the outputs).
+
+    A light output shares the pool with the others, where an active endpoint
+    of many light pairs spoils many units; one of its own costs a single ReLU
+    and is never spoiled. The candidates dedicate the light outputs with an
+    endpoint of light influence above D, for D on a small grid (none, and all).
+    """
+    light = split < 0
+    none = np.zeros(len(pairs), bool)
+    if not allowed or not light.any():
+        return [none]
+    light_deg = np.bincount(pairs[light].ravel(), minlength=n_inputs)
+    end_deg = np.maximum(light_deg[pairs[:, 0]], light_deg[pairs[:, 1]])
+    options, seen = [], set()
+    for cut in (np.inf, 4, 0):
+        mask = light & (end_deg > cut)
+        if mask.tobytes() not in seen:
+            seen.add(mask.tobytes())
+            options.append(mask)
+    return options
+
+
 def _block_widths(owner_degrees: np.ndarray, t_c: int, r_cap: float) -> np.ndarray:
     """Block widths min(q_h, d_h), q_h the least prime ≥ max(t_c, √d_h, d_h / r_cap): B_h = t_c times the width.
 
@@ -265,7 +339,8 @@ def _block_widths(owner_degrees: np.ndarray, t_c: int, r_cap: float) -> np.ndarr
 
 def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, *,
                         code_size: int | None = None, compute_size: int | None = None,
-                        guarantee: str = "every_input", max_neurons: int | None = None) -> ThreeChannelSizes:
+                        guarantee: str = "every_input", max_neurons: int | None = None,
+                        dedicate: bool = True) -> ThreeChannelSizes:
     """Choose the sizes of the three-channel construction.
 
     Minimises the neurons s q_in + 2 (N_L + Σ B_h) + t q_out subject to
@@ -283,11 +358,22 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     more neurons are skipped (ValueError if none is left). ``code_size`` and
     ``compute_size`` fix s and t_c instead of searching them.
 
+    Dedicated units (``dedicate=True``): the search starts from the network
+    with every output dedicated (s = 2k - 1, t = C(k, 2) + 1, the least
+    primes with q_in² ≥ m and q_out² ≥ m'; bound 0, exact on every input),
+    and for each split also tries dedicating the light outputs with a busy
+    endpoint (:func:`_light_dedication_options`) and the outputs of every
+    owner whose block, 2 t_c min(q_h, d_h) ReLUs, costs more than d_h single
+    ones. ``dedicate=False`` keeps every output in the pool or a block.
+
     Examples
     --------
     >>> from superpos.families import star_pairs
     >>> sizes = three_channel_sizes(star_pairs(40, 39, seed=0), 40, 2, 1e-3)
-    >>> len(sizes.heavy_inputs), sizes.failure_bound <= 1e-3   # the centre owns a block
+    >>> len(sizes.dedicated_outputs), sizes.failure_bound   # at this size, a ReLU per output is smallest
+    (39, 0.0)
+    >>> shared = three_channel_sizes(star_pairs(40, 39, seed=0), 40, 2, 1e-3, dedicate=False)
+    >>> len(shared.heavy_inputs), shared.failure_bound <= 1e-3   # the centre owns a block
     (1, True)
     """
     instance = as_and_instance(pairs, n_inputs)
@@ -306,48 +392,74 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     q_flat, t_flat = (grid.ravel() for grid in np.meshgrid(q_out_grid, np.arange(comb(k, 2) + 1, 25.0)))
     q_flat, t_flat = q_flat[q_flat >= t_flat], t_flat[q_flat >= t_flat]  # line codes need q_out >= t
     widths = q_flat * t_flat
-    best = None
+    exact_dedicated = bool(dedicate)
+    owner_thrift = (0.0, 1.0) if exact_dedicated else (0.0,)  # 0: no owner dedicates its outputs
+    best, best_neurons = None, None
+    if exact_dedicated and code_size is None and compute_size is None:
+        # Every output dedicated: exact on every input (the routing neurons are ORs), bound 0; the least s
+        # and t that make the units and the decoder exact. It sets the ceiling the search must beat.
+        s_all, t_all = 2 * (k - 1) + 1, comb(k, 2) + 1
+        q_in_all = next_primes(np.array([max(s_all, isqrt(n_inputs - 1) + 1)]))[0]
+        q_out_all = next_primes(np.array([max(t_all, isqrt(n_outputs - 1) + 1)]))[0]
+        candidate = ThreeChannelSizes(s_all, int(q_in_all), t_all, 0, np.zeros(0, np.int64), np.zeros(0, np.int64),
+                                      int(q_out_all), t_all, 0.0, guarantee, np.arange(n_outputs))
+        if max_neurons is None or candidate.n_neurons < max_neurons:
+            best, best_neurons = candidate, candidate.n_neurons
     splits_seen = set()
     for r_cap, share in product(np.sqrt(n_outputs) * 2.0 ** np.arange(-4, 3, 0.75), (1 / 64, 1 / 16, 1 / 4, 1)):
-        owner = _heavy_split(degrees, pairs, k, float(r_cap), share)
-        if (r_cap, int(np.count_nonzero(owner >= 0))) in splits_seen:
+        split = _heavy_split(degrees, pairs, k, float(r_cap), share)
+        if (r_cap, int(np.count_nonzero(split >= 0))) in splits_seen:
             continue  # the heavy inputs are chosen by a degree threshold, so equal counts mean equal splits
-        splits_seen.add((r_cap, int(np.count_nonzero(owner >= 0))))
-        # Blocks go to the inputs that own a pair; a heavy input whose pairs all
-        # belong to heavier partners (a star's leaves) needs none.
-        owners = np.unique(owner[owner >= 0])
-        n_light = int(np.count_nonzero(owner < 0))
-        light = instance.subset(owner < 0) if n_light else None
-        light_deg = light.influence if n_light else np.zeros(1)
-        d_light = float(np.sort(light_deg)[::-1][: max(k - 1, 0)].sum())
-        light_spoilers = spoiler_counts(light, n_inputs, k) if n_light and guarantee == "every_input" else None
-        owner_deg = np.bincount(owner[owner >= 0], minlength=n_inputs)[owners].astype(float)
-        # A block unit may serve more outputs than a pool unit: other actives switch it on only as partners
-        # of its owner (at most one unit of an output each) or by cover, which the bound counts with r_H.
-        block_caps = r_cap * np.array([1.0, 2.0, 4.0]) if len(owners) else [r_cap]
-        for s, t_c, block_cap in product(s_values, t_c_values, block_caps):
-            n_light_units = int(np.ceil(n_light * t_c / r_cap)) if n_light else 0
-            if n_light and n_light_units < t_c:
-                continue
-            block_widths = _block_widths(owner_deg, t_c, float(block_cap))
-            blocks = t_c * block_widths
-            r_heavy = float((owner_deg / block_widths).max()) if len(blocks) else 0.0
-            for q_in in prime_grid(max(s, isqrt(n_inputs - 1) + 1), 6, 1.5):
-                fixed = s * q_in + 2 * (n_light_units + int(blocks.sum()))
-                ceiling = best.n_neurons if best is not None else max_neurons
-                if ceiling is not None and fixed + widths.min() >= ceiling:
-                    continue  # cannot beat the best even with the narrowest output channel
-                bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light, light_spoilers),
-                                                    (owner_deg, blocks, r_heavy), s, q_in, t_c, t_flat,
-                                                    q_flat, d_k, guarantee=guarantee, n_inputs=n_inputs)
-                feasible = np.flatnonzero(bound <= failure_prob)
-                if not len(feasible):
+        splits_seen.add((r_cap, int(np.count_nonzero(split >= 0))))
+        for light_dedicated in _light_dedication_options(split, pairs, n_inputs, exact_dedicated):
+            owner = np.where(light_dedicated, -2, split)
+            n_light_dedicated = int(np.count_nonzero(light_dedicated))
+            n_light = int(np.count_nonzero(owner == -1))
+            light = instance.subset(owner == -1) if n_light else None
+            light_deg = light.influence if n_light else np.zeros(1)
+            d_light = float(np.sort(light_deg)[::-1][: max(k - 1, 0)].sum())
+            light_spoilers = spoiler_counts(light, n_inputs, k) if n_light and guarantee == "every_input" else None
+            # Blocks go to the inputs that own a pair; a heavy input whose pairs all
+            # belong to heavier partners (a star's leaves) needs none.
+            all_owners = np.unique(owner[owner >= 0])
+            all_owned = np.bincount(owner[owner >= 0], minlength=n_inputs)[all_owners].astype(float)
+            # A block unit may serve more outputs than a pool unit: other actives switch it on only as partners
+            # of its owner (at most one unit of an output each) or by cover, which the bound counts with r_H.
+            block_caps = r_cap * np.array([1.0, 2.0, 4.0]) if len(all_owners) else [r_cap]
+            for s, t_c, block_cap, thrift in product(s_values, t_c_values, block_caps, owner_thrift):
+                # An owner whose block (2 t_c min(q_h, d_h) ReLUs) costs more than `thrift` times d_h
+                # dedicated units gives each of its outputs a unit of its own instead.
+                widths_all = _block_widths(all_owned, t_c, float(block_cap))
+                keep = 2.0 * t_c * widths_all <= thrift * all_owned if thrift else np.ones(len(all_owners), bool)
+                owners, owner_deg, block_widths = all_owners[keep], all_owned[keep], widths_all[keep]
+                n_dedicated = n_light_dedicated + int(all_owned[~keep].sum())
+                if n_dedicated and s <= 2 * (k - 1):
+                    continue  # a dedicated unit is an exact detector only for s > 2(k - 1)
+                n_light_units = int(np.ceil(n_light * t_c / r_cap)) if n_light else 0
+                if n_light and n_light_units < t_c:
                     continue
-                chosen = feasible[np.argmin(widths[feasible])]
-                n = fixed + int(widths[chosen])
-                if (best is None or n < best.n_neurons) and (max_neurons is None or n < max_neurons):
-                    best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, int(q_flat[chosen]),
-                                             int(t_flat[chosen]), float(bound[chosen]), guarantee)
+                blocks = t_c * block_widths
+                r_heavy = float((owner_deg / block_widths).max()) if len(blocks) else 0.0
+                for q_in in prime_grid(max(s, isqrt(n_inputs - 1) + 1), 6, 1.5):
+                    fixed = s * q_in + 2 * (n_light_units + int(blocks.sum())) + n_dedicated
+                    ceiling = best_neurons if best is not None else max_neurons
+                    if ceiling is not None and fixed + widths.min() >= ceiling:
+                        continue  # cannot beat the best even with the narrowest output channel
+                    bound = three_channel_failure_bound(n_outputs, k, (n_light, n_light_units, d_light, light_spoilers),
+                                                        (owner_deg, blocks, r_heavy), s, q_in, t_c, t_flat,
+                                                        q_flat, d_k, guarantee=guarantee, n_inputs=n_inputs,
+                                                        n_dedicated=n_dedicated)
+                    feasible = np.flatnonzero(bound <= failure_prob)
+                    if not len(feasible):
+                        continue
+                    chosen = feasible[np.argmin(widths[feasible])]
+                    n = fixed + int(widths[chosen])
+                    if (best is None or n < best_neurons) and (max_neurons is None or n < max_neurons):
+                        dedicated = light_dedicated | ((owner >= 0) & ~np.isin(owner, owners))
+                        best = ThreeChannelSizes(s, q_in, t_c, n_light_units, owners, blocks, int(q_flat[chosen]),
+                                                 int(t_flat[chosen]), float(bound[chosen]), guarantee,
+                                                 np.flatnonzero(dedicated))
+                        best_neurons = best.n_neurons
     if best is None:
         below = f" with fewer than {max_neurons} neurons" if max_neurons is not None else ""
         raise ValueError(f"no three-channel sizes within the search range{below} meet failure_prob = {failure_prob}")
@@ -373,13 +485,14 @@ def compute_units(pairs, n_inputs: int, sizes: ThreeChannelSizes, seed: int = 0)
     outputs owned by the j-th heavy input take distinct lines of its block,
     t_c rows of min(q_h, d_h) units after the pool and the blocks before it, so two of
     them share at most one unit; when the block has one column per owned
-    output (width d_h), each output takes its column and shares none.
+    output (width d_h), each output takes its column and shares none. The
+    i-th dedicated output has unit N_L + Σ B_h + i, repeated in its t_c columns.
 
     Examples
     --------
     >>> from superpos.families import star_pairs
     >>> pairs = star_pairs(40, 39, seed=0)
-    >>> sizes = three_channel_sizes(pairs, 40, 2, 1e-3)
+    >>> sizes = three_channel_sizes(pairs, 40, 2, 1e-3, dedicate=False)
     >>> units = compute_units(pairs, 40, sizes)
     >>> units.shape == (39, sizes.compute_size), bool(units.min() >= sizes.n_light_units)   # all in the block
     (True, True)
@@ -390,13 +503,18 @@ def compute_units(pairs, n_inputs: int, sizes: ThreeChannelSizes, seed: int = 0)
     heavy = np.zeros(n_inputs, bool)
     heavy[sizes.heavy_inputs] = True
     owner = _owners(pairs, instance.influence, heavy)
+    dedicated = np.zeros(len(pairs), bool)
+    dedicated[sizes.dedicated_outputs] = True
+    owner[dedicated] = -2
     block_of = np.full(n_inputs, -1)
     block_of[sizes.heavy_inputs] = np.arange(len(sizes.heavy_inputs))
     starts = sizes.n_light_units + np.concatenate([[0], np.cumsum(sizes.block_sizes)[:-1]]).astype(np.int64)
     rng = check_random_state(code_book_seed(seed, 2))
     is_heavy = owner >= 0
     units = np.empty((len(pairs), t_c), np.int64)
-    units[~is_heavy] = _draw_units(int((~is_heavy).sum()), t_c, sizes.n_light_units, rng)
+    units[owner == -1] = _draw_units(int(np.count_nonzero(owner == -1)), t_c, sizes.n_light_units, rng)
+    # A dedicated output's one unit, after the clamped ones, stands in all t_c columns.
+    units[sizes.dedicated_outputs] = sizes.n_clamped_units + np.arange(len(sizes.dedicated_outputs))[:, None]
     heavy_rows = np.nonzero(is_heavy)[0]
     heavy_rows = heavy_rows[np.argsort(owner[heavy_rows], kind="stable")]
     bounds = np.searchsorted(block_of[owner[heavy_rows]], np.arange(len(sizes.heavy_inputs) + 1))
@@ -449,12 +567,24 @@ def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0,
     has weight 1 on the union of the input codes of the endpoints of the
     outputs it serves and bias -(2s-1). Light outputs get t_c units of the
     shared pool at random; outputs owned by a heavy input h get t_c units of
-    h's own block. Output neuron w adds c_u over the units V_w of the outputs
-    whose code holds w and fires iff the sum is at least t_c.
+    h's own block. A dedicated output (a, b) gets one ReLU of its own,
+    weight 1 on S_a ∪ S_b and bias -(2s-1), not clamped. Output neuron w adds
+    c_u over the clamped units of V_w (the units of the outputs whose code
+    holds w), plus t_c times each dedicated unit there, and fires iff the sum
+    is at least t_c.
 
     No false negatives, for every input: a true output (a, b) puts
     |S_a ∪ S_b| + |S_a ∩ S_b| = 2s on each of its units, so p_u ≥ 1 and c_u = 1
-    at all t_c of them, and every neuron of its output code sees at least t_c.
+    at all t_c of them (its dedicated unit is at least 1), and every neuron of
+    its output code sees at least t_c.
+
+    A dedicated unit is exact, for every input with at most k actives, when
+    s > 2(k - 1) (proved): if a is active and b is not, a puts s on S_a ∪ S_b
+    and each other active code, a line meeting S_a and S_b at most once each,
+    at most 2, so p ≤ s + 2(k - 1) - (2s - 1) < 1; with neither active,
+    p ≤ 2k - (2s - 1) < 1. So it is on only when its output is present, and
+    then its weight t_c fires that output's own neurons whatever its value,
+    which is why it needs no clamp.
 
     Parameters
     ----------
@@ -489,6 +619,9 @@ def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0,
         raise TypeError(f"sizes must be ThreeChannelSizes (from three_channel_sizes), got {type(sizes).__name__}")
     check_bound(sizes, failure_prob, guarantee, enforce_bound)
     s, t_c = sizes.code_size, sizes.compute_size
+    if enforce_bound and len(sizes.dedicated_outputs) and s <= 2 * (k - 1):
+        raise ValueError(f"dedicated units are exact detectors only for code size s > 2(k - 1) = {2 * (k - 1)}, "
+                         f"got s = {s}; pass enforce_bound=False to build them anyway")
     input_codes = input_code_book(n_inputs, sizes.n_input_neurons, s, seed)
     output_codes = output_code_book(len(pairs), sizes.n_output_neurons, sizes.output_code_size, seed)
     units = compute_units(instance, n_inputs, sizes, seed)
@@ -503,22 +636,28 @@ def build_three_channel_and_network(pairs, n_inputs: int, k: int, seed: int = 0,
         # A block unit is gated on its owner h: weight γ on S_h, 1 on the partners' codes, need γs + s, so
         # that active partners without h never switch it on (line codes put at most k on S_h then).
         gate = block_gate(s, k)
-        block_of_unit = np.searchsorted(np.cumsum(sizes.block_sizes), np.arange(n_units - sizes.n_light_units),
-                                        side="right")
+        block_units = np.arange(sizes.n_light_units, sizes.n_clamped_units)
+        block_of_unit = np.searchsorted(np.cumsum(sizes.block_sizes), block_units - sizes.n_light_units, side="right")
         owners = sizes.heavy_inputs[block_of_unit]
-        block_units = np.arange(sizes.n_light_units, n_units)
         owner_codes = sp.csr_matrix((np.ones(owners.size, np.float32), (block_units, owners)),
                                     shape=(n_units, n_inputs)) @ input_codes
         compute = compute.maximum(gate * binary_support(owner_codes)).tocsr()
         bias[block_units] = -(gate * s + s - 1.0)
-    layer1 = (sp.vstack([compute, compute]).tocsr(), np.concatenate([bias, bias - 1.0]))
-    # Routing: V_w = units of the outputs whose code holds w; +1 on ReLU(p), -1 on ReLU(p - 1).
+    # Clamped units are pairs of ReLUs; a dedicated unit is one ReLU, left unclamped (see below).
+    clamped = sizes.n_clamped_units
+    layer1 = (sp.vstack([compute[:clamped], compute[:clamped], compute[clamped:]]).tocsr(),
+              np.concatenate([bias[:clamped], bias[:clamped] - 1.0, bias[clamped:]]))
+    # Routing: V_w = units of the outputs whose code holds w; +1 on ReLU(p), -1 on ReLU(p - 1), and t_c on
+    # a dedicated unit: it is on only when its output is present, and then it fires that output's neurons
+    # alone, whatever value above 1 it takes.
     t = sizes.output_code_size
     out_rows = np.repeat(output_codes, t_c, axis=1).ravel()
     unit_cols = np.tile(units, (1, t)).ravel()
     routes = binary_support(sp.csr_matrix((np.ones(out_rows.size, np.float32), (out_rows, unit_cols)),
-                                          shape=(sizes.n_output_neurons, n_units)))
-    layer2 = (sp.hstack([routes, -routes]).tocsr(), np.full(sizes.n_output_neurons, -(t_c - 1.0)))
+                                          shape=(sizes.n_output_neurons, n_units))).tocsc()
+    layer2 = (sp.hstack([routes[:, :clamped], -routes[:, :clamped], float(t_c) * routes[:, clamped:]]).tocsr(),
+              np.full(sizes.n_output_neurons, -(t_c - 1.0)))
     return Network(input_codes, [layer1, layer2], output_codes, 1.0,
                    name=f"three-channel AND (s={s}, t_c={t_c}, t={t}, {len(sizes.heavy_inputs)} blocks, "
+                        f"{len(sizes.dedicated_outputs)} dedicated, "
                         f"{sizes.guarantee.replace('_', '-')} bound={sizes.failure_bound:.2g})")

@@ -979,8 +979,9 @@ def trained_beside_built(families, n_outputs_values, k: int, width_ratios, per_p
     negatives), and every input with at most k actives when there are at
     most ``exhaustive_max`` of them; where that enumeration finds a wrong
     decision, wider networks of the grid are trained until one passes it.
-    Beside it: the construction's own
-    network (:func:`superpos.construction.construction_network`), one neuron
+    Beside it: the construction's one-layer
+    network (:func:`superpos.construction.construction_network`, ``layout="one_layer"``, the layout
+    that computes in the output channel itself), one neuron
     per AND, and the counting bounds on neurons in all, at
     ``bits_per_param`` bits (:func:`superpos.bounds.min_total_neurons`) and
     with real weights in two layers (:func:`superpos.bounds.min_total_neurons_real`).
@@ -1029,7 +1030,7 @@ def trained_beside_built(families, n_outputs_values, k: int, width_ratios, per_p
             widths = sorted({max(1, int(round(float(ratio) * m_out))) for ratio in width_ratios})
             search = search_trained_width(instance, m, k, widths, settings, seed, n_held_out=n_held_out,
                                           code_size=code_size, n_jobs=n_jobs, progress=progress)
-            built = construction_network(instance, m, k, seed, failure_prob=failure_prob)
+            built = construction_network(instance, m, k, seed, failure_prob=failure_prob, layout="one_layer")
             row = {"family": family, "m_out": m_out, "m": m, "hidden_width": search.smallest_width,
                    "construction_neurons": built.n_neurons, "construction_params": built.n_params,
                    "construction_bits": built.n_bits, "construction_layers": len(built.layers),

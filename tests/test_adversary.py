@@ -152,7 +152,7 @@ def test_two_layer_networks_with_empty_routing_rows_are_scored():
     # Output neurons that serve no output leave empty rows in the routing layer; the exactness check
     # summed rows with reduceat, which fails on trailing empty rows.
     pairs = F.make_pairs("heavy_power_law", 300, 300, seed=0)
-    sizes = three_channel_sizes(pairs, 300, 3)
+    sizes = three_channel_sizes(pairs, 300, 3, dedicate=False)
     wide = replace(sizes, q_out=1009)  # 300 outputs cannot reach all 1,009 neurons of a row
     net = build_three_channel_and_network(pairs, 300, 3, seed=0, sizes=wide, enforce_bound=False)
     assert (np.diff(net.layers[1][0].indptr) == 0).any()

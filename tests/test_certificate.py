@@ -79,7 +79,7 @@ def test_one_layer_matches_brute_force_on_random_codes(n_neurons, code_size):
 def test_two_layers_match_brute_force(family, small_codes):
     m, k = 22, 3
     pairs = as_and_instance(make_pairs(family, m, 11 if family == "matching" else 18, seed=k), m)
-    sizes = three_channel_sizes(pairs, m, k, 0.5)
+    sizes = three_channel_sizes(pairs, m, k, 0.5, dedicate=False)
     small = ThreeChannelSizes(*small_codes, sizes.compute_size, sizes.n_light_units, sizes.heavy_inputs,
                               sizes.block_sizes, 11, sizes.output_code_size, 1.0)
     for chosen in (sizes, small):
@@ -312,3 +312,24 @@ def test_an_output_that_needs_more_than_k_actives_is_never_a_false_negative():
     network = build_gate_network(gates, OneLayerSizes(3, 3, 3, 3, 1.0), seed=0)
     result = C.certify(network, gates, 2)
     assert result.false_negatives == 0 and result.passed == (not result.false_positives)
+
+
+@pytest.mark.parametrize("family", ["uniform", "star", "power_law", "clique"])
+def test_dedicated_units_match_brute_force(family):
+    # Networks that mix the pool, blocks and dedicated units (one unclamped ReLU routed with weight t_c),
+    # built with codes small enough to fail: the certificate finds exactly what brute force finds.
+    from dataclasses import replace
+
+    m, k = 22, 3
+    pairs = as_and_instance(make_pairs(family, m, 18, seed=k), m)
+    sizes = three_channel_sizes(pairs, m, k, 0.5, dedicate=False)
+    light = np.flatnonzero(~np.isin(pairs.pairs, sizes.heavy_inputs).any(axis=1))
+    owned_by_last = np.flatnonzero((pairs.pairs == sizes.heavy_inputs[-1]).any(axis=1)) if len(sizes.heavy_inputs) else []
+    dedicated = np.union1d(light[::2], owned_by_last).astype(np.int64)
+    mixed = replace(sizes, heavy_inputs=sizes.heavy_inputs[:-1], block_sizes=sizes.block_sizes[:-1],
+                    dedicated_outputs=dedicated)
+    for chosen in (mixed, replace(mixed, code_size=5, q_in=5, q_out=11), replace(mixed, code_size=4, q_in=7)):
+        network = build_three_channel_and_network(pairs, m, k, seed=1, sizes=chosen, enforce_bound=False)
+        assert network.n_neurons == chosen.n_neurons
+        assert C.supported_layout(network) == "two_layer"
+        assert_matches_brute_force(network, pairs, k)

@@ -13,8 +13,9 @@ def test_neurons_curve():
     curve = construction_neurons_curve([100, 200], k=3, seed=0)
     assert list(curve["n_outputs"]) == [100, 200] and list(curve["n_inputs"]) == [100, 200]
     assert np.all(np.diff(curve["n_neurons"]) > 0) and np.all(curve["n_params"] > 0)
-    assert list(curve["n_layers"]) == [1, 1] and list(curve["compute_width"]) == [0, 0]
-    assert np.array_equal(curve["input_width"] + curve["output_width"], curve["n_neurons"])
+    # At these sizes one ReLU per AND between the two channels (every output dedicated) is the smallest.
+    assert list(curve["n_layers"]) == [2, 2] and list(curve["compute_width"]) == [100, 200]
+    assert np.array_equal(curve["input_width"] + curve["compute_width"] + curve["output_width"], curve["n_neurons"])
     assert list(curve["naive_neurons"]) == [200, 400]
 
 

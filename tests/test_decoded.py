@@ -11,6 +11,7 @@ from superpos.certificate import certify, supported_layout
 from superpos.decoded import (DecodedSizes, build_decoded_and_network, certify_decoded, decoded_failure_bound,
                               decoded_sizes, decoded_vertices, embedded_lines, largest_pair_loads)
 from superpos.families import clique_pairs, near_clique_pairs, uniform_pairs
+from superpos.one_layer import one_layer_sizes
 from superpos.inputs import all_input_sets, count_input_sets
 from superpos.instance import as_and_instance
 from superpos.layout import LargerThanNaiveWarning, build_and_network, choose_layout
@@ -176,8 +177,14 @@ def test_sizes_meet_the_bound_and_count_the_neurons_they_build():
 
 
 def test_the_chooser_decodes_a_clique_and_not_uniform_pairs():
-    assert choose_layout(clique_pairs(1000, 1000), 1000, 3, 1e-6)[0] == "decoded"
-    assert choose_layout(uniform_pairs(1000, 1000, seed=0), 1000, 3, 1e-6)[0] == "one_layer"
+    # At m' = 1000 a ReLU per AND (three channels, every output dedicated) is smaller than both; the
+    # chooser still takes the smallest, and decoding beats the one layer on a clique, not on uniform pairs.
+    clique, uniform = clique_pairs(1000, 1000), uniform_pairs(1000, 1000, seed=0)
+    chosen = choose_layout(clique, 1000, 3, 1e-6)
+    decoded = decoded_sizes(clique, 1000, 3, 1e-6, seed=0)
+    assert chosen[1].n_neurons <= decoded.n_neurons < one_layer_sizes(clique, 1000, 3, 1e-6).n_neurons
+    with pytest.raises(ValueError):
+        decoded_sizes(uniform, 1000, 3, 1e-6, seed=0, max_neurons=one_layer_sizes(uniform, 1000, 3, 1e-6).n_neurons)
     with pytest.warns(LargerThanNaiveWarning):  # at m' = 1000 one neuron per AND is smaller
         net = build_and_network(clique_pairs(1000, 1000), 1000, 3, seed=0, layout="decoded")
     assert len(net.layers) == 3

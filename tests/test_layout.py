@@ -47,17 +47,21 @@ def test_same_seed_same_network():
 
 
 def test_layout_is_chosen_per_instance():
-    uniform = AndInstance(make_pairs("uniform", 300, 300, seed=0), 300)
+    uniform = AndInstance(make_pairs("uniform", 3000, 6000, seed=0), 3000)
     layout, one = choose_layout(uniform, None, 3)
-    with pytest.warns(LargerThanNaiveWarning):  # 300 pairs: smaller as one neuron per AND
-        assert layout == "one_layer" and len(build_and_network(uniform, None, 3, seed=0, sizes=one).layers) == 1
-    hubs = AndInstance(make_pairs("power_law", 500, 500, seed=0), 500)
+    assert layout == "one_layer" and len(build_and_network(uniform, None, 3, seed=0, sizes=one).layers) == 1
+    few = AndInstance(make_pairs("uniform", 300, 300, seed=0), 300)
+    layout, sizes = choose_layout(few, None, 3)   # 300 pairs: smallest with a ReLU of its own per AND
+    assert layout == "three_channel" and len(sizes.dedicated_outputs) == 300 and sizes.failure_bound == 0
+    with pytest.warns(LargerThanNaiveWarning):
+        build_and_network(few, None, 3, seed=0, layout="one_layer")
+    hubs = AndInstance(make_pairs("power_law", 3000, 6000, seed=0), 3000)
     layout, sizes = choose_layout(hubs, None, 3)     # fewer neurons than the one layer's, by construction
     assert layout == "three_channel"
-    with pytest.warns(LargerThanNaiveWarning):
-        net = build_and_network(hubs, None, 3, seed=0, sizes=sizes)
+    net = build_and_network(hubs, None, 3, seed=0, sizes=sizes)
     assert len(net.layers) == 2 and net.n_neurons == sizes.n_neurons
-    assert net.widths == [sizes.n_input_neurons, 2 * sizes.n_units, sizes.n_output_neurons]
+    assert net.widths == [sizes.n_input_neurons, 2 * sizes.n_clamped_units + len(sizes.dedicated_outputs),
+                          sizes.n_output_neurons]
     with pytest.raises(ValueError, match="layout must be one of"):
         build_and_network(hubs, None, 3, layout="two_layer")
     with pytest.raises(ValueError, match="the sizes are of the one_layer layout, but layout 'three_channel'"):
@@ -85,11 +89,11 @@ def test_bad_inputs_raise_clear_errors():
 
 
 def test_auto_never_returns_more_than_one_neuron_per_and_and_forced_layouts_say_so():
-    small = AndInstance(make_pairs("uniform", 100, 100, seed=0), 100)
+    small = AndInstance(make_pairs("uniform", 40, 20, seed=0), 40)
     assert build_and_network(small, None, 3, seed=0).name == "one neuron per AND"
-    with pytest.warns(LargerThanNaiveWarning, match="more than the 200 of one neuron per AND"):
-        forced = build_and_network(small, None, 3, seed=0, layout="one_layer")
-    assert forced.n_neurons > naive_n_neurons(100, 100)
+    with pytest.warns(LargerThanNaiveWarning, match="more than the 60 of one neuron per AND"):
+        forced = build_and_network(small, None, 3, seed=0, layout="three_channel")
+    assert forced.n_neurons > naive_n_neurons(40, 20)
     large = AndInstance(make_pairs("uniform", 3000, 6000, seed=0), 3000)
     with warnings.catch_warnings():
         warnings.simplefilter("error", LargerThanNaiveWarning)

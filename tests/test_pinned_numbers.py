@@ -128,7 +128,7 @@ def case_representation() -> dict:
 def power_law_instance():
     """Power-law pairs (hubs) of 300 outputs, and their three-channel sizes."""
     pairs = families.make_pairs("power_law", 300, 300, seed=0)
-    return pairs, three_channel_sizes(pairs, 300, 3)
+    return pairs, three_channel_sizes(pairs, 300, 3, dedicate=False)
 
 
 @functools.cache
@@ -177,7 +177,7 @@ def case_hub_example() -> dict:
     """The construction chapter's hub with ten partners beside a matching, built from given sizes."""
     matching = families.make_pairs("matching", 24, 11, seed=0)
     pairs = AndInstance(np.vstack([[[0, j] for j in range(1, 11)], matching[(matching != 0).all(axis=1)]]), 24).pairs
-    sizes = three_channel_sizes(pairs, 24, 3, 1e-6)
+    sizes = three_channel_sizes(pairs, 24, 3, 1e-6, dedicate=False)
     net = build_three_channel_and_network(pairs, 24, 3, seed=0, sizes=sizes)
     return {"network": network_summary(net), "n_units": sizes.n_units, "failure_bound": sizes.failure_bound}
 

@@ -15,7 +15,7 @@ from superpos.verify import verify_exhaustive, verify_random
 @pytest.fixture(scope="module")
 def power_law_600():
     pairs = AndInstance(make_pairs("power_law", 600, 600, seed=0), 600)
-    return pairs, three_channel_sizes(pairs, None, 3)
+    return pairs, three_channel_sizes(pairs, None, 3, dedicate=False)
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -41,7 +41,7 @@ def test_blocks_clamp_and_bound(power_law_600):
 
 def test_given_sizes_honour_failure_prob(power_law_600):
     pairs, sizes = power_law_600
-    with pytest.raises(ValueError, match="sizes too small for the guarantee: with s = .* blocks the every_input"):
+    with pytest.raises(ValueError, match="sizes too small for the guarantee: with s = .* dedicated units the every_input"):
         build_three_channel_and_network(pairs, None, 3, sizes=sizes, failure_prob=sizes.failure_bound / 2)
     with pytest.raises(ValueError, match="the sizes bound guarantee 'every_input', but guarantee 'per_input'"):
         build_three_channel_and_network(pairs, None, 3, sizes=sizes, guarantee="per_input")
@@ -90,7 +90,7 @@ def test_active_partners_without_their_hub_switch_on_no_block_unit():
     from itertools import combinations
 
     pairs = [[0, j] for j in range(1, 61)]
-    sizes = three_channel_sizes(pairs, 80, 3, 1e-3)
+    sizes = three_channel_sizes(pairs, 80, 3, 1e-3, dedicate=False)
     assert len(sizes.heavy_inputs) == 1
     net = build_three_channel_and_network(pairs, 80, 3, seed=0, sizes=sizes, failure_prob=1e-3)
     inputs = [list(c) for c in combinations(range(1, 31), 3)]
@@ -100,3 +100,34 @@ def test_active_partners_without_their_hub_switch_on_no_block_unit():
     with_hub = net.forward([[0, 1, 2]], depth=1)[1]
     clamped = with_hub[:, : sizes.n_units] - with_hub[:, sizes.n_units:]
     assert clamped[:, sizes.n_light_units:].sum() >= 2 * sizes.compute_size - 1   # two lines, meeting at most once
+
+
+def test_every_output_dedicated_is_exact_and_the_bound_of_s_is_tight():
+    # One ReLU per output on S_a ∪ S_b, bias -(2s - 1), is an exact AND detector iff s > 2(k - 1): at
+    # s = 2(k - 1) the two other actives can put 2 each on the codes of an output with one active endpoint.
+    from dataclasses import replace
+
+    m, k = 16, 3
+    pairs = AndInstance(make_pairs("power_law", m, 40, seed=0), m)
+    sizes = three_channel_sizes(pairs, m, k)
+    assert len(sizes.dedicated_outputs) == 40 and sizes.failure_bound == 0.0
+    assert (sizes.code_size, sizes.output_code_size) == (2 * k - 1, 4)
+    assert sizes.n_neurons == 40 + sizes.n_input_neurons + sizes.n_output_neurons
+    net = build_three_channel_and_network(pairs, m, k, sizes=sizes)
+    assert net.n_neurons == sizes.n_neurons
+    assert verify_exhaustive(net, pairs, k).wrong == 0
+    tight = replace(sizes, code_size=2 * (k - 1), q_in=5)
+    with pytest.raises(ValueError, match=r"s > 2\(k - 1\) = 4, got s = 4"):
+        build_three_channel_and_network(pairs, m, k, sizes=tight)
+    loose = build_three_channel_and_network(pairs, m, k, sizes=tight, enforce_bound=False)
+    assert verify_exhaustive(loose, pairs, k).wrong > 0
+
+
+def test_dedication_only_where_it_saves_neurons(power_law_600):
+    pairs, shared = power_law_600
+    sizes = three_channel_sizes(pairs, None, 3)
+    assert sizes.n_neurons <= shared.n_neurons and len(sizes.dedicated_outputs) > 0
+    assert len(shared.dedicated_outputs) == 0   # dedicate=False
+    net = build_three_channel_and_network(pairs, None, 3, sizes=sizes)
+    assert net.n_neurons == sizes.n_neurons
+    assert verify_random(net, pairs, 3, 300, seed=0).wrong == 0
