@@ -78,7 +78,7 @@ E                         :func:`~superpos.representation.expected_covers`
 p                         ``n_params``; P, the slots of a host, ``n_slots``
 b                         ``bits_per_param``
 F, |F|                    ``task``; :func:`~superpos.bounds.family_size`
-γ, n_rep                  slope of :func:`~superpos.representation.fit_log_slope`;
+c_rep, n_rep              slope of :func:`~superpos.representation.fit_log_slope`;
                           :func:`~superpos.representation.every_input_neurons_bound`
 δ (target failure bound)  ``failure_prob``; a bound computed for given sizes is
                           ``failure_bound``

@@ -53,13 +53,14 @@ __all__ = ["CERTIFIED", "CURVE_COLUMNS", "HEURISTIC", "PHASE_BATCH", "PROVED_EXA
 
 
 def construction_network(pairs, n_inputs: int, k: int, seed: int = 0, failure_prob: float = 1e-6,
-                         guarantee: str = "every_input", layout: str = "auto"):
+                         guarantee: str = "every_input", layout: str = "auto", dedicate: bool = True):
     """The construction's own network for an instance, even where one neuron per AND is smaller.
 
     ``layout="auto"`` sizes the layouts (:func:`superpos.layout.choose_layout`)
     and builds the smallest; unlike :func:`superpos.layout.build_and_network` it
     never substitutes the baseline, and it does not warn (callers report the
     baseline, :func:`superpos.layout.naive_n_neurons`, beside it).
+    ``dedicate=False`` passes on to :func:`superpos.layout.choose_layout`.
 
     Examples
     --------
@@ -68,15 +69,15 @@ def construction_network(pairs, n_inputs: int, k: int, seed: int = 0, failure_pr
     >>> len(net.layers), net.n_neurons < naive_n_neurons(100, 100)   # few pairs: one ReLU per AND in the middle
     (2, True)
     """
-    return _network_and_sizes(pairs, n_inputs, k, seed, failure_prob, guarantee, layout)[0]
+    return _network_and_sizes(pairs, n_inputs, k, seed, failure_prob, guarantee, layout, dedicate)[0]
 
 
-def _network_and_sizes(pairs, n_inputs, k, seed, failure_prob, guarantee, layout):
+def _network_and_sizes(pairs, n_inputs, k, seed, failure_prob, guarantee, layout, dedicate=True):
     """:func:`construction_network` and the sizes it chose (None unless ``layout="auto"``)."""
     instance = as_and_instance(pairs, n_inputs)
     sizes = None
     if layout == "auto":
-        layout, sizes = choose_layout(instance, instance.n_inputs, k, failure_prob, guarantee, seed)
+        layout, sizes = choose_layout(instance, instance.n_inputs, k, failure_prob, guarantee, seed, dedicate)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LargerThanNaiveWarning)
         return build_and_network(instance, instance.n_inputs, k, seed, sizes=sizes, failure_prob=failure_prob,
@@ -114,6 +115,9 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
     dict of arrays, one entry per m':
         ``n_outputs``, ``n_inputs``; ``n_neurons``, ``n_params``, ``n_bits``,
         ``bits_per_param``; ``n_layers`` (1: one layer, 2: three channels, 3: decoded);
+        ``layout``: ``"one_layer"``, ``"three_channel"``, ``"decoded"`` or
+        ``"dedicated"`` (three channels with every output dedicated: one ReLU
+        per AND between the two channels);
         the neurons of the ``input_width`` (input channel), ``compute_width``
         (the layers between: clamped compute units, or the decode layer and the units; 0 for one
         layer) and ``output_width``
@@ -140,11 +144,12 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
     certify_decoded_max = check_int(certify_decoded_max, "certify_decoded_max", 0)
     keys = ("n_inputs", "n_neurons", "n_params", "n_bits", "bits_per_param", "n_layers", "input_width",
             "compute_width", "output_width", "naive_neurons")
-    rows, guarantees, seconds, wrong, checked = [], [], [], [], []
+    rows, guarantees, seconds, wrong, checked, layouts = [], [], [], [], [], []
     for value in n_outputs:
         n_inputs = default_n_inputs(family, int(value))
         pairs = as_and_instance(make_pairs(family, n_inputs, int(value), seed=seed), n_inputs)
         net, sizes = _network_and_sizes(pairs, n_inputs, k, seed, failure_prob, guarantee, "auto")
+        layouts.append(_layout_name(net, sizes, k))
         widths = net.widths
         rows.append((n_inputs, net.n_neurons, net.n_params, net.n_bits, net.bits_per_param, len(net.layers),
                      widths[0], sum(widths[1:-1]), widths[-1], naive_n_neurons(n_inputs, int(value))))
@@ -166,6 +171,7 @@ def construction_neurons_curve(n_outputs_values, k: int = 3, seed: int = 0, fami
         seconds.append(spent)
     table = np.asarray(rows, dtype=np.int64).reshape(-1, len(keys))
     return {"n_outputs": n_outputs, **{key: table[:, j] for j, key in enumerate(keys)},
+            "layout": np.array(layouts, dtype=str),
             "guarantee": np.array(guarantees, dtype=str), "wrong": np.array(wrong, dtype=np.int64),
             "checked_inputs": np.array(checked, dtype=np.float64),
             "certificate_seconds": np.array(seconds, dtype=float)}
@@ -304,17 +310,21 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
 
 
 def certify_families(k: int, n_outputs: int, seed: int = 0, families=FAMILIES, failure_prob: float = 1e-6,
-                     n_jobs: int = 1) -> list[dict]:
+                     n_jobs: int = 1, shared: bool = False) -> list[dict]:
     """Run the exact certificate on the network built for every family at m' = ``n_outputs``.
 
     Builds :func:`construction_network` for each family (m from
     :func:`~superpos.families.default_n_inputs`) and decides every input with
-    at most ``k`` actives with :func:`superpos.certificate.certify`.
+    at most ``k`` actives with :func:`superpos.certificate.certify`. With
+    ``shared=True``, where that network gives every output a dedicated unit,
+    the smallest network whose units are shared (``dedicate=False``) is
+    certified too, in a row of its own.
 
     Returns
     -------
     list of dict
-        One row per family: ``family``, ``m``, ``m'``, ``layers``, ``neurons``,
+        One row per family and network: ``family``, ``m``, ``m'``, ``layers``,
+        ``layout`` (as in :func:`construction_neurons_curve`), ``neurons``,
         ``one per AND``, ``inputs`` (Σ_{j≤k} C(m, j), every one decided),
         ``false positives`` and ``false negatives`` (outputs wrong on some
         input), ``passed`` and ``seconds``.
@@ -330,14 +340,26 @@ def certify_families(k: int, n_outputs: int, seed: int = 0, families=FAMILIES, f
     for family in families:
         m = default_n_inputs(family, n_outputs)
         pairs = as_and_instance(make_pairs(family, m, n_outputs, seed=seed), m)
-        net = construction_network(pairs, m, k, seed=seed, failure_prob=failure_prob)
-        verdict = certify(net, pairs, k, max_witnesses=1, n_jobs=n_jobs)
-        rows.append({"family": family, "m": m, "m'": pairs.n_outputs, "layers": len(net.layers),
-                     "neurons": net.n_neurons, "one per AND": naive_n_neurons(m, pairs.n_outputs),
-                     "inputs": verdict.n_input_sets, "false positives": verdict.false_positives,
-                     "false negatives": verdict.false_negatives, "passed": verdict.passed,
-                     "seconds": round(verdict.seconds, 2)})
+        for dedicate in (True, False):
+            net, sizes = _network_and_sizes(pairs, m, k, seed, failure_prob, "every_input", "auto", dedicate)
+            dedicated = every_output_dedicated(sizes, k)
+            verdict = certify(net, pairs, k, max_witnesses=1, n_jobs=n_jobs)
+            rows.append({"family": family, "m": m, "m'": pairs.n_outputs, "layers": len(net.layers),
+                         "layout": _layout_name(net, sizes, k),
+                         "neurons": net.n_neurons, "one per AND": naive_n_neurons(m, pairs.n_outputs),
+                         "inputs": verdict.n_input_sets, "false positives": verdict.false_positives,
+                         "false negatives": verdict.false_negatives, "passed": verdict.passed,
+                         "seconds": round(verdict.seconds, 2)})
+            if not (shared and dedicated):
+                break
     return rows
+
+
+def _layout_name(net, sizes, k: int) -> str:
+    """``"dedicated"`` for three channels with every output dedicated, else the layout by its layers."""
+    if every_output_dedicated(sizes, k):
+        return "dedicated"
+    return ("one_layer", "three_channel", "decoded")[len(net.layers) - 1]
 
 
 def certified_against_bound(n_outputs_values, k: int = 3, seed: int = 0, family: str = "uniform",

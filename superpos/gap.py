@@ -24,11 +24,11 @@ chapters quote.
 (proved) on how many times more neurons computing takes than representing, at
 the same standard (every input).
 
-Why the gap is exponential: write :math:`n_{\mathrm{rep}} = \gamma\ln m'` for
+Why the gap is exponential: write :math:`n_{\mathrm{rep}} = c_{\mathrm{rep}}\ln m'` for
 the neurons that represent :math:`m'` features; then
-:math:`m' = e^{n_{\mathrm{rep}}/\gamma}` and
-:math:`N_b \approx 2\sqrt{m'\log_2 m'/b} = 2e^{n_{\mathrm{rep}}/(2\gamma)}
-\sqrt{n_{\mathrm{rep}}/(\gamma b\ln 2)}`. This is a change of variables, true
+:math:`m' = e^{n_{\mathrm{rep}}/c_{\mathrm{rep}}}` and
+:math:`N_b \approx 2\sqrt{m'\log_2 m'/b} = 2e^{n_{\mathrm{rep}}/(2c_{\mathrm{rep}})}
+\sqrt{n_{\mathrm{rep}}/(c_{\mathrm{rep}} b\ln 2)}`. This is a change of variables, true
 of any pair of functions of these orders: it restates the two bounds, it adds
 nothing to them.
 """
@@ -251,8 +251,8 @@ def exponential_rate(representation_neurons, computing_neurons) -> float:
     r"""Least-squares slope of :math:`\ln(\text{computing neurons})` against representation neurons.
 
     A straight line on these axes is exponential growth; its slope is the rate
-    :math:`1/(2\gamma)` of the module docstring when the representation takes
-    :math:`\gamma` neurons per unit of :math:`\ln m'`.
+    :math:`1/(2c_{\mathrm{rep}})` of the module docstring when the representation takes
+    :math:`c_{\mathrm{rep}}` neurons per unit of :math:`\ln m'`.
 
     Examples
     --------

@@ -11,7 +11,10 @@ network's own business; three layouts are built:
   the smaller layout when no input is heavy;
 * *three channels* (:mod:`superpos.three_channel`): clamped compute units, light
   outputs in a shared pool and each hub's outputs in a block of its own,
-  routed to the output codes;
+  routed to the output codes, and a dedicated ReLU (an exact AND detector)
+  for each output that sharing would not make cheaper; with every output
+  dedicated it is one ReLU per AND between the two channels, exact on every
+  input, which is the smallest network at small m';
 * *decoded* (:mod:`superpos.decoded`): for pair graphs on few vertices (a
   clique, a near-clique), each vertex is decoded exactly once, units on the
   lines of twisted embeddings in AG(2, q) read the clean bits, and the routing
@@ -108,7 +111,7 @@ def naive_and_network(pairs, n_inputs: int) -> Network:
 
 
 def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, guarantee: str = "every_input",
-                  seed: int = 0) -> tuple[str, OneLayerSizes | ThreeChannelSizes | DecodedSizes]:
+                  seed: int = 0, dedicate: bool = True) -> tuple[str, OneLayerSizes | ThreeChannelSizes | DecodedSizes]:
     """The layout with the fewest neurons for this instance, and its sizes.
 
     Sizes the one-layer construction (:func:`superpos.one_layer.one_layer_sizes`),
@@ -116,10 +119,14 @@ def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, guar
     and, when the pairs fill at least 1/``DENSE_SHARE`` of the pairs of their v
     vertices, the decoded one (:func:`superpos.decoded.decoded_sizes`, whose
     unit count depends on ``seed``), for the same failure bound and
-    guarantee, and returns ``(layout, sizes)`` for the smallest. The one
-    layer wins when no input is heavy (uniform pairs, a matching, a star,
-    whose centre never spoils); blocks win when hubs would spoil most output
-    neurons (power-law influences); decoding wins on dense graphs (a clique).
+    guarantee, and returns ``(layout, sizes)`` for the smallest. At small m'
+    a ReLU per AND (three channels, every output dedicated) wins; beyond,
+    the one layer wins when no input is heavy (uniform pairs, a matching, a
+    star, whose centre never spoils), blocks and dedicated units when hubs
+    would spoil most output neurons (power-law influences), and decoding on
+    dense graphs (a clique). ``dedicate=False`` leaves dedicated units out of
+    the three-channel layout (:func:`superpos.three_channel.three_channel_sizes`),
+    so that only layouts that share their units compete.
 
     Examples
     --------
@@ -133,7 +140,8 @@ def choose_layout(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6, guar
     best = ("one_layer", one_layer_sizes(instance, instance.n_inputs, k, failure_prob, guarantee=guarantee))
     try:
         best = ("three_channel", three_channel_sizes(instance, instance.n_inputs, k, failure_prob,
-                                                     guarantee=guarantee, max_neurons=best[1].n_neurons))
+                                                     guarantee=guarantee, max_neurons=best[1].n_neurons,
+                                                     dedicate=dedicate))
     except ValueError:
         pass
     n_vertices = int(np.count_nonzero(instance.influence))
@@ -201,7 +209,7 @@ def build_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *,
     >>> build_and_network(uniform_pairs(2000, 4000, seed=0), 2000, 2, seed=0, failure_prob=1e-3).name
     'one-layer AND (s=10, t=8, every-input bound=0.00092)'
     >>> build_and_network(uniform_pairs(100, 100, seed=0), 100, 2, seed=0, failure_prob=1e-3).name  # few pairs
-    'three-channel AND (s=3, t_c=2, t=2, 0 blocks, 100 dedicated, every-input bound=0)'
+    'three-channel AND (s=3, t_c=1, t=2, 0 blocks, 100 dedicated, every-input bound=0)'
     >>> build_and_network(uniform_pairs(20, 10, seed=0), 20, 2, seed=0, failure_prob=1e-3).name  # fewer still
     'one neuron per AND'
     >>> import warnings

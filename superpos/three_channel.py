@@ -396,12 +396,13 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     owner_thrift = (0.0, 1.0) if exact_dedicated else (0.0,)  # 0: no owner dedicates its outputs
     best, best_neurons = None, None
     if exact_dedicated and code_size is None and compute_size is None:
-        # Every output dedicated: exact on every input (the routing neurons are ORs), bound 0; the least s
-        # and t that make the units and the decoder exact. It sets the ceiling the search must beat.
+        # Every output dedicated: exact on every input (the routing neurons are ORs of its units: t_c = 1,
+        # weight 1, bias 0), bound 0; the least s and t that make the units and the decoder exact. It sets
+        # the ceiling the search must beat.
         s_all, t_all = 2 * (k - 1) + 1, comb(k, 2) + 1
         q_in_all = next_primes(np.array([max(s_all, isqrt(n_inputs - 1) + 1)]))[0]
         q_out_all = next_primes(np.array([max(t_all, isqrt(n_outputs - 1) + 1)]))[0]
-        candidate = ThreeChannelSizes(s_all, int(q_in_all), t_all, 0, np.zeros(0, np.int64), np.zeros(0, np.int64),
+        candidate = ThreeChannelSizes(s_all, int(q_in_all), 1, 0, np.zeros(0, np.int64), np.zeros(0, np.int64),
                                       int(q_out_all), t_all, 0.0, guarantee, np.arange(n_outputs))
         if max_neurons is None or candidate.n_neurons < max_neurons:
             best, best_neurons = candidate, candidate.n_neurons
