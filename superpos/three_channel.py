@@ -306,7 +306,8 @@ def _light_dedication_options(split: np.ndarray, pairs: np.ndarray, n_inputs: in
     A light output shares the pool with the others, where an active endpoint
     of many light pairs spoils many units; one of its own costs a single ReLU
     and is never spoiled. The candidates dedicate the light outputs with an
-    endpoint of light influence above D, for D on a small grid (none, and all).
+    endpoint of light influence above D, for D in (∞, 4, 0): none, those with
+    a busy endpoint, and all.
     """
     light = split < 0
     none = np.zeros(len(pairs), bool)
@@ -392,10 +393,10 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     q_flat, t_flat = (grid.ravel() for grid in np.meshgrid(q_out_grid, np.arange(comb(k, 2) + 1, 25.0)))
     q_flat, t_flat = q_flat[q_flat >= t_flat], t_flat[q_flat >= t_flat]  # line codes need q_out >= t
     widths = q_flat * t_flat
-    exact_dedicated = bool(dedicate)
-    owner_thrift = (0.0, 1.0) if exact_dedicated else (0.0,)  # 0: no owner dedicates its outputs
+    dedicate = bool(dedicate)
+    owner_thrift = (0.0, 1.0) if dedicate else (0.0,)  # 0: no owner dedicates its outputs
     best, best_neurons = None, None
-    if exact_dedicated and code_size is None and compute_size is None:
+    if dedicate and code_size is None and compute_size is None:
         # Every output dedicated: exact on every input (the routing neurons are ORs of its units: t_c = 1,
         # weight 1, bias 0), bound 0; the least s and t that make the units and the decoder exact. It sets
         # the ceiling the search must beat.
@@ -412,7 +413,7 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
         if (r_cap, int(np.count_nonzero(split >= 0))) in splits_seen:
             continue  # the heavy inputs are chosen by a degree threshold, so equal counts mean equal splits
         splits_seen.add((r_cap, int(np.count_nonzero(split >= 0))))
-        for light_dedicated in _light_dedication_options(split, pairs, n_inputs, exact_dedicated):
+        for light_dedicated in _light_dedication_options(split, pairs, n_inputs, dedicate):
             owner = np.where(light_dedicated, -2, split)
             n_light_dedicated = int(np.count_nonzero(light_dedicated))
             n_light = int(np.count_nonzero(owner == -1))
