@@ -183,7 +183,7 @@ def test_the_chooser_decodes_a_clique_and_not_uniform_pairs():
     chosen = choose_layout(clique, 1000, 3, 1e-6)
     decoded = decoded_sizes(clique, 1000, 3, 1e-6, seed=0)
     assert chosen[1].n_neurons <= decoded.n_neurons < one_layer_sizes(clique, 1000, 3, 1e-6).n_neurons
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no decoded sizes within the search range with fewer than 2605 neurons"):
         decoded_sizes(uniform, 1000, 3, 1e-6, seed=0, max_neurons=one_layer_sizes(uniform, 1000, 3, 1e-6).n_neurons)
     with pytest.warns(LargerThanNaiveWarning):  # at m' = 1000 one neuron per AND is smaller
         net = build_and_network(clique_pairs(1000, 1000), 1000, 3, seed=0, layout="decoded")
