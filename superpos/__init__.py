@@ -71,8 +71,7 @@ q_0, q_1                  ``q_in``, ``q_out``: the primes of the input and outpu
 q, g                      ``plane_q`` and a twist of the decoded layout's embeddings
                           (:func:`~superpos.decoded.embedded_lines`)
 θ                         ``threshold``: the decoder's threshold
-a                         ``need`` of a gate instance (:mod:`~superpos.gates`, whose
-                          docstrings write h)
+a                         ``need`` of a gate instance (:mod:`~superpos.gates`)
 r_i                       the read of feature i (:func:`~superpos.representation.reads`)
 E                         :func:`~superpos.representation.expected_covers`
 p                         ``n_params``; P, the slots of a host, ``n_slots``

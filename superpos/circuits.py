@@ -30,7 +30,7 @@ Clean-up between layers
 -----------------------
 Layer d's neuron w is on (≥ 1) for the codes of the true gates and for the
 *strays*: neurons of absent gates whose condition some other combination
-of actives happens to meet. Its value ReLU(z_w − (h s − 1)) is an integer
+of actives happens to meet. Its value ReLU(z_w − (a·s − 1)), a the gate's need, is an integer
 that can exceed 1 (an AND neuron that sees three endpoint codes holds s + 1).
 Fed to the next layer as they are (``cleanup="none"``), values above 1 count
 several times: one true wire whose code neurons hold 2 puts 2t into a union,

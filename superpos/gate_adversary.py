@@ -11,7 +11,7 @@ weakest code neuron, then the summed pre-activation of the layer below).
 The search only runs the network forward.
 
 :func:`greedy_inputs` is the search; :func:`adversarial_gate_inputs` runs it on a
-:class:`~superpos.gates.GateInstance`: the start holds h − 1 endpoints of ℓ
+:class:`~superpos.gates.GateInstance`: the start holds a − 1 endpoints of ℓ (a its need)
 (none for a permutation or an OR) and the other endpoints are never added,
 and candidates come, a quarter each, from
 
@@ -159,7 +159,7 @@ def adversarial_gate_inputs(network: Network, instance: GateInstance, k: int, n_
     """k-sparse inputs, each searched greedily to switch on one absent output of a gate instance.
 
     Targets are distinct outputs while ``n_targets`` ≤ m'. Input r starts from
-    h − 1 random endpoints of its target and never takes another, so the
+    a − 1 random endpoints of its target (a its need) and never takes another, so the
     target is absent: any output decoded beyond the true ones is a false positive.
 
     Examples

@@ -1,25 +1,25 @@
 r"""Threshold gates on sparse inputs: permutations, q-AND, OR and copies as one instance type, and their layer.
 
 A *gate instance* has m input features and m' outputs; output ℓ has a set
-E_ℓ of q_ℓ *endpoints* (input features) and a *need* h_ℓ with
-1 ≤ h_ℓ ≤ q_ℓ, and is present on an input set A iff at least h_ℓ of its
-endpoints are active, |A ∩ E_ℓ| ≥ h_ℓ. The tasks of the book are special
+E_ℓ of q_ℓ *endpoints* (input features) and a *need* a_ℓ with
+1 ≤ a_ℓ ≤ q_ℓ, and is present on an input set A iff at least a_ℓ of its
+endpoints are active, |A ∩ E_ℓ| ≥ a_ℓ. The tasks of the book are special
 cases:
 
 ==================  ==================  ===============================
 task                endpoints           need
 ==================  ==================  ===============================
-pairwise AND        the pair (a, b)     h = 2
-q-AND               q features          h = q
-neural permutation  the one i = π⁻¹(ℓ)  h = 1
-OR of q, copy       q features, one     h = 1
+pairwise AND        the pair (i, j)     a = 2
+q-AND               q features          a = q
+neural permutation  the one i = π⁻¹(ℓ)  a = 1
+OR of q, copy       q features, one     a = 1
 ==================  ==================  ===============================
 
 :class:`GateInstance` checks an instance once and answers what every check
 asks of it (its true outputs on a batch, the influence of each input);
 :func:`permutation_instance`, :func:`q_and_instance` and
 :func:`as_gate_instance` make one from the usual descriptions (a pairwise
-AND instance becomes the gate instance with h = 2).
+AND instance becomes the gate instance with a = 2).
 
 The one-layer network
 ---------------------
@@ -28,17 +28,17 @@ The construction of pairwise AND carries over unchanged
 S_i of s neurons (:mod:`superpos.codes`); output ℓ owns a line code T_ℓ of t
 neurons of the single layer. Neuron w serves O_w = {ℓ : w ∈ T_ℓ}; with
 R_w the endpoints of those outputs and U_w = ∪_{i∈R_w} S_i, its weights are 1
-on U_w and its bias is −(h s − 1), h the common need of the outputs (one
+on U_w and its bias is −(a·s − 1), a the common need of the outputs (one
 network has one need; :mod:`superpos.circuits` stacks layers of different
-needs). It fires iff the input puts at least h s into U_w.
+needs). It fires iff the input puts at least a·s into U_w.
 
-*No false negatives (proved).* If |A ∩ E_ℓ| ≥ h, then for every w ∈ T_ℓ the h
+*No false negatives (proved).* If |A ∩ E_ℓ| ≥ a, then for every w ∈ T_ℓ the a
 active endpoints are in R_w and their codes lie in U_w, so
-Σ_{j∈U_w} v_j ≥ Σ_{i∈A} |S_i ∩ U_w| ≥ h s: every neuron of T_ℓ fires. Nothing
+Σ_{j∈U_w} v_j ≥ Σ_{i∈A} |S_i ∩ U_w| ≥ a·s: every neuron of T_ℓ fires. Nothing
 here is random; it holds for every choice of codes and widths.
 
 False positives are the business of the sizing: :mod:`superpos.permutation`
-proves a bound for h = 1 with one endpoint, and :func:`gate_failure_bound`
+proves a bound for a = 1 with one endpoint, and :func:`gate_failure_bound`
 is the heuristic bound, in the style of :mod:`superpos.one_layer`, for any
 need; :func:`smallest_sizes` turns either into widths.
 """
@@ -69,7 +69,7 @@ __all__ = ["GateInstance", "as_gate_instance", "bound_from_terms", "build_gate_n
 
 @dataclass(frozen=True, eq=False)
 class GateInstance:
-    """m input features and m' threshold gates: output ℓ is present iff ≥ h_ℓ of its endpoints E_ℓ are active.
+    """m input features and m' threshold gates: output ℓ is present iff ≥ a_ℓ of its endpoints E_ℓ are active.
 
     Parameters
     ----------
@@ -77,7 +77,7 @@ class GateInstance:
         Row ℓ lists the endpoints of output ℓ, in any order; a gate with fewer
         than q endpoints pads its row with -1. Stored sorted, padding last.
     needs : int or array-like of int, shape (m',)
-        h_ℓ, the active endpoints output ℓ needs (1 ≤ h_ℓ ≤ |E_ℓ|); one int for all.
+        a_ℓ, the active endpoints output ℓ needs (1 ≤ a_ℓ ≤ |E_ℓ|); one int for all.
     n_inputs : int
         m; every endpoint lies in [0, m).
 
@@ -138,7 +138,7 @@ class GateInstance:
 
     @property
     def need(self) -> int:
-        """The common need h of every output; ValueError if the needs differ.
+        """The common need a of every output; ValueError if the needs differ.
 
         Examples
         --------
@@ -183,7 +183,7 @@ class GateInstance:
         return GateInstance(endpoints, needs, self.n_inputs)
 
     def true_outputs(self, inputs) -> sp.csr_matrix:
-        """The correct outputs: entry (r, ℓ) is True iff at least h_ℓ endpoints of ℓ are active in row r.
+        """The correct outputs: entry (r, ℓ) is True iff at least a_ℓ endpoints of ℓ are active in row r.
 
         One sparse product X · incidence counts the active endpoints of every
         output an input touches (cost Σ_{i∈A} d_i per row), so no dense
@@ -301,7 +301,7 @@ def permutation_instance(permutation) -> GateInstance:
 
 
 def q_and_instance(tuples, n_inputs: int) -> GateInstance:
-    """q-AND: output ℓ is present iff all q features of ``tuples[ℓ]`` are active (need h = q).
+    """q-AND: output ℓ is present iff all q features of ``tuples[ℓ]`` are active (need a = q).
 
     Examples
     --------
@@ -354,18 +354,18 @@ def served_counts(output_codes: np.ndarray, n_neurons: int) -> np.ndarray:
 
 def gate_layer(instance: GateInstance, input_codes: sp.csr_matrix, output_codes: np.ndarray,
                n_neurons: int, union: bool = False) -> tuple[sp.csr_matrix, np.ndarray]:
-    """The layer (W, b) of the construction on given codes: 1 on U_w, bias −(h s − 1).
+    """The layer (W, b) of the construction on given codes: 1 on U_w, bias −(a·s − 1).
 
     With ``union=True`` the layer below is read as 0/1 (the union of the
     active codes, as after a clamp, rather than their sum): a neuron shared by
-    two endpoint codes then holds 1, not 2, and h line codes, which pairwise
-    share at most one neuron, cover at least h s − C(h, 2) neurons; the bias is
-    −(h s − C(h, 2) − 1), so a true gate still fires.
+    two endpoint codes then holds 1, not 2, and the a line codes, which pairwise
+    share at most one neuron, cover at least a·s − C(a, 2) neurons; the bias is
+    −(a·s − C(a, 2) − 1), so a true gate still fires.
 
     Parameters
     ----------
     instance : GateInstance
-        Its outputs share one need h.
+        Its outputs share one need a.
     input_codes : csr matrix (m, n_in) of 0/1
         S_i for every input, all of the same size s.
     output_codes : int array (m', t)
@@ -387,14 +387,14 @@ def gate_layer(instance: GateInstance, input_codes: sp.csr_matrix, output_codes:
     if output_codes.shape[0] != instance.n_outputs or input_codes.shape[0] != instance.n_inputs:
         raise ValueError(f"the codes hold {input_codes.shape[0]} inputs and {output_codes.shape[0]} outputs, "
                          f"the instance {instance.n_inputs} and {instance.n_outputs}")
-    s, h = int(sizes[0]), instance.need
+    s, a = int(sizes[0]), instance.need
     t = output_codes.shape[1]
     serves = sp.csr_matrix((np.ones(output_codes.size, np.float32),
                             (output_codes.ravel(), np.repeat(np.arange(instance.n_outputs), t))),
                            shape=(n_neurons, instance.n_outputs))
     endpoints = binary_support(serves @ instance.incidence.T.tocsr())
     weights = binary_support(endpoints @ input_codes.astype(np.float32))  # float32: W is large at m' = 10⁶
-    return weights, np.full(n_neurons, 1.0 - h * s + (comb(h, 2) if union else 0))
+    return weights, np.full(n_neurons, 1.0 - a * s + (comb(a, 2) if union else 0))
 
 
 def build_gate_network(instance: GateInstance, sizes: OneLayerSizes, seed: int = 0, name: str = "") -> Network:
@@ -404,7 +404,7 @@ def build_gate_network(instance: GateInstance, sizes: OneLayerSizes, seed: int =
     codes: lines of t rows over GF(q_out); both drawn with ``seed`` as in
     :func:`superpos.codes.input_code_book` and :func:`superpos.codes.output_code_book`,
     and independent of each other. Weights are 1 on U_w and the bias is
-    −(h s − 1), so every parameter takes one bit.
+    −(a·s − 1), so every parameter takes one bit.
 
     Examples
     --------
@@ -426,11 +426,11 @@ def build_gate_network(instance: GateInstance, sizes: OneLayerSizes, seed: int =
 # ----------------------------------------------------------------------------- the heuristic bound and the sizing
 def gate_failure_bound(instance: GateInstance, k: int, code_size: int, q_in: int, output_code_size: int,
                        q_out) -> np.ndarray:
-    r"""Heuristic bound on P[some input with at most k actives gets a wrong decision], for one need h.
+    r"""Heuristic bound on P[some input with at most k actives gets a wrong decision], for one need a.
 
-    Events: an absent output ℓ, the p < h endpoints of ℓ that are active
+    Events: an absent output ℓ, the p < a endpoints of ℓ that are active
     (C(q, p) choices), and the j ≤ k − p other actives Y (at most C(m, j)
-    choices). A neuron w ∈ T_ℓ fires iff Y puts (h − p) s more into U_w:
+    choices). A neuron w ∈ T_ℓ fires iff Y puts (a − p) s more into U_w:
     u members of R_w put s each (an active y is a member of a given neuron of
     T_ℓ with probability about d_y / q_out, so u of them with probability at most
     (D/q_out)^u / u!, D the j largest influences), and the rest must be
@@ -440,9 +440,9 @@ def gate_failure_bound(instance: GateInstance, k: int, code_size: int, q_in: int
     c ~ Binomial(j q s, 1/q_in), helps every neuron of T_ℓ at once; given c
     the t rows are treated as independent (the unproved step):
 
-        P(p, j) = Σ_c P[c] (Σ_{u ≤ h−p} (D/q_out)^u/u! · P[Bin((j−u)s, f) ≥ (h−p−u)s − c])^t,
+        P(p, j) = Σ_c P[c] (Σ_{u ≤ a−p} (D/q_out)^u/u! · P[Bin((j−u)s, f) ≥ (a−p−u)s − c])^t,
 
-    and the bound is Σ_{p<h} Σ_{j ≤ k−p} C(q, p) m' C(m, j) P(p, j).
+    and the bound is Σ_{p<a} Σ_{j ≤ k−p} C(q, p) m' C(m, j) P(p, j).
     Vectorised over ``q_out``.
 
     Examples
@@ -461,7 +461,7 @@ def gate_bound_terms(instance: GateInstance, k: int, s: int, q_in: float, q_out:
     """The terms of :func:`gate_failure_bound` for :func:`bound_from_terms`: they do not depend on t.
 
     Each term is (count, weights of c, bases of shape (len(q_out), len(c)), row offset 0).
-    ``slack`` lowers what a neuron needs by that much (C(h, 2) for a layer
+    ``slack`` lowers what a neuron needs by that much (C(a, 2) for a layer
     that reads a union of codes, :func:`gate_layer` with ``union=True``).
 
     Examples
@@ -470,13 +470,13 @@ def gate_bound_terms(instance: GateInstance, k: int, s: int, q_in: float, q_out:
     >>> len(terms), terms[0][2].shape[0]   # j = 1, 2 other actives; one base per q_out
     (2, 2)
     """
-    m, m_out, q, h = instance.n_inputs, instance.n_outputs, instance.q, instance.need
+    m, m_out, q, a = instance.n_inputs, instance.n_outputs, instance.q, instance.need
     top = np.sort(instance.influence)[::-1].astype(float)
     f = -np.expm1(q * m_out / q_out * np.log1p(-1.0 / q_in))[:, None]
     plan, thresholds, trials = [], [], []  # every binomial tail of every term, evaluated in one call
-    for p in range(h):
+    for p in range(a):
         for j in range(1, k - p + 1):
-            need = h - p
+            need = a - p
             c, weights = shared_term_weights(j * q * s, min(need * s, j * q), q_in)
             parts = []
             for u in range(min(need, j) + 1):

@@ -82,7 +82,7 @@ from superpos.instance import as_and_instance
 from superpos.network import Network
 from superpos.numerics import binary_support
 from superpos.union_bound import (PROVED, SpoilerCounts, binom_sf, binom_sf_bound, check_bound, check_guarantee,
-                                  influence_spoiler_counts, shared_term_weights, spoiler_counts)
+                                  influence_spoiler_counts, search_cap, shared_term_weights, spoiler_counts)
 from superpos.validation import check_int, check_probability
 
 __all__ = ["OneLayerSizes", "build_one_layer_and_network", "one_layer_failure_bound", "one_layer_sizes",
@@ -410,7 +410,7 @@ def line_code_sizes_for_events(spoilers: SpoilerCounts, n_inputs: int, n_outputs
     7323
     """
     events = float(spoilers.first_counts.sum() + spoilers.second_counts.sum())
-    cap = max(20, int(np.ceil(np.log(events / failure_prob) / 2)))
+    cap = search_cap(events, failure_prob, 20)
     s_values = list(code_sizes) if code_sizes is not None else list(range(3, cap + 1))
     t_values = list(output_code_sizes) if output_code_sizes is not None else list(range(3, cap + 5))
     best = None

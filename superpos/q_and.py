@@ -1,7 +1,7 @@
 r"""q-AND in superposition: output ℓ is present iff all q features of its tuple are active.
 
 An instance is m' distinct q-tuples of m input features
-(:func:`superpos.gates.q_and_instance`, need h = q), and inputs are sets of at
+(:func:`superpos.gates.q_and_instance`, need a = q), and inputs are sets of at
 most k ≥ q active features; with k < q no input makes any output true and
 the task is empty, so it is refused. The network is the construction of
 :mod:`superpos.gates` with bias −(q s − 1): neuron w fires iff the input puts

@@ -350,8 +350,11 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     N_L = ⌈m'_L t_c / r_cap⌉ and which inputs are heavy (:func:`_heavy_split`);
     the blocks (:func:`_block_widths`) may let their units serve 1, 2 or 4
     times as many. The search runs over s, t_c, q_in, r_cap and that factor
-    on geometric grids, and over every t from C(k, 2) + 1 to 24 with the
-    q_out of each: the cheapest feasible t·q_out.
+    on geometric grids, and over every t from C(k, 2) + 1 up with the q_out
+    of each: the cheapest feasible t·q_out. s runs over 6, 9, …, t_c over
+    4, 6, … and t up to tops that start at 15, 14 and 24 and grow while the
+    best shared sizes sit at one of them, so no fixed grid keeps s, t_c or t
+    from growing with m'.
     Since μ ∝ r_cap / q_out, q_out ∝ r_cap, and with r_cap ∝ √m' both the
     routing and the compute channel take Θ(√m' · t) neurons. ``guarantee``
     is what ``failure_prob`` bounds, as in
@@ -386,16 +389,11 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     d_k = float(np.sort(degrees)[::-1][:k].sum())
     s_values = [check_int(code_size, "code_size", 2)] if code_size is not None else [6, 9, 12, 15]
     t_c_values = ([check_int(compute_size, "compute_size", comb(k, 2) + 1)] if compute_size is not None
-                else list(range(max(4, comb(k, 2) + 1), 15, 2)))
-    # The output code size t and the output channel's prime are searched together: one bound call
-    # evaluates every (t, q_out) of the grid, and the cheapest feasible width t·q_out wins.
-    q_out_grid = np.array(prime_grid(max(max(t_c_values), isqrt(n_outputs - 1) + 1, 2), 48, 1.15), float)
-    q_flat, t_flat = (grid.ravel() for grid in np.meshgrid(q_out_grid, np.arange(comb(k, 2) + 1, 25.0)))
-    q_flat, t_flat = q_flat[q_flat >= t_flat], t_flat[q_flat >= t_flat]  # line codes need q_out >= t
-    widths = q_flat * t_flat
+                  else list(range(max(4, comb(k, 2) + 1), 15, 2)))
+    t_top = 24
     dedicate = bool(dedicate)
     owner_thrift = (0.0, 1.0) if dedicate else (0.0,)  # 0: no owner dedicates its outputs
-    best, best_neurons = None, None
+    best = None
     if dedicate and code_size is None and compute_size is None:
         # Every output dedicated: exact on every input (the routing neurons are ORs of its units: t_c = 1,
         # weight 1, bias 0), bound 0; the least s and t that make the units and the decoder exact. It sets
@@ -406,7 +404,57 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
         candidate = ThreeChannelSizes(s_all, int(q_in_all), 1, 0, np.zeros(0, np.int64), np.zeros(0, np.int64),
                                       int(q_out_all), t_all, 0.0, guarantee, np.arange(n_outputs))
         if max_neurons is None or candidate.n_neurons < max_neurons:
-            best, best_neurons = candidate, candidate.n_neurons
+            best = candidate
+    # The grids of s, t_c and t have no fixed top: while the best shared sizes sit at the top of one,
+    # it grows by a step and the new points are searched, so the grid is never what chose a size.
+    searched = set()
+    while True:
+        grid = [(s, t_c) for s, t_c in product(s_values, t_c_values) if (s, t_c) not in searched]
+        best = _search_grid(instance, k, failure_prob, guarantee, d_k, grid, t_top, owner_thrift, dedicate,
+                            max_neurons, best)
+        searched.update(grid)
+        if best is None or best.n_clamped_units == 0:
+            break  # no shared sizes beat the ceiling: nothing sits at a top
+        grown = False
+        if code_size is None and best.code_size == s_values[-1]:
+            s_values.append(s_values[-1] + 3)
+            grown = True
+        if compute_size is None and best.compute_size == t_c_values[-1]:
+            t_c_values.append(t_c_values[-1] + 2)
+            grown = True
+        if best.output_code_size == t_top:
+            t_top += 8
+            searched.clear()  # every (s, t_c) is searched again over the longer t grid
+            grown = True
+        if not grown:
+            break
+    if best is None:
+        below = f" with fewer than {max_neurons} neurons" if max_neurons is not None else ""
+        raise ValueError(f"no three-channel sizes within the search range{below} meet failure_prob = {failure_prob}")
+    return best
+
+
+def _search_grid(instance, k: int, failure_prob: float, guarantee: str, d_k: float, grid: list, t_top: int,
+                 owner_thrift: tuple, dedicate: bool, max_neurons, best):
+    """The smallest three-channel sizes over the (s, t_c) pairs of ``grid`` and t ≤ ``t_top`` that beat ``best``.
+
+    The search of :func:`three_channel_sizes` for one piece of its grid:
+    every heavy split, light dedication option, block cap, owner thrift and
+    q_in, with one bound call per point for every (t, q_out). Returns the
+    best sizes found, or ``best`` if none has fewer neurons.
+    """
+    pairs, n_inputs, n_outputs = instance.pairs, instance.n_inputs, instance.n_outputs
+    degrees = instance.influence
+    if not grid:
+        return best
+    best_neurons = best.n_neurons if best is not None else None
+    # The output code size t and the output channel's prime are searched together: one bound call
+    # evaluates every (t, q_out) of the grid, and the cheapest feasible width t·q_out wins.
+    q_out_grid = np.array(prime_grid(max(max(t_c for _, t_c in grid), isqrt(n_outputs - 1) + 1, 2), 48, 1.15),
+                          float)
+    q_flat, t_flat = (g.ravel() for g in np.meshgrid(q_out_grid, np.arange(comb(k, 2) + 1, t_top + 1.0)))
+    q_flat, t_flat = q_flat[q_flat >= t_flat], t_flat[q_flat >= t_flat]  # line codes need q_out >= t
+    widths = q_flat * t_flat
     splits_seen = set()
     for r_cap, share in product(np.sqrt(n_outputs) * 2.0 ** np.arange(-4, 3, 0.75), (1 / 64, 1 / 16, 1 / 4, 1)):
         split = _heavy_split(degrees, pairs, k, float(r_cap), share)
@@ -428,12 +476,17 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
             # A block unit may serve more outputs than a pool unit: other actives switch it on only as partners
             # of its owner (at most one unit of an output each) or by cover, which the bound counts with r_H.
             block_caps = r_cap * np.array([1.0, 2.0, 4.0]) if len(all_owners) else [r_cap]
-            for s, t_c, block_cap, thrift in product(s_values, t_c_values, block_caps, owner_thrift):
+            configs_seen = set()
+            for (s, t_c), block_cap, thrift in product(grid, block_caps, owner_thrift):
                 # An owner whose block (2 t_c min(q_h, d_h) ReLUs) costs more than `thrift` times d_h
                 # dedicated units gives each of its outputs a unit of its own instead.
                 widths_all = _block_widths(all_owned, t_c, float(block_cap))
                 keep = 2.0 * t_c * widths_all <= thrift * all_owned if thrift else np.ones(len(all_owners), bool)
                 owners, owner_deg, block_widths = all_owners[keep], all_owned[keep], widths_all[keep]
+                config = (s, t_c, keep.tobytes(), block_widths.tobytes())
+                if config in configs_seen:
+                    continue  # e.g. every owner dedicated: the block cap changes nothing
+                configs_seen.add(config)
                 n_dedicated = n_light_dedicated + int(all_owned[~keep].sum())
                 if n_dedicated and s <= 2 * (k - 1):
                     continue  # a dedicated unit is an exact detector only for s > 2(k - 1)
@@ -462,9 +515,6 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
                                                  int(t_flat[chosen]), float(bound[chosen]), guarantee,
                                                  np.flatnonzero(dedicated))
                         best_neurons = best.n_neurons
-    if best is None:
-        below = f" with fewer than {max_neurons} neurons" if max_neurons is not None else ""
-        raise ValueError(f"no three-channel sizes within the search range{below} meet failure_prob = {failure_prob}")
     return best
 
 

@@ -32,7 +32,8 @@ from superpos.instance import AndInstance, as_and_instance
 from superpos.validation import check_int
 
 __all__ = ["GUARANTEES", "PROVED", "SpoilerCounts", "binom_sf", "binom_sf_bound", "check_bound", "check_guarantee",
-           "influence_spoiler_counts", "poisson_sf", "shared_term_weights", "spoiler_counts", "union_counts"]
+           "influence_spoiler_counts", "poisson_sf", "search_cap", "shared_term_weights", "spoiler_counts",
+           "union_counts"]
 
 
 #: What a failure bound bounds: a wrong decision on any input at all, or on one fixed input.
@@ -238,6 +239,26 @@ def union_counts(guarantee: str, n_inputs: int, n_outputs: int, k: int, d_k: flo
         return float(d_k), float(n_outputs)
     others = [float(comb(max(n_inputs - 2, 0), j)) for j in range(k + 1)]
     return 2.0 * n_outputs * sum(others[:k]), float(n_outputs) * sum(others)
+
+
+def search_cap(n_events: float, failure_prob: float, floor: int) -> int:
+    """The largest code size a sizing search tries: max(floor, ⌈ln(N/δ)/2⌉) for N events and δ.
+
+    A search range, not a bound on the optimum. A bound that adds up N
+    events needs each of them below δ/N, so the code sizes it needs grow like
+    ln(N/δ); the cap grows the same way (through N, with m'), so a search up
+    to it is not what keeps the chosen sizes from growing. A size chosen at
+    the cap would mean the cap binds; the tests check that the sizes of the
+    book's instances stay below it.
+
+    Examples
+    --------
+    >>> search_cap(1e20, 1e-6, 15), search_cap(10.0, 0.1, 15)
+    (30, 15)
+    """
+    if not n_events > 0:
+        raise ValueError(f"the number of events must be positive, got {n_events}")
+    return max(int(floor), int(np.ceil(np.log(float(n_events) / failure_prob) / 2)))
 
 
 def binom_sf(threshold, n, p):

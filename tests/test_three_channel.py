@@ -131,3 +131,15 @@ def test_dedication_only_where_it_saves_neurons(power_law_600):
     net = build_three_channel_and_network(pairs, None, 3, sizes=sizes)
     assert net.n_neurons == sizes.n_neurons
     assert verify_random(net, pairs, 3, 300, seed=0).wrong == 0
+
+
+
+def test_the_search_grid_grows_past_its_first_tops(power_law_600):
+    # The first grid stops at s = 15; this instance's best code size is larger, so the grid had to grow,
+    # and the sizes it returns sit below the tops it reached (a size at a top would make it grow again).
+    pairs, sizes = power_law_600
+    assert sizes.code_size > 15 and sizes.failure_bound <= 1e-6
+    capped = three_channel_sizes(pairs, None, 3, dedicate=False, code_size=15)
+    assert sizes.n_neurons < capped.n_neurons
+    bigger = three_channel_sizes(pairs, None, 3, dedicate=False, code_size=sizes.code_size + 3)
+    assert bigger.n_neurons >= sizes.n_neurons
