@@ -17,7 +17,10 @@ Cases (k = 3):
   outputs; beside it the random and adversarial checks of the same network,
   which see fewer of them;
 * ``two_layer_star``, ``two_layer_clique``, ``two_layer_power_law``: m' = 10⁴
-  (``--two-layer-outputs``), three-channel networks at their default sizing.
+  (``--two-layer-outputs``), the smallest three-channel networks whose
+  compute units are all shared (``three_channel_sizes(..., dedicate=False)``):
+  at this m' the default sizing gives every output a ReLU of its own, which
+  its Lemma proves exact; sharing is what needs a certificate.
 
 A case still running after ``--timeout`` seconds is stopped and reported as such.
 
@@ -51,7 +54,7 @@ def build(case: str, shrink: float, two_layer_outputs: int = 10**4):
     from superpos.codes import next_prime
     from superpos.families import default_n_inputs, make_pairs
     from superpos.one_layer import OneLayerSizes, build_one_layer_and_network, one_layer_sizes
-    from superpos.three_channel import build_three_channel_and_network
+    from superpos.three_channel import build_three_channel_and_network, three_channel_sizes
 
     k = 3
     if case.startswith("two_layer_"):
@@ -59,7 +62,8 @@ def build(case: str, shrink: float, two_layer_outputs: int = 10**4):
         m_out = two_layer_outputs
         m = default_n_inputs(family, m_out)
         pairs = make_pairs(family, m, m_out, seed=0)
-        return family, pairs, m, k, build_three_channel_and_network(pairs, m, k, seed=0)
+        sizes = three_channel_sizes(pairs, m, k, dedicate=False)
+        return family, pairs, m, k, build_three_channel_and_network(pairs, m, k, seed=0, sizes=sizes)
     m = 10**5 if case == "one_layer_1e5" else 10**4
     pairs = make_pairs("uniform", m, m, seed=0)
     sizes = one_layer_sizes(pairs, m, k)
