@@ -157,7 +157,11 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
       most k-1 of ℓ's units are spoiled this way, for every input; each other
       unit is spoiled by cover with probability
       p_H(c) = P[Bin((k-1)s, f_H) ≥ s - c], f_H = 1 - (1 - 1/q_in)^{r_H + 1}
-      (h and the r_H partners a unit serves), and Y ≤ (k-1) + Bin(t_c-k+1, p_H);
+      (h and the r_H partners a unit serves), and Y ≤ (k-1) + Bin(t_c-k+1, p_H).
+      Here the shared term is c = γ e_h + e_x: a neuron of S_h has weight γ
+      (:func:`block_gate`), so each of the e_h ~ Bin(s(k-1), 1/q_in) neurons
+      the others put on S_h (at most k-1, lines) brings γ, and each of the
+      e_x on S_x brings 1;
     * dedicated ℓ: its one unit is on only when ℓ is present (proved, see
       :func:`build_three_channel_and_network`), so Y = 0 for every input.
 
@@ -236,16 +240,18 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     cover_light = binom_sf(s - c - 1, (k - 1) * s, f_light)
     p_light = np.minimum(1.0, d_light * t_c / max(n_light_units, 1) + cover_light) if n_light else 0.0 * c
     f_heavy = -np.expm1((r_heavy + 1.0) * np.log1p(-1.0 / q_in))
-    cover_heavy = binom_sf(s - c - 1, (k - 1) * s, f_heavy)
+    # A block unit weighs its owner's code γ times: what the others put on S_h counts γ per neuron.
+    c_heavy, w_heavy = _gated_shared_term(s, k, q_in) if has_blocks else (c, w_c)
+    cover_heavy = binom_sf(s - c_heavy - 1, (k - 1) * s, f_heavy)
     r_max = max(r_light if n_light else 0.0, r_heavy if has_blocks else 0.0)
-    n_on = comb(k, 2) * t_c + k * max(float(blocks.max()) * float(cover_heavy @ w_c) if has_blocks else 0.0,
+    n_on = comb(k, 2) * t_c + k * max(float(blocks.max()) * float(cover_heavy @ w_heavy) if has_blocks else 0.0,
                                       d_light * t_c * float(p_light @ w_c))
     # μ depends on q_out only: evaluate the Poisson tail once per distinct prime, then per row count.
     primes, which = np.unique(q_out, return_inverse=True)
     per_row = poisson_sf(t_c - y[None, :], n_on * r_max / primes[:, None])
     tail = per_row[which] ** np.maximum(rows_free, 1.0)[:, None]  # (Q, t_c + 1)
 
-    def p_one(p_of_c, fixed=0):
+    def p_one(p_of_c, fixed=0, weights=w_c):
         # Y = fixed + Bin(t_c - fixed, p), p of shape (..., C): P[Y = y] of shape (..., C, t_c + 1),
         # summed against the routing tail.
         n, z = t_c - fixed, y - fixed
@@ -255,11 +261,11 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
                            + (n - z) * np.log1p(-np.minimum(p, 1 - 1e-16)))
         binom = np.where(p >= 1, (y == t_c).astype(float), binom)
         binom = np.where((z < 0) | (z > n), 0.0, binom)
-        return np.einsum("...cy,c->...y", binom, w_c) @ tail.T  # weigh the shared term first, then route
+        return np.einsum("...cy,c->...y", binom, weights) @ tail.T  # weigh the shared term first, then route
 
     light_one = p_one(p_light) if n_light else np.zeros_like(q_out)
     # cover_heavy is for the block unit with the most partners (r_H), so it bounds every block's P₁.
-    heavy_one = p_one(cover_heavy, spoiled_by_partners) if has_blocks else np.zeros_like(q_out)
+    heavy_one = p_one(cover_heavy, spoiled_by_partners, w_heavy) if has_blocks else np.zeros_like(q_out)
     p2_light = binom_sf(2 * s - 1, k * s, f_light) ** t_c if n_light else 0.0
     p2 = tail[:, 0] + p2_light
     # A dedicated unit is on only when its own output is present, so an absent dedicated output can fire
@@ -279,6 +285,29 @@ def three_channel_failure_bound(n_outputs: int, k: int, sizes_light: tuple, size
     heavy_term = n_first * (n_outputs - n_light - n_dedicated) / n_outputs * heavy_one
     dedicated_term = n_first * n_dedicated / n_outputs * dedicated_one
     return np.where(rows_free < 1, 1.0, np.minimum(1.0, light_term + heavy_term + dedicated_term + n_second * p2))
+
+
+def _gated_shared_term(code_size: int, k: int, q_in: float) -> tuple[np.ndarray, np.ndarray]:
+    """Values and probabilities of c = γ e_h + e_x, what the other actives put on a block output's own codes.
+
+    e_h and e_x are the neurons of S_h and S_x that the other k - 1 actives'
+    codes hold, each Binomial(s(k - 1), 1/q_in) and at most k - 1 (a line
+    meets another in at most one neuron); a neuron of the owner's code S_h
+    has weight γ = :func:`block_gate` in a block unit, so it counts γ times.
+    e_h and e_x are treated as independent, like the rest of the bound.
+
+    Examples
+    --------
+    >>> values, weights = _gated_shared_term(15, 3, 101.0)   # γ = 3 at s = 15, k = 3
+    >>> int(values.max()), round(float(weights.sum()), 12)   # γ(k - 1) + (k - 1)
+    (8, 1.0)
+    """
+    gate = block_gate(code_size, k)
+    hits, weight = shared_term_weights(code_size * (k - 1), k - 1, q_in)
+    values = (gate * hits[:, None] + hits[None, :]).ravel()
+    weights = (weight[:, None] * weight[None, :]).ravel()
+    order = np.argsort(values, kind="stable")
+    return values[order], weights[order]
 
 
 def _owners(pairs: np.ndarray, degrees: np.ndarray, heavy: np.ndarray) -> np.ndarray:

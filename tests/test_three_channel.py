@@ -7,7 +7,7 @@ from superpos.codes import is_prime
 from superpos.families import FAMILIES, make_pairs
 from superpos.inputs import random_input_sets
 from superpos.instance import AndInstance
-from superpos.three_channel import build_three_channel_and_network, compute_units, three_channel_sizes
+from superpos.three_channel import block_gate, build_three_channel_and_network, compute_units, three_channel_sizes
 from superpos.adversary import verify_adversarial
 from superpos.verify import verify_exhaustive, verify_random
 
@@ -143,3 +143,18 @@ def test_the_search_grid_grows_past_its_first_tops(power_law_600):
     assert sizes.n_neurons < capped.n_neurons
     bigger = three_channel_sizes(pairs, None, 3, dedicate=False, code_size=sizes.code_size + 3)
     assert bigger.n_neurons >= sizes.n_neurons
+
+
+def test_a_block_weighs_its_owners_code_gamma_times_and_the_bound_counts_it(power_law_600):
+    # A neuron of S_h has weight γ in every unit of h's block, so another active code that holds one of
+    # them brings γ, not 1: the bound must count the others' hits on S_h γ times.
+    pairs, sizes = power_law_600
+    net = build_three_channel_and_network(pairs, None, 3, sizes=sizes)
+    weights = net.layers[0][0].tocsr()
+    input_codes = net.input_codes.tocsr()
+    gate = block_gate(sizes.code_size, 3)
+    first_unit = sizes.n_light_units
+    owner_code = input_codes[sizes.heavy_inputs[0]].indices
+    row = weights[first_unit].toarray().ravel()
+    assert gate > 1 and np.all(row[owner_code] == gate)
+    assert set(np.unique(row[row > 0])) <= {1.0, float(gate)}
