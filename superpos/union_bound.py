@@ -248,8 +248,8 @@ def search_cap(n_events: float, failure_prob: float, floor: int) -> int:
     events needs each of them below δ/N, so the code sizes it needs grow like
     ln(N/δ); the cap grows the same way (through N, with m'), so a search up
     to it is not what keeps the chosen sizes from growing. A size chosen at
-    the cap would mean the cap binds; the tests check that the sizes of the
-    book's instances stay below it.
+    the cap would mean the cap binds; the tests check that the one-layer
+    sizes of uniform pairs stay well inside it (at m' = 10⁴ and 10⁶).
 
     Examples
     --------

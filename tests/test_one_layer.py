@@ -9,8 +9,9 @@ from superpos.families import FAMILIES, make_pairs
 from superpos.instance import AndInstance
 from superpos.certificate import certify
 from superpos.one_layer import (OneLayerSizes, build_one_layer_and_network, one_layer_failure_bound,
-                                one_layer_sizes, one_layer_sizes_for_widths, proved_failure_bound, proved_sizes)
-from superpos.union_bound import influence_spoiler_counts, spoiler_counts
+                                line_code_sizes_for_events, one_layer_sizes, one_layer_sizes_for_widths,
+                                proved_failure_bound, proved_sizes)
+from superpos.union_bound import influence_spoiler_counts, search_cap, spoiler_counts
 from superpos.verify import verify_exhaustive, verify_random
 
 
@@ -150,3 +151,13 @@ def test_proved_sizes_grow_like_the_lower_bound():
     ratios = [proved_sizes(influence_spoiler_counts([2.0], [float(n)], n, 3), n, 3).n_neurons
               / math.sqrt(n * math.log2(n)) for n in (10**4, 10**6, 10**8)]
     assert ratios[0] > ratios[1] > ratios[2] > 0.4 * ratios[0]   # falling slowly toward a constant
+
+
+@pytest.mark.parametrize("n", [10**4, 10**6])
+def test_the_search_cap_is_not_what_chooses_the_code_sizes(n):
+    # s and t are searched up to a cap that grows with the events of the bound; the chosen sizes of
+    # uniform pairs sit well inside it, so the cap does not decide them.
+    events = influence_spoiler_counts([2.0], [float(n)], n, 3)
+    sizes = line_code_sizes_for_events(events, n, n, 3)
+    cap = search_cap(float(events.first_counts.sum() + events.second_counts.sum()), 1e-6, 20)
+    assert sizes.code_size < cap and sizes.output_code_size < cap + 4
