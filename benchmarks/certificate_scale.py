@@ -16,7 +16,8 @@ Cases (k = 3):
   (q_in and q_out scaled by ``--shrink``) until the certificate finds wrong
   outputs; beside it the random and adversarial checks of the same network,
   which see fewer of them;
-* ``two_layer_star``, ``two_layer_clique``, ``two_layer_power_law``: m' = 10⁴
+* ``two_layer_<family>`` for star, stars, clique, power law, heavy power law
+  and mixture: m' = 10⁴
   (``--two-layer-outputs``), the smallest three-channel networks whose
   compute units are all shared (``three_channel_sizes(..., dedicate=False)``):
   at this m' the default sizing gives every output a ReLU of its own, which
@@ -41,7 +42,8 @@ import subprocess
 import sys
 import time
 
-CASES = ("one_layer_1e4", "one_layer_1e5", "small_1e4", "two_layer_star", "two_layer_clique", "two_layer_power_law")
+CASES = ("one_layer_1e4", "one_layer_1e5", "small_1e4", "two_layer_star", "two_layer_stars", "two_layer_clique",
+         "two_layer_power_law", "two_layer_heavy_power_law", "two_layer_mixture")
 
 
 def peak_rss_gb() -> float:
