@@ -410,7 +410,7 @@ def three_channel_sizes(pairs, n_inputs: int, k: int, failure_prob: float = 1e-6
     (1, True)
     """
     instance = as_and_instance(pairs, n_inputs)
-    pairs, n_inputs, n_outputs = instance.pairs, instance.n_inputs, instance.n_outputs
+    n_inputs, n_outputs = instance.n_inputs, instance.n_outputs
     k = check_int(k, "k", 1, n_inputs)
     failure_prob = check_probability(failure_prob, "failure_prob")
     guarantee = check_guarantee(guarantee)
