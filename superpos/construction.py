@@ -40,7 +40,7 @@ from superpos.instance import as_and_instance
 from superpos.certificate import certify
 from superpos.certified_sizing import certified_one_layer
 from superpos.layout import LargerThanNaiveWarning, build_and_network, choose_layout, naive_n_neurons
-from superpos.three_channel import every_output_dedicated
+from superpos.three_channel import every_output_dedicated, three_channel_sizes
 from superpos.one_layer import (OneLayerSizes, build_one_layer_and_network, one_layer_sizes,
                                 one_layer_sizes_for_widths)
 from superpos.validation import check_int
@@ -258,18 +258,22 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
 
     For each family: every input with at most ``k`` active features on a small
     instance of ``exhaustive_m`` inputs, in every layout (one layer, three
-    channels and decoded, whichever would be chosen), then, for the network
-    :func:`construction_network` chooses, ``random_samples`` random and
-    ``adversarial_targets`` adversarial ``k``-sparse inputs on an instance with
-    ``scale_m_out`` outputs (and :func:`~superpos.families.default_n_inputs`
-    inputs). The random and adversarial inputs use seeds ``seed + 1`` and
-    ``seed + 2``.
+    channels and decoded, whichever would be chosen), then ``random_samples``
+    random and ``adversarial_targets`` adversarial ``k``-sparse inputs on an
+    instance with ``scale_m_out`` outputs (and
+    :func:`~superpos.families.default_n_inputs` inputs). The three-channel
+    networks checked are those whose units are all shared (``dedicate=False``),
+    and so is the network sampled (:func:`construction_network` with
+    ``dedicate=False``): a network that gives every AND a ReLU of its own is
+    exact by proof, and checking it would test nothing the bound decides. The
+    random and adversarial inputs use seeds ``seed + 1`` and ``seed + 2``.
 
     Returns
     -------
     list of dict
         One row per check and family with keys ``check``, ``family``, ``m``,
-        ``m'``, ``layers`` (1: one layer, 2: three channels, 3: decoded), ``neurons``,
+        ``m'``, ``layers`` (1: one layer, 2: three channels, 3: decoded), ``layout`` (as in
+        :func:`certify_families`; never ``"dedicated"``), ``neurons``,
         ``one per AND`` (m + m'), ``inputs``, ``decisions`` and ``wrong``.
 
     Examples
@@ -277,7 +281,7 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
     >>> rows = verify_families(2, exhaustive_m=6, scale_m_out=20, random_samples=20, adversarial_targets=2,
     ...                        families=("uniform",), failure_prob=1e-3)
     >>> [(row["check"], row["layers"], row["wrong"]) for row in rows]
-    [('exhaustive', 1, 0), ('exhaustive', 2, 0), ('exhaustive', 3, 0), ('random', 2, 0), ('adversarial', 2, 0)]
+    [('exhaustive', 1, 0), ('exhaustive', 2, 0), ('exhaustive', 3, 0), ('random', 3, 0), ('adversarial', 3, 0)]
     """
     exhaustive_m = check_int(exhaustive_m, "exhaustive_m", 4)
     # Outputs of the small instances: as many pairs as each family fits comfortably in m inputs
@@ -287,24 +291,34 @@ def verify_families(k: int, exhaustive_m: int, scale_m_out: int, random_samples:
                           "power_law": 2 * exhaustive_m, "heavy_power_law": 2 * exhaustive_m,
                           "mixture": min(2 * exhaustive_m, comb(exhaustive_m, 2) // 4)}
 
-    def row(check, family, m, pairs, net, errors):
+    def row(check, family, m, pairs, net, sizes, errors):
         return {"check": check, "family": family, "m": m, "m'": pairs.n_outputs, "layers": len(net.layers),
-                "neurons": net.n_neurons, "one per AND": naive_n_neurons(m, pairs.n_outputs), "inputs": errors.n_input_sets, "decisions": errors.n_decisions,
-                "wrong": errors.wrong}
+                "layout": _layout_name(net, sizes, k), "neurons": net.n_neurons,
+                "one per AND": naive_n_neurons(m, pairs.n_outputs), "inputs": errors.n_input_sets,
+                "decisions": errors.n_decisions, "wrong": errors.wrong}
 
     rows = []
     for family in families:
         pairs = as_and_instance(make_pairs(family, exhaustive_m, exhaustive_outputs[family], seed=seed), exhaustive_m)
         for layout in ("one_layer", "three_channel", "decoded"):
-            net = construction_network(pairs, exhaustive_m, k, seed=seed, failure_prob=failure_prob, layout=layout)
-            rows.append(row("exhaustive", family, exhaustive_m, pairs, net, verify_exhaustive(net, pairs, k)))
+            sizes = None
+            if layout == "three_channel":
+                sizes = three_channel_sizes(pairs, exhaustive_m, k, failure_prob, dedicate=False)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", LargerThanNaiveWarning)
+                    net = build_and_network(pairs, exhaustive_m, k, seed, sizes=sizes, failure_prob=failure_prob,
+                                            layout=layout)
+            else:
+                net = construction_network(pairs, exhaustive_m, k, seed=seed, failure_prob=failure_prob,
+                                           layout=layout)
+            rows.append(row("exhaustive", family, exhaustive_m, pairs, net, sizes, verify_exhaustive(net, pairs, k)))
     for family in families:
         m = default_n_inputs(family, scale_m_out)
         pairs = as_and_instance(make_pairs(family, m, scale_m_out, seed=seed), m)
-        net = construction_network(pairs, m, k, seed=seed, failure_prob=failure_prob)
-        rows.append(row("random", family, m, pairs, net,
+        net, sizes = _network_and_sizes(pairs, m, k, seed, failure_prob, "every_input", "auto", dedicate=False)
+        rows.append(row("random", family, m, pairs, net, sizes,
                         verify_random(net, pairs, k, random_samples, seed=seed + 1)))
-        rows.append(row("adversarial", family, m, pairs, net,
+        rows.append(row("adversarial", family, m, pairs, net, sizes,
                         verify_adversarial(net, pairs, k, adversarial_targets, seed=seed + 2)))
     return rows
 
@@ -373,30 +387,40 @@ def certified_against_bound(n_outputs_values, k: int = 3, seed: int = 0, family:
     Returns
     -------
     dict of arrays, one entry per m':
-        ``n_outputs``, ``n_inputs``, ``bound_neurons`` (every-input bound,
-        ``failure_prob``), ``certified_neurons``, their ratios to
-        √(m' log₂ m') (``bound_ratio``, ``certified_ratio``), ``trials``
-        (networks built and certified) and ``seconds`` (all certificates).
+        ``n_outputs``, ``n_inputs``, ``bound_neurons`` (every-input
+        heuristic bound, ``failure_prob``), ``certified_neurons``,
+        ``proved_neurons`` (the proved bound of
+        :func:`superpos.one_layer.proved_sizes` for the same instance, so that
+        the three are compared on one pair list), their ratios to
+        √(m' log₂ m') (``bound_ratio``, ``certified_ratio``,
+        ``proved_ratio``), ``trials`` (networks built and certified) and
+        ``seconds`` (all certificates).
 
     Examples
     --------
     >>> curve = certified_against_bound([60, 120], k=2, failure_prob=1e-3, output_code_sizes=(4,), rel_tol=0.2)
     >>> bool((curve["certified_neurons"] <= curve["bound_neurons"]).all())
     True
+    >>> bool((curve["proved_neurons"] > curve["bound_neurons"]).all())
+    True
     """
     rows = []
     for value in n_outputs_values:
         m_out = check_int(value, "n_outputs_values entries", 2)
         m = default_n_inputs(family, m_out)
-        found = certified_one_layer(make_pairs(family, m, m_out, seed=seed), m, k, seed, failure_prob=failure_prob,
+        pairs = make_pairs(family, m, m_out, seed=seed)
+        found = certified_one_layer(pairs, m, k, seed, failure_prob=failure_prob,
                                     output_code_sizes=output_code_sizes, rel_tol=rel_tol, n_jobs=n_jobs)
+        proved = one_layer_sizes(pairs, m, k, failure_prob, guarantee="proved").n_neurons
         scale = sqrt(m_out * log2(m_out))
-        rows.append((m_out, m, found.bound_sizes.n_neurons, found.n_neurons, found.bound_sizes.n_neurons / scale,
-                     found.n_neurons / scale, len(found.trials), sum(t.seconds for t in found.trials)))
-    table = np.array(rows, dtype=float).reshape(-1, 8)
-    out = {key: table[:, j] for j, key in enumerate(("n_outputs", "n_inputs", "bound_neurons", "certified_neurons",
-                                                      "bound_ratio", "certified_ratio", "trials", "seconds"))}
-    for key in ("n_outputs", "n_inputs", "bound_neurons", "certified_neurons", "trials"):
+        rows.append((m_out, m, found.bound_sizes.n_neurons, found.n_neurons, proved,
+                     found.bound_sizes.n_neurons / scale, found.n_neurons / scale, proved / scale,
+                     len(found.trials), sum(t.seconds for t in found.trials)))
+    keys = ("n_outputs", "n_inputs", "bound_neurons", "certified_neurons", "proved_neurons", "bound_ratio",
+            "certified_ratio", "proved_ratio", "trials", "seconds")
+    table = np.array(rows, dtype=float).reshape(-1, len(keys))
+    out = {key: table[:, j] for j, key in enumerate(keys)}
+    for key in ("n_outputs", "n_inputs", "bound_neurons", "certified_neurons", "proved_neurons", "trials"):
         out[key] = out[key].astype(np.int64)
     return out
 

@@ -25,6 +25,8 @@ def test_verify_families_counts_every_check_and_finds_no_error():
                            families=families)
     assert [r["check"] for r in rows] == ["exhaustive"] * 9 + ["random", "adversarial"] * 3
     assert [r["layers"] for r in rows[:9]] == [1, 2, 3] * 3
+    # Every network checked shares its units: a ReLU per AND is exact by proof and sampling it tests nothing.
+    assert "dedicated" not in {r["layout"] for r in rows}
     assert [r["family"] for r in rows[:9:3]] == list(families)
     exhaustive = rows[0]
     assert exhaustive["inputs"] == 1 + 10 + 45 and exhaustive["decisions"] == exhaustive["inputs"] * exhaustive["m'"]
@@ -58,5 +60,7 @@ def test_certified_networks_are_smaller_than_bound_sized_ones():
     curve = certified_against_bound([100, 200], k=3, seed=0, output_code_sizes=(8,), rel_tol=0.1)
     assert list(curve["n_outputs"]) == [100, 200]
     assert np.all(curve["certified_neurons"] < curve["bound_neurons"]) and np.all(curve["trials"] >= 2)
+    # The proved bound is evaluated on the same instance, and asks for more than the heuristic one.
+    assert np.all(curve["proved_neurons"] > curve["bound_neurons"])
     scale = np.sqrt(curve["n_outputs"] * np.log2(curve["n_outputs"]))
     assert np.allclose(curve["certified_ratio"], curve["certified_neurons"] / scale)
