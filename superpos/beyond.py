@@ -8,7 +8,10 @@ them the way the chapter reports them:
 
 * :func:`gate_curve`: networks built for a range of m' (a random permutation,
   or m' random q-tuples of m = m' inputs), their neurons and parameters beside
-  the counting lower bound, and the exact certificate on the smaller ones;
+  the counting lower bounds that hold for them, and the exact certificate on
+  the smaller ones;
+* :func:`min_params_chosen`: the fewest parameters when their positions in a
+  host of P slots may depend on the instance, for any family size;
 * :func:`verify_at_scale`: random and adversarial inputs on one network;
 * :func:`order_curve`: the explicit sizes of the permutation's order argument;
 * :func:`family_bits`: log₂ of the q-AND family size per m' log₂ m';
@@ -22,21 +25,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from superpos.bounds import (log2_num_q_and_instances, min_params, min_params_q_and, min_total_neurons,
-                             min_total_neurons_q_and)
+import math
+
+from scipy.special import betaln
+
+from superpos.bounds import (dense_slots, log2_num_q_and_instances, min_params, min_params_ticket,
+                             min_total_neurons, neurons_holding, total_neuron_slots)
 from superpos.certificate import certify
 from superpos.circuits import (CLEANUPS, Circuit, adversarial_circuit_inputs, build_circuit_network, circuit_sizes,
                                errors_by_depth, planted_inputs, stray_neurons)
 from superpos.gate_adversary import adversarial_gate_inputs
+from superpos.gap import log2_relabellings
 from superpos.gates import build_gate_network
 from superpos.inputs import all_input_sets, random_input_sets
-from superpos.permutation import as_permutation, order_sizes, permutation_sizes, random_permutation
+from superpos.permutation import as_permutation, order_sizes, permutation_sizes, random_permutation, served_most
 from superpos.q_and import as_q_and, q_and_sizes, random_q_tuples
 from superpos.validation import check_int
 from superpos.verify import count_errors
 
 __all__ = ["TASKS", "depth_table", "exhaustive_depth_errors", "family_bits", "gate_curve", "gate_instance",
-           "neurons_to_depth", "order_curve", "verify_at_scale"]
+           "min_params_chosen", "neurons_to_depth", "order_curve", "verify_at_scale"]
 
 #: The gate tasks of the chapter: a permutation (q = 1) or a q-AND (q ≥ 2).
 TASKS = ("permutation", "q_and")
@@ -57,13 +65,90 @@ def gate_instance(task: str, n_outputs: int, q: int = 1, seed: int = 0):
     return as_q_and(random_q_tuples(n_outputs, n_outputs, q, seed), n_outputs)
 
 
+def min_params_chosen(needed_bits: int, *, bits_per_param: int, n_slots: int) -> int:
+    r"""Return the fewest parameters that can single out ``needed_bits`` bits when their positions may be chosen.
+
+    Theorem *Tickets whose positions depend on the instance* of the bounds
+    chapter, for a family of any size: a network that keeps :math:`p` of the
+    :math:`P` slots of a host, chosen per instance, each with a value of
+    :math:`b` bits, is one of at most :math:`\binom{P}{p}2^{bp}` networks, so
+    it computes every member of a family :math:`F` only if
+    :math:`\log_2\binom{P}{p} + bp \ge \lceil\log_2|F|\rceil` (the left
+    side is increasing in :math:`p \le P`). Every network of :math:`N` neurons
+    in all, whatever its depth and widths, fits a host of
+    :math:`\lfloor N^2/4\rfloor + N` slots once its widths are fixed
+    (:func:`superpos.bounds.total_neuron_slots`). For permutations and 2-AND
+    this is :func:`superpos.bounds.min_params_ticket`; this function takes
+    :math:`\lceil\log_2|F|\rceil` itself, so it serves q-AND too.
+
+    Parameters
+    ----------
+    needed_bits : int
+        :math:`\lceil\log_2|F|\rceil`, at least 0.
+    bits_per_param : int
+        Bits :math:`b \ge 1` per kept parameter.
+    n_slots : int
+        Slots :math:`P \ge 1` of the host.
+
+    Returns
+    -------
+    int
+        The least :math:`p \le P` with :math:`\log_2\binom{P}{p} + bp \ge` ``needed_bits``.
+
+    Raises
+    ------
+    ValueError
+        If even :math:`bP` bits (every slot kept) are fewer than ``needed_bits``.
+
+    Examples
+    --------
+    >>> min_params_chosen(7, bits_per_param=1, n_slots=10)  # C(10, 2) 2^2 = 180 >= 2^7, C(10, 1) 2 = 20 < 2^7
+    2
+    >>> min_params_chosen(100, bits_per_param=1, n_slots=10)
+    Traceback (most recent call last):
+    ...
+    ValueError: a host of n_slots=10 slots of 1 bit holds at most 10 bits, fewer than the needed_bits=100 the family needs
+    """
+    needed = check_int(needed_bits, "needed_bits", 0)
+    bits = check_int(bits_per_param, "bits_per_param", 1)
+    slots = check_int(n_slots, "n_slots", 1)
+    if bits * slots < needed:
+        raise ValueError(f"a host of n_slots={slots} slots of {bits} bit{'s' if bits > 1 else ''} holds at most "
+                         f"{bits * slots} bits, fewer than the needed_bits={needed} the family needs")
+
+    def reaches(p: int) -> bool:
+        log2_choices = (-math.log(slots + 1.0) - float(betaln(p + 1.0, slots - p + 1.0))) / math.log(2)
+        return log2_choices + bits * p >= needed - 1e-9 * needed
+
+    low, high = 0, slots  # reaches(high) holds; find the least p that reaches
+    while low < high:
+        middle = (low + high) // 2
+        if reaches(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
 def gate_curve(task: str, n_outputs_values, k: int, q: int = 1, seed: int = 0, failure_prob: float = 1e-6,
                certify_max: int = 0, n_jobs: int = 1):
     """Build the network for every m'; its counts, the lower bounds and (m' ≤ certify_max) the certificate.
 
     The permutation is sized by its proved bound, a q-AND by the heuristic
-    bound. The lower bounds are the counting bounds at the network's own bits
-    per parameter: fewest total neurons (any depth) and fewest parameters.
+    bound. The permutation's widths depend on m', k, δ and the seed, not on
+    π: every permutation is built with the same widths, and only the
+    positions of the nonzero parameters change; the family is that of all m'!
+    permutations. A q-AND's widths depend on its instance through the
+    influences of its inputs, which every relabelling of the inputs keeps: the
+    family is that of the relabellings (:func:`superpos.gap.log2_relabellings`).
+    The lower bounds that hold for these networks, at their own bits per
+    parameter b, are: ``lower_neurons``, the fewest neurons in all (fixed widths, any
+    depth: :func:`superpos.bounds.min_total_neurons`); ``lower_params``, the
+    fewest nonzero parameters when their positions may depend on the instance,
+    in a host of ``host_slots`` = ⌊N²/4⌋ + N slots, N the network's neurons
+    (:func:`min_params_chosen`); and ``lower_slots``, the fewest slots of a
+    fixed architecture, to be held against ``dense_slots``, the slots of dense
+    layers of the network's widths (:func:`superpos.bounds.min_params`).
 
     Returns
     -------
@@ -75,6 +160,8 @@ def gate_curve(task: str, n_outputs_values, k: int, q: int = 1, seed: int = 0, f
     >>> table, network, _ = gate_curve("permutation", [100, 300], k=2, certify_max=300)
     >>> table["certified"].tolist(), bool(np.all(table["n_neurons"] > table["lower_neurons"]))
     ([1, 1], True)
+    >>> bool(np.all(table["lower_params"] <= table["n_params"]))
+    True
     """
     k = check_int(k, "k", 1)
     rows, network, instance = [], None, None
@@ -87,16 +174,21 @@ def gate_curve(task: str, n_outputs_values, k: int, q: int = 1, seed: int = 0, f
             sizes = q_and_sizes(instance, None, k, failure_prob)
         network = build_gate_network(instance, sizes, seed)
         bits = network.bits_per_param
+        host = total_neuron_slots(network.n_neurons)
         if task == "permutation":
             lower_neurons = min_total_neurons("permutation", n_outputs, bits_per_param=bits)
-            lower_params = min_params("permutation", n_outputs, bits_per_param=bits)
-        else:
-            lower_neurons = min_total_neurons_q_and(n_outputs, q=q, bits_per_param=bits)
-            lower_params = min_params_q_and(n_outputs, q=q, bits_per_param=bits)
+            lower_slots = min_params("permutation", n_outputs, bits_per_param=bits)
+            lower_params = min_params_ticket("permutation", n_outputs, bits_per_param=bits, n_slots=host)
+        else:  # widths from the instance's influences: the family is that of its relabellings
+            needed = math.floor(log2_relabellings(instance.endpoints, instance.n_inputs))
+            lower_slots = -(-needed // bits)
+            lower_neurons = neurons_holding(lower_slots)
+            lower_params = min_params_chosen(needed, bits_per_param=bits, n_slots=host)
         row = {"n_outputs": n_outputs, "code_size": sizes.code_size, "q_in": sizes.q_in,
                "output_code_size": sizes.output_code_size, "q_out": sizes.q_out, "n_neurons": network.n_neurons,
                "n_params": network.n_params, "bits_per_param": bits, "failure_bound": sizes.failure_bound,
-               "lower_neurons": int(lower_neurons), "lower_params": int(lower_params), "certified": -1,
+               "lower_neurons": int(lower_neurons), "lower_params": int(lower_params), "host_slots": host,
+               "dense_slots": dense_slots(network.widths), "lower_slots": int(lower_slots), "certified": -1,
                "false_positives": -1, "false_negatives": -1, "input_sets": 0, "certificate_seconds": np.nan}
         if n_outputs <= certify_max:
             verdict = certify(network, instance, k, max_witnesses=1, n_jobs=n_jobs)
@@ -131,22 +223,34 @@ def verify_at_scale(network, instance, k: int, n_random: int, n_adversarial: int
             "adversarial": count_errors(network, instance, adversarial, batch_size=batch_size)}
 
 
-def order_curve(n_outputs_values, k: int, failure_prob: float = 1e-6) -> dict:
+def order_curve(n_outputs_values, k: int, failure_prob: float = 1e-6, seed: int = 0, served_max: int = 0) -> dict:
     """Neurons 2sq and parameters (at most m' s t + t q) of the explicit sizes of the permutation's order argument.
+
+    For m' ≤ ``served_max`` the sizes use r, the most outputs one neuron
+    serves, of the output code book drawn with ``seed``
+    (:func:`superpos.permutation.order_sizes` with a seed), so their failure
+    bound is proved; above it they assume r = ⌊2m'/q⌋, the corollary's
+    assumption. The columns ``served`` (the r used), ``served_assumed`` (r
+    assumed, not read off a code book) and ``served_limit`` (⌊2m'/q⌋) say which.
 
     Examples
     --------
-    >>> curve = order_curve([10**3, 10**9], 3)
-    >>> bool(curve["n_neurons"][1] > curve["n_neurons"][0])
-    True
+    >>> curve = order_curve([10**3, 10**9], 3, served_max=10**3)
+    >>> bool(curve["n_neurons"][1] > curve["n_neurons"][0]), curve["served_assumed"].tolist()
+    (True, [False, True])
     """
-    sizes = [order_sizes(int(m), k, failure_prob) for m in n_outputs_values]
+    served_max = check_int(served_max, "served_max", 0)
     m_values = np.array([int(m) for m in n_outputs_values])
+    sizes = [order_sizes(int(m), k, failure_prob, seed=seed if m <= served_max else None) for m in m_values]
+    limits = np.array([2 * m // s.q_in for m, s in zip(m_values, sizes)])
+    served = np.array([served_most(int(m), s.output_code_size, s.q_out, seed) if m <= served_max else limit
+                       for m, s, limit in zip(m_values, sizes, limits)])
     return {"n_outputs": m_values, "code_size": np.array([s.code_size for s in sizes]),
             "q": np.array([s.q_in for s in sizes]), "n_neurons": np.array([s.n_neurons for s in sizes]),
             "n_params_at_most": np.array([m * s.code_size * s.output_code_size + s.n_output_neurons
                                           for m, s in zip(m_values, sizes)]),
-            "failure_bound": np.array([s.failure_bound for s in sizes])}
+            "failure_bound": np.array([s.failure_bound for s in sizes]), "served": served,
+            "served_limit": limits, "served_assumed": m_values > served_max}
 
 
 def family_bits(n_outputs_values, qs=(2, 3, 4)) -> dict:

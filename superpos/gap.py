@@ -35,6 +35,8 @@ nothing to them.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,8 +44,8 @@ import numpy as np
 from superpos import bounds, representation
 from superpos.validation import check_int
 
-__all__ = ["GapTheory", "construction_line", "exponential_rate", "gap_factor", "gap_theory", "log_grid",
-           "one_neuron_per_and_neurons"]
+__all__ = ["GapTheory", "construction_line", "exponential_rate", "gap_factor", "gap_theory", "log2_relabellings",
+           "log_grid", "one_neuron_per_and_neurons", "relabelling_neurons_bound"]
 
 #: Columns a construction table must have (see :func:`construction_line`).
 CONSTRUCTION_COLUMNS = ("family", "n_outputs", "n_inputs", "n_neurons", "n_params", "bits_per_param", "n_layers",
@@ -245,6 +247,74 @@ def construction_line(table: dict, family: str = "uniform") -> dict:
         bounds.min_total_neurons("and", int(m_out), m_in=int(m_in), bits_per_param=int(b))
         for m_out, m_in, b in zip(line["n_outputs"], line["n_inputs"], line["bits_per_param"])], dtype=np.int64)
     return line
+
+
+def log2_relabellings(tuples, n_inputs: int) -> float:
+    r"""Return a lower bound on :math:`\log_2` of the number of instances that relabel the inputs of ``tuples``.
+
+    An instance is the ordered list of its :math:`m'` output tuples (pairs, or
+    q-tuples) on :math:`m` inputs. Relabelling the inputs by a permutation
+    :math:`\sigma` keeps every influence, so a construction whose widths
+    depend on the instance only through its influences builds every
+    relabelling with the same widths. The relabellings number
+    :math:`m!/|\mathrm{Stab}|`, where :math:`\sigma \in \mathrm{Stab}` maps
+    every tuple to itself (the outputs have fixed codes, so the order of the
+    list is kept). Such a :math:`\sigma` maps input :math:`i` to an input in
+    exactly the same outputs as :math:`i`, so it permutes each group of inputs
+    that share their set of outputs within the group, and
+    :math:`|\mathrm{Stab}| \le \prod_g n_g!`. Two distinct relabellings
+    differ in some output's tuple, and the input that activates exactly that
+    tuple tells them apart, as in the bounds chapter's distinguishing lemma, so
+    the counting bounds hold for this family with
+    :math:`\log_2|F| \ge \log_2 m! - \sum_g \log_2 n_g!`, the value returned.
+
+    Parameters
+    ----------
+    tuples : array-like of int, shape (m', a)
+        The endpoints of every output, each in ``0 .. n_inputs - 1``.
+    n_inputs : int
+        :math:`m`, at least 2.
+
+    Examples
+    --------
+    >>> round(log2_relabellings([[0, 1], [0, 2]], 4), 6)  # every input in outputs of its own: 4! = 24
+    4.584963
+    >>> log2_relabellings([[0, 1]], 2)  # swapping the two endpoints keeps the one pair
+    0.0
+    """
+    n_inputs = check_int(n_inputs, "n_inputs", 2)
+    array = np.asarray(tuples)
+    if array.ndim != 2 or array.shape[0] < 1 or array.dtype.kind not in "iu":
+        raise ValueError(f"tuples must be a 2-D integer array of shape (m', a) with m' >= 1, got {array!r:.80}")
+    if array.min() < 0 or array.max() >= n_inputs:
+        raise ValueError(f"every endpoint must lie in 0 .. n_inputs - 1 = {n_inputs - 1}")
+    inputs = array.ravel()
+    outputs = np.repeat(np.arange(array.shape[0]), array.shape[1])
+    order = np.lexsort((outputs, inputs))
+    inputs, outputs = inputs[order], outputs[order]
+    starts = np.flatnonzero(np.r_[True, inputs[1:] != inputs[:-1]])
+    groups = Counter(tuple(part.tolist()) for part in np.split(outputs, starts[1:]))
+    groups[()] += n_inputs - starts.size  # inputs in no output
+    log_stab = sum(math.lgamma(size + 1) for size in groups.values())
+    return max(0.0, (math.lgamma(n_inputs + 1) - log_stab) / math.log(2))
+
+
+def relabelling_neurons_bound(tuples, n_inputs: int, bits_per_param: int) -> int:
+    r"""Return the fewest neurons in all that compute every relabelling of ``tuples`` at :math:`b` bits.
+
+    The least :math:`N` with :math:`b(\lfloor N^2/4\rfloor + N) \ge
+    \lfloor L\rfloor`, :math:`L` from :func:`log2_relabellings` (rounded down,
+    so the bound can only be weaker), as
+    :func:`superpos.bounds.min_total_neurons` for the whole family.
+
+    Examples
+    --------
+    >>> relabelling_neurons_bound([[0, 1], [0, 2], [1, 2]], 6, 1)  # 6!/(3! 1! 1! 1!) = 120: 6 bits
+    4
+    """
+    bits = check_int(bits_per_param, "bits_per_param", 1)
+    needed = math.floor(log2_relabellings(tuples, n_inputs))
+    return int(bounds.neurons_holding(-(-needed // bits)))
 
 
 def exponential_rate(representation_neurons, computing_neurons) -> float:

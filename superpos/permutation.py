@@ -54,14 +54,16 @@ C(m', j)(m' − j) pairs (A, ℓ) and j = 1..k gives (1); the empty input fires
 nothing. ∎
 
 *Order.* Take q_in = q_out = q ≥ √(2κm'), κ = (e² − 1)k, and suppose
-r ≤ 2m'/q (true of random lines for large m', and checked on every code book
-built). At λ = 2, (r − 1)μ_j(e² − 1) ≤ 2m' j s (e² − 1)/q² ≤ s and
+r ≤ 2m'/q (true of random lines for large m'; :func:`order_sizes` uses the
+exact r of a seeded code book when given a seed, and assumes r = ⌊2m'/q⌋
+without one). At λ = 2, (r − 1)μ_j(e² − 1) ≤ 2m' j s (e² − 1)/q² ≤ s and
 (r − 1)p_j g_j(2) ≤ 2m' C(k, 2) s² e^{2k}/q³ = O(s²/√m'), so
 β_j ≤ exp(−(s − 2k) + o(1)) and (1) is at most δ once
 (t − k)(s − 2k) ≥ Λ' + o(1), Λ' = ln(k Σ_j C(m', j)(m' − j)/δ) = O(log m').
 With s = t = 2k + ⌈√Λ'⌉ + 1 (:func:`order_sizes`) that gives n = 2sq = Θ(√(m' log m'))
 neurons and at most m' s t + t q = Θ(m' log m') one-bit parameters for fixed
-k, the orders of the counting lower bound for permutations. s and t must grow
+k, the orders of the counting lower bounds for permutations (for parameters:
+the bound for positions chosen per instance in a host of ⌊n²/4⌋ + n slots). s and t must grow
 together: line codes need q_out ≥ √m', so t q_out ≥ t √m', and t = Θ(log m')
 with s fixed would cost Θ(√m' log m').
 
@@ -253,29 +255,35 @@ def permutation_sizes(n_features: int, k: int, failure_prob: float = 1e-6, seed:
     return OneLayerSizes(s, q_in, t, q_out, bound)
 
 
-def order_sizes(n_features: int, k: int, failure_prob: float = 1e-6) -> OneLayerSizes:
+def order_sizes(n_features: int, k: int, failure_prob: float = 1e-6, seed: int | None = None) -> OneLayerSizes:
     """Sizes of the order argument: q_in = q_out = q ≥ √(2(e² − 1)k m'), s = t = 2k + ⌈√Λ'⌉ + 1.
 
-    ``failure_bound`` is the bound (1) with r = ⌊2m'/q⌋, which the argument
-    assumes of the output code. The o(1) term of the argument is checked
-    numerically: s = t grows by one until (1) is at most ``failure_prob``
-    (for m' ≥ 10³ the first value passes). Its neurons 2sq grow as
-    √(m' log m') for fixed k.
+    With ``seed=None``, ``failure_bound`` is the bound (1) with r = ⌊2m'/q⌋,
+    which the argument *assumes* of the output code. With a seed, r is the
+    most outputs one neuron of the output code book drawn with that seed
+    serves (:func:`served_most`, recomputed for every t tried), so the bound
+    is proved for that code book. The o(1) term of the argument is checked
+    numerically: s = t grows by one until (1) is at most ``failure_prob``.
+    Its neurons 2sq grow as √(m' log m') for fixed k.
 
     Examples
     --------
     >>> sizes = order_sizes(10**6, 3)
     >>> sizes.failure_bound <= 1e-6, sizes.code_size == sizes.output_code_size
     (True, True)
+    >>> order_sizes(1000, 3, seed=0).failure_bound <= 1e-6
+    True
     """
     n_features = check_int(n_features, "n_features", 2)
     k = check_int(k, "k", 1, n_features)
     failure_prob = check_probability(failure_prob, "failure_prob")
+    if seed is not None:
+        seed = check_int(seed, "seed", 0)
     budget = log(k * sum(_event_counts(n_features, k)) / failure_prob)
     size = 2 * k + ceil(sqrt(budget)) + 1
     q = next_prime(max(size + 1, ceil(sqrt(2 * (e * e - 1) * k * n_features)), isqrt(n_features - 1) + 1))
-    served = 2 * n_features // q
     while True:
+        served = 2 * n_features // q if seed is None else served_most(n_features, size, q, seed)
         bound = float(permutation_failure_bound(n_features, k, size, q, size, served))
         if bound <= failure_prob:
             return OneLayerSizes(size, q, size, q, bound)

@@ -51,3 +51,29 @@ def test_neurons_to_depth_counts_the_clamp_twice():
     widths = [built.channel_width(d) for d in range(4)]
     assert beyond.neurons_to_depth(built, 2) == widths[0] + 2 * widths[1] + widths[2]
     assert beyond.neurons_to_depth(built, 3) == built.network.n_neurons
+
+
+def test_chosen_positions_bound_matches_the_bounds_module_and_refuses_too_small_hosts():
+    from superpos.bounds import min_bits, min_params_ticket
+    for m_out, slots in [(100, 10**6), (1000, 5 * 10**4), (30, 400)]:
+        needed = int(min_bits("permutation", m_out))
+        assert beyond.min_params_chosen(needed, bits_per_param=1, n_slots=slots) == min_params_ticket(
+            "permutation", m_out, bits_per_param=1, n_slots=slots)
+    assert beyond.min_params_chosen(0, bits_per_param=2, n_slots=5) == 0
+    with pytest.raises(ValueError, match="fewer than the needed_bits"):
+        beyond.min_params_chosen(11, bits_per_param=1, n_slots=10)
+
+
+def test_gate_curve_bounds_hold_for_the_networks_built():
+    table, _, _ = beyond.gate_curve("permutation", [300], k=2)
+    assert table["lower_params"][0] <= table["n_params"][0] < table["lower_slots"][0] * 100
+    assert table["dense_slots"][0] >= table["lower_slots"][0] and table["host_slots"][0] >= table["dense_slots"][0]
+    q_table, _, _ = beyond.gate_curve("q_and", [60], k=4, q=3, failure_prob=1e-3)
+    assert 0 < q_table["lower_neurons"][0] < q_table["n_neurons"][0]
+
+
+def test_order_curve_reads_r_off_the_code_book_up_to_its_limit():
+    curve = beyond.order_curve([10**3, 10**4, 10**6], 3, served_max=10**4)
+    assert curve["served_assumed"].tolist() == [False, False, True]
+    assert curve["served"][0] > curve["served_limit"][0]  # r = 14 > 10 at m' = 10³, seed 0
+    assert curve["served"][2] == curve["served_limit"][2] and np.all(curve["failure_bound"] <= 1e-6)

@@ -146,3 +146,22 @@ def test_construction_line_rejects_bad_tables():
 def test_gap_theory_rejects_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         gap.gap_theory(**kwargs)
+
+
+def test_relabelling_count_is_a_lower_bound_on_the_distinct_relabellings():
+    from itertools import permutations
+    from superpos.gap import log2_relabellings
+    for pairs, m in [([[0, 1], [0, 2]], 4), ([[0, 1], [2, 3], [1, 2]], 5), ([[0, 1], [2, 3]], 5)]:
+        pairs = np.array(pairs)
+        distinct = {tuple(map(tuple, np.sort(np.array(sigma)[pairs], axis=1))) for sigma in permutations(range(m))}
+        assert 2 ** log2_relabellings(pairs, m) <= len(distinct) + 1e-9
+    with pytest.raises(ValueError, match="every endpoint"):
+        log2_relabellings([[0, 5]], 5)
+
+
+def test_the_construction_sizes_do_not_move_under_a_relabelling():
+    from superpos.families import make_pairs
+    from superpos.one_layer import one_layer_sizes
+    pairs = make_pairs("power_law", 300, 300, seed=0)
+    relabelled = np.random.default_rng(3).permutation(300)[pairs]
+    assert one_layer_sizes(pairs, 300, 3, 1e-3) == one_layer_sizes(relabelled, 300, 3, 1e-3)
