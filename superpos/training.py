@@ -7,15 +7,15 @@ held fixed exactly as the model of the book requires:
 * **input layer** (fixed): input i owns a line code S_i of s neurons
   (:func:`superpos.codes.input_code_book`), and an input set A is the
   activation v = Σ_{i∈A} 1_{S_i} of the n₀ = s·q₀ input neurons;
-* **hidden layer** (trained): h ReLU units, a = ReLU(W₁ v + b₁);
-* **output layer** (trained): the n₁ = t·q₁ neurons of the fixed output codes
-  (:func:`superpos.codes.output_code_book`), y = ReLU(W₂ a + b₂);
+* **hidden layer** (trained): n₁ ReLU units u, v⁽¹⁾ = ReLU(W⁽¹⁾ v + β⁽¹⁾);
+* **output layer** (trained): the n₂ = t·q₁ neurons of the fixed output codes
+  (:func:`superpos.codes.output_code_book`), v⁽²⁾ = ReLU(W⁽²⁾ v⁽¹⁾ + β⁽²⁾);
 * **decoder** (fixed): output ℓ is present iff every neuron of its code T_ℓ
-  has y_w ≥ θ (θ = 1).
+  has v⁽²⁾_w ≥ θ (θ = 1).
 
 The trained model is a :class:`superpos.network.Network`, so the book's
 checks (:mod:`superpos.verify`, :mod:`superpos.adversary`) run on it
-unchanged. It has n₀ + h + n₁ neurons, all layers counted, and dense float32
+unchanged. It has n₀ + n₁ + n₂ neurons, all layers counted, and dense float32
 weights.
 
 The training target
@@ -33,8 +33,8 @@ must be low. Two targets are offered (``TARGETS``):
   absent output keeps a neuron below θ. The target is a fixed 0/1 label per
   neuron, so each neuron's loss is an ordinary binary classification.
 * ``"decisions"``: the true codes' neurons must be on as before; an absent
-  output is pushed down only when all its t neurons reach θ − μ, and then only
-  at its lowest neuron. This is the decoding rule itself (with a margin μ),
+  output is pushed down only when all its t neurons reach θ − η, and then only
+  at its lowest neuron. This is the decoding rule itself (with a margin η),
   so it asks less; which neuron goes low is left to the network.
 
 Each labelled neuron costs the logistic loss of its margin z − θ (z the
@@ -157,7 +157,7 @@ class TrainingSettings:
     Parameters
     ----------
     hidden_width : int
-        h, the trained hidden ReLU units.
+        n₁, the trained hidden ReLU units.
     steps : int
         Most minibatch steps; the step size follows a cosine from
         ``learning_rate`` to 0 over them.
@@ -168,12 +168,12 @@ class TrainingSettings:
     target : {"neurons", "decisions"}
         What the output neurons are trained towards (module docstring).
     sharpness : float
-        κ: the logistic loss reads the margin z − θ scaled by κ.
+        κ: the logistic loss reads the margin z − θ scaled by κ (the temperature τ = 1/κ).
     positive_weight : float
         w₊: weight of the loss of a neuron that must be on.
     margin : float
-        μ of the ``"decisions"`` target: an absent output is pushed down once
-        all its neurons reach θ − μ.
+        η of the ``"decisions"`` target: an absent output is pushed down once
+        all its neurons reach θ − η.
     planted, one_end, shorter : float
         Fractions of the training inputs that contain a pair of the
         instance, that contain one endpoint of a pair, and that are cut
@@ -405,7 +405,7 @@ class _Model:
         return np.stack(found, axis=1)
 
     def on_targets(self, true: np.ndarray) -> np.ndarray:
-        """(batch, n₁) bool: the neurons of the true outputs' codes."""
+        """(batch, n₂) bool: the neurons of the true outputs' codes."""
         target = np.zeros((true.shape[0], self.n_out), dtype=bool)
         row, column = np.nonzero(true >= 0)
         target[np.repeat(row, self.t), self.output_codes[true[row, column]].ravel()] = True
@@ -420,10 +420,10 @@ class _Model:
         return hidden, active, out
 
     def off_targets(self, out: np.ndarray, on: np.ndarray, true: np.ndarray) -> np.ndarray:
-        """(batch, n₁) bool: the neurons the loss pushes below θ."""
+        """(batch, n₂) bool: the neurons the loss pushes below θ."""
         if self.settings.target == "neurons":
             return ~on
-        # An absent output whose t neurons all reach θ − μ: push its lowest neuron down.
+        # An absent output whose t neurons all reach θ − η: push its lowest neuron down.
         high = sp.csr_matrix(out >= THRESHOLD - self.settings.margin, dtype=np.float32)
         counts = (high @ self.membership).tocoo()
         full = counts.data >= self.t - 0.5
@@ -502,11 +502,11 @@ class TrainedAndNetwork:
     seconds: float  #: wall-clock time of the training loop
     reached_zero: bool  #: every validation input decided right at the last check
     history: dict = field(default_factory=dict)  #: ``step``, ``loss``, ``false_positives``, ``false_negatives``
-    initial_weights: tuple = ()  #: (W₁, W₂) before the first step, dense float32
+    initial_weights: tuple = ()  #: (W⁽¹⁾, W⁽²⁾) before the first step, dense float32
 
     @property
     def n_neurons(self) -> int:
-        """Neurons of the network, every layer counted (n₀ + h + n₁)."""
+        """Neurons of the network, every layer counted (n₀ + n₁ + n₂)."""
         return self.network.n_neurons
 
 
@@ -786,7 +786,7 @@ def search_trained_width(pairs, n_inputs: int, k: int, widths, settings: Trainin
     -------
     WidthSearch
         ``table`` has, per width tried: ``hidden_width``, ``n_neurons``
-        (n₀ + h + n₁), ``n_params`` (nonzero weights and biases),
+        (n₀ + n₁ + n₂), ``n_params`` (nonzero weights and biases),
         ``steps_run``, ``seconds``, ``reached_zero`` (validation),
         ``false_positives`` and ``false_negatives`` on the held-out inputs
         (uniform and planted together), ``wrong_random`` and ``wrong_planted``,
@@ -849,13 +849,14 @@ def search_trained_width(pairs, n_inputs: int, k: int, widths, settings: Trainin
 class UnitRoles:
     """What each hidden unit of a trained network does for each output, read from its activations.
 
-    For output ℓ = (a, b), unit j's activation on the input {a, b} is
-    x_jℓ, and on the endpoints alone x_j(a), x_j(b). Unit j *serves* ℓ when
-    it responds to the conjunction (x_jℓ > x_j(a) + x_j(b)) and sends it a
-    positive net weight (Σ_{w∈T_ℓ} W₂[w, j] > 0). Its *contribution* to ℓ on
-    the input {a, b} is c_jℓ = x_jℓ · Σ_{w∈T_ℓ} W₂[w, j], and the effective
+    For output ℓ, the AND of features i_ℓ and j_ℓ, unit u's activation on
+    the input {i_ℓ, j_ℓ} is v⁽¹⁾_uℓ, and on the endpoints alone v⁽¹⁾_u(i_ℓ),
+    v⁽¹⁾_u(j_ℓ). Unit u *serves* ℓ when it responds to the conjunction
+    (v⁽¹⁾_uℓ > v⁽¹⁾_u(i_ℓ) + v⁽¹⁾_u(j_ℓ)) and sends it a positive net weight
+    (Σ_{w∈T_ℓ} W⁽²⁾[w, u] > 0). Its *contribution* to ℓ on the input
+    {i_ℓ, j_ℓ} is ψ_uℓ = v⁽¹⁾_uℓ · Σ_{w∈T_ℓ} W⁽²⁾[w, u], and the effective
     number of units behind ℓ is the participation ratio
-    (Σ_j |c_jℓ|)² / Σ_j c_jℓ²: h if every unit contributes equally, 1 if one
+    (Σ_u |ψ_uℓ|)² / Σ_u ψ_uℓ²: n₁ if every unit contributes equally, 1 if one
     unit does it all.
 
     Examples
@@ -865,7 +866,7 @@ class UnitRoles:
     ([2, 1], [1, 2])
     """
 
-    serves: np.ndarray  #: (m', h) bool
+    serves: np.ndarray  #: (m', n₁) bool
     participation: np.ndarray  #: (m',) effective number of units behind each output
 
     @property
@@ -897,7 +898,7 @@ def unit_roles(network: Network, pairs) -> UnitRoles:
     together = network.forward(instance.pairs, depth=1)[1]
     alone = singles[instance.pairs[:, 0]] + singles[instance.pairs[:, 1]]
     weights = network.layers[1][0].toarray()
-    net_weight = weights[network.output_codes].sum(axis=1)          # (m', h): Σ_{w ∈ T_ℓ} W₂[w, j]
+    net_weight = weights[network.output_codes].sum(axis=1)          # (m', n₁): Σ_{w ∈ T_ℓ} W⁽²⁾[w, u]
     serves = (together > alone + 1e-6) & (net_weight > 0)
     contribution = np.abs(together * net_weight)
     total = contribution.sum(axis=1)
@@ -956,6 +957,8 @@ class TrainedBesideBuilt:
     searches: dict  #: (family, m') -> WidthSearch
     instances: dict  #: (family, m') -> AndInstance
     constructions: dict = field(default_factory=dict)  #: (family, m') -> the construction's Network
+    #: (family, m') -> the :class:`TrainedAndNetwork` of ``certified_width`` (rows with one only)
+    certified: dict = field(default_factory=dict)
 
     def column(self, key: str) -> list:
         """The values of one key over the rows."""
@@ -971,7 +974,7 @@ def trained_beside_built(families, n_outputs_values, k: int, width_ratios, per_p
 
     For each family and m' (m from :func:`superpos.families.default_n_inputs`,
     pairs drawn with ``seed``): :func:`search_trained_width` over hidden
-    widths h = ratio · m' with a budget of ``per_pair`` planted
+    widths n₁ = ratio · m' with a budget of ``per_pair`` planted
     presentations of each pair (at least ``min_steps`` steps); then, for the
     smallest width found, the adversary of :mod:`superpos.adversary`
     (``adversarial_targets`` inputs, seed ``seed + 2``), every input that
@@ -1001,7 +1004,16 @@ def trained_beside_built(families, n_outputs_values, k: int, width_ratios, per_p
         (None when not enumerated), ``certified_width`` and
         ``certified_neurons`` (the first width of the grid, from the one found
         on, whose network is right on every input; None when not enumerated
-        or none is), ``training_seconds`` (the network found) and
+        or none is), ``certified_params`` and ``certified_bits`` (of that
+        network), ``wider_wrong`` (a list of (width, wrong decisions on
+        every input) for each wider network trained after an enumeration
+        found the network found wrong), ``steps`` (the step cap of every
+        width), ``steps_run`` (the steps the network found took),
+        ``presentations_per_pair`` (steps × batch × planted / m', at the
+        cap), ``construction_certified`` and ``construction_wrong`` (the
+        verdict of :func:`superpos.certificate.certify` on the construction's
+        network: every input with at most k actives decided, and its count
+        of wrong outputs), ``training_seconds`` (the network found) and
         ``search_seconds`` (every width tried by the search).
 
     Examples
@@ -1011,16 +1023,19 @@ def trained_beside_built(families, n_outputs_values, k: int, width_ratios, per_p
     >>> row = result.rows[0]
     >>> row["hidden_width"], row["wrong_exhaustive"], row["trained_neurons"] < row["construction_neurons"]
     (24, 0, True)
+    >>> row["certified_width"], row["construction_certified"], row["steps"]
+    (24, True, 300)
     """
     from superpos.adversary import verify_adversarial
     from superpos.bounds import min_bits, min_total_neurons, min_total_neurons_real
+    from superpos.certificate import certify
     from superpos.construction import construction_network
     from superpos.families import default_n_inputs, make_pairs
     from superpos.inputs import count_input_sets
     from superpos.layout import naive_n_neurons
     from superpos.verify import verify_exhaustive
 
-    rows, searches, instances, constructions = [], {}, {}, {}
+    rows, searches, instances, constructions, certified = [], {}, {}, {}, {}
     for family in families:
         for value in n_outputs_values:
             m_out = check_int(int(value) if isinstance(value, np.integer) else value, "n_outputs_values entries", 2)
@@ -1031,7 +1046,11 @@ def trained_beside_built(families, n_outputs_values, k: int, width_ratios, per_p
             search = search_trained_width(instance, m, k, widths, settings, seed, n_held_out=n_held_out,
                                           code_size=code_size, n_jobs=n_jobs, progress=progress)
             built = construction_network(instance, m, k, seed, failure_prob=failure_prob, layout="one_layer")
+            verdict = certify(built, instance, k)
             row = {"family": family, "m_out": m_out, "m": m, "hidden_width": search.smallest_width,
+                   "steps": settings.steps, "presentations_per_pair": settings.presentations / m_out,
+                   "construction_certified": verdict.passed,
+                   "construction_wrong": verdict.false_positives + verdict.false_negatives,
                    "construction_neurons": built.n_neurons, "construction_params": built.n_params,
                    "construction_bits": built.n_bits, "construction_layers": len(built.layers),
                    "one_per_and": naive_n_neurons(m, m_out),
@@ -1045,7 +1064,9 @@ def trained_beside_built(families, n_outputs_values, k: int, width_ratios, per_p
                                                   "trained_bits", "held_out_inputs", "wrong_random", "wrong_planted",
                                                   "adversarial_inputs", "wrong_adversarial", "superset_inputs",
                                                   "wrong_supersets", "exhaustive_inputs", "wrong_exhaustive",
-                                                  "training_seconds", "certified_width", "certified_neurons")})
+                                                  "training_seconds", "certified_width", "certified_neurons",
+                                                  "certified_params", "certified_bits", "steps_run")})
+                row["wider_wrong"] = []
             else:
                 net = found.network
                 where = list(search.table["hidden_width"]).index(search.smallest_width)
@@ -1053,18 +1074,26 @@ def trained_beside_built(families, n_outputs_values, k: int, width_ratios, per_p
                 supersets = verify_pair_supersets(net, instance, k)
                 n_sets = count_input_sets(m, k)
                 exhaustive = verify_exhaustive(net, instance, k) if n_sets <= exhaustive_max else None
-                certified_width = certified_neurons = None
+                right, wider_wrong = None, []
                 if exhaustive is not None and exhaustive.wrong == 0:
-                    certified_width, certified_neurons = search.smallest_width, net.n_neurons
+                    right = found
                 elif exhaustive is not None:
                     # Wider networks of the grid, trained with the same budget, until one is right on every input.
                     for width in (w for w in widths if w > search.smallest_width):
                         wider = train_and_network(instance, m, k, replace(settings, hidden_width=width), seed,
                                                   code_size=code_size)
-                        if verify_exhaustive(wider.network, instance, k).wrong == 0:
-                            certified_width, certified_neurons = width, wider.n_neurons
+                        wrong = verify_exhaustive(wider.network, instance, k).wrong
+                        wider_wrong.append((width, wrong))
+                        if wrong == 0:
+                            right = wider
                             break
-                row.update({"certified_width": certified_width, "certified_neurons": certified_neurons})
+                if right is not None:
+                    certified[family, m_out] = right
+                row.update({"certified_width": None if right is None else right.settings.hidden_width,
+                            "certified_neurons": None if right is None else right.n_neurons,
+                            "certified_params": None if right is None else right.network.n_params,
+                            "certified_bits": None if right is None else right.network.n_params * bits_per_param,
+                            "wider_wrong": wider_wrong, "steps_run": found.steps_run})
                 row.update({"trained_neurons": net.n_neurons, "input_width": net.widths[0],
                             "output_width": net.widths[-1], "trained_params": net.n_params,
                             "trained_bits": net.n_params * bits_per_param,
@@ -1080,12 +1109,13 @@ def trained_beside_built(families, n_outputs_values, k: int, width_ratios, per_p
             searches[family, m_out] = search
             instances[family, m_out] = instance
             constructions[family, m_out] = built
-    return TrainedBesideBuilt(rows=rows, searches=searches, instances=instances, constructions=constructions)
+    return TrainedBesideBuilt(rows=rows, searches=searches, instances=instances, constructions=constructions,
+                              certified=certified)
 
 
 def one_unit_per_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, code_size: int = 11,
                              output_code_size: int | None = None) -> Network:
-    """The exact network of the trained architecture with one hidden unit per AND (h = m').
+    """The exact network of the trained architecture with one hidden unit per AND (n₁ = m').
 
     Same channels and codes as :func:`train_and_network` with these
     arguments. Hidden unit ℓ has weight 1 on S_a ∪ S_b and bias −(2s − 1), so
@@ -1127,10 +1157,10 @@ def one_unit_per_and_network(pairs, n_inputs: int, k: int, seed: int = 0, *, cod
 def dead_units(network: Network, k: int) -> np.ndarray:
     """Hidden units that are zero on every input of at most k features: a proof, not a sample.
 
-    Unit j of the first layer has pre-activation
-    z_j(A) = b_j + Σ_{i∈A} c_ij with c_ij = Σ_{x∈S_i} (W₁)_{jx} (the input layer
-    is a sum of codes), so its largest value over |A| ≤ k is b_j plus the k
-    largest positive c_ij. When that is ≤ 0 the unit's ReLU is 0 on every
+    Unit u of the first layer has pre-activation
+    z_u(A) = β⁽¹⁾_u + Σ_{i∈A} c_iu with c_iu = Σ_{x∈S_i} W⁽¹⁾_{ux} (the input
+    layer is a sum of codes), so its largest value over |A| ≤ k is β⁽¹⁾_u plus
+    the k largest positive c_iu. When that is ≤ 0 the unit's ReLU is 0 on every
     such input and removing it changes no activation of any later layer
     (:func:`without_units`). The sum is taken in float64; a unit whose bound is
     within 1e-4 of 0 counts as live.
@@ -1157,7 +1187,7 @@ def dead_units(network: Network, k: int) -> np.ndarray:
 
 
 def without_units(network: Network, drop) -> Network:
-    """The network with the given units of its first layer removed (their rows of W₁, b₁ and columns of W₂).
+    """The network with the given units of its first layer removed (their rows of W⁽¹⁾, β⁽¹⁾ and columns of W⁽²⁾).
 
     Removing units that are zero on every input (:func:`dead_units`)
     changes no decision.

@@ -7,6 +7,7 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings, strategies as st
 
+from superpos.certificate import certify
 from superpos.codes import input_code_book, output_code_book
 from superpos.families import make_pairs, uniform_pairs
 from superpos.inputs import MAX_ENUMERATED_SETS, all_input_sets
@@ -241,6 +242,38 @@ def test_trained_beside_built_counts_every_layer():
     assert row["one_per_and"] == 40
     assert row["exhaustive_inputs"] == sum(comb(20, j) for j in range(4))
     assert result.constructions["uniform", 20].n_neurons == row["construction_neurons"]
+
+
+def test_trained_beside_built_certifies_what_it_compares():
+    result = trained_beside_built(["uniform", "power_law"], [20], 3, [1.0, 2.0, 3.0], 600.0, min_steps=300,
+                                  n_held_out=200, adversarial_targets=5)
+    for row in result.rows:
+        key = row["family"], row["m_out"]
+        instance = result.instances[key]
+        settings = TrainingSettings.for_presentations(1, 20, 600.0, 300)
+        assert row["steps"] == settings.steps and row["presentations_per_pair"] == settings.presentations / 20
+        assert row["steps_run"] <= row["steps"]
+        # The construction's verdict is the exact certificate's.
+        verdict = certify(result.constructions[key], instance, 3)
+        assert row["construction_certified"] == verdict.passed
+        assert row["construction_wrong"] == verdict.false_positives + verdict.false_negatives
+        assert row["wrong_exhaustive"] is not None  # 1,351 inputs: enumerated
+        widths_tried = [width for width, _ in row["wider_wrong"]]
+        assert widths_tried == sorted(widths_tried) and all(w > row["hidden_width"] for w in widths_tried)
+        if row["certified_width"] is None:
+            assert key not in result.certified and row["wrong_exhaustive"] > 0
+            assert all(wrong > 0 for _, wrong in row["wider_wrong"])
+            assert widths_tried == [w for w in (20, 40, 60) if w > row["hidden_width"]]
+            continue
+        right = result.certified[key]
+        assert right.settings.hidden_width == row["certified_width"] >= row["hidden_width"]
+        assert verify_exhaustive(right.network, instance, 3).wrong == 0
+        assert row["certified_neurons"] == right.n_neurons and row["certified_bits"] == 32 * row["certified_params"]
+        if row["certified_width"] == row["hidden_width"]:
+            assert row["wrong_exhaustive"] == 0 and row["wider_wrong"] == []
+        else:
+            assert row["wrong_exhaustive"] > 0 and row["wider_wrong"][-1] == (row["certified_width"], 0)
+            assert all(wrong > 0 for _, wrong in row["wider_wrong"][:-1])
 
 
 def test_dead_units_are_exactly_the_units_no_input_switches_on():
