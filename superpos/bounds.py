@@ -27,8 +27,11 @@ From parameters to neurons: layers of widths :math:`n_0, \dots, n_L` have at
 most :math:`\sum_i n_i(n_{i-1}+1)` slots (:func:`dense_slots`), at most
 :math:`L(n^2+n)` if every layer is at most :math:`n` wide, and at most
 :math:`\lfloor N^2/4\rfloor + N` for :math:`N = \sum_i n_i` neurons in all,
-at any depth. Inverting in :math:`m'` gives the *capacity* of a layer,
-:math:`\Theta(n^2/\log n)` features at :math:`b` bits.
+at any depth. Inverting in :math:`m'` gives the counting bound on the
+*capacity* of a layer, :math:`\Theta(n^2/\log n)` features at :math:`b` bits:
+the largest :math:`m'` that counting does not exclude, an upper bound on what
+the layer computes (each instance by its own setting), not a promise that it
+computes that many.
 
 A lottery ticket keeps :math:`p` of the :math:`P` slots of a host network.
 If the kept slots may depend on the instance, their positions carry
@@ -1092,8 +1095,10 @@ def capacity(n_neurons, bits_per_param, layers=1, task: str = "and") -> int:
     the capacity is the largest :math:`m'` with
     :math:`\lceil\log_2|F(m')|\rceil \le B`, found by doubling and bisection
     (the family size grows with :math:`m'`). For 2-AND the number of inputs
-    is :math:`m = m'`. It lies in the bracket of :func:`capacity_bounds` and
-    is :math:`\Theta(n^2/\log n)`.
+    is :math:`m = m'`. This is a necessary condition, so the result is an
+    upper bound on what such layers compute, not a promise that they compute
+    it. It lies in the bracket of :func:`capacity_bounds`, and the counting
+    bound is :math:`\Theta(n^2/\log n)`.
 
     Parameters
     ----------
@@ -1159,8 +1164,8 @@ def capacity_bounds(n_neurons, bits_per_param, layers=1, task: str = "and") -> t
       :math:`\mu_- = c/W(ec/2)` and :math:`\mu_+ = c/W(c/3)`.
 
     Every :math:`m' \le \mu_-` fits in :math:`B` bits and none above
-    :math:`\mu_+` does; both are :math:`c/\ln c\,(1 + o(1))`, so the capacity
-    is :math:`\Theta(n^2/\log n)`.
+    :math:`\mu_+` does; both are :math:`c/\ln c\,(1 + o(1))`, so the counting
+    bound is :math:`\Theta(n^2/\log n)`.
 
     Examples
     --------
@@ -1184,8 +1189,8 @@ def capacity_real(n_neurons, layers=1, task: str = "and") -> int:
     with :math:`\log_2|F(m')| \le` :func:`log2_functions_bound`
     :math:`(p, |X_F(m')|, L, n)`; for 2-AND :math:`m = m'`. In one layer it is
     :math:`\Theta(n^2)` (a permutation of about :math:`n^2` features, 2-AND
-    of about :math:`2n^2`): without a cap on precision the capacity loses
-    only its :math:`1/\log n`.
+    of about :math:`2n^2`): without a cap on precision the counting bound
+    loses only its :math:`1/\log n`. Like :func:`capacity`, an upper bound.
 
     Examples
     --------
@@ -1214,8 +1219,9 @@ class ConstructionFit:
     width : int
         The width :math:`n` both layers must fit in.
     m_out : int or None
-        The largest :math:`m'` tried at which the sized network has input and
-        output layers of at most ``width`` neurons (None: none tried fits).
+        An :math:`m'` at which the sized network has input and output layers
+        of at most ``width`` neurons: the largest one tried (None: none tried
+        fits); a larger :math:`m'` not tried may fit again.
     next_m_out : int or None
         The smallest :math:`m'` tried above ``m_out`` (it does not fit; None
         if ``m_out`` is the largest tried).
@@ -1280,13 +1286,15 @@ def construction_capacity(widths, k: int = 3, seed: int = 0, failure_prob: float
     and its output layer both have at most :math:`n` neurons, the shape the
     capacity bound assumes. The :math:`m'` tried are a geometric grid of
     ``per_decade`` points per factor of ten from ``m_min`` to ``m_max``; the
-    answer is the largest grid point that fits. With ``rel_tol`` it is then
-    refined against the next grid point above it (which does not fit) until
-    the fitting and the failing :math:`m'` are within that relative distance
-    (0: adjacent integers): each step tries the :math:`m'` at which the
-    larger of the two widths, interpolated linearly in
-    :math:`(\log m', \log n)` between the two, reaches :math:`n`, then its
-    neighbour a factor :math:`1 + ` ``rel_tol`` beyond it.
+    answer is the largest :math:`m'` tried so far that fits (the grid, and the
+    refinements for the widths before it). With ``rel_tol`` it is then
+    refined against the next :math:`m'` tried above it (which does not fit)
+    until the fitting and the failing :math:`m'` are within that relative
+    distance (0: adjacent integers): each step tries the :math:`m'` at which
+    the larger of the two widths, interpolated linearly in
+    :math:`(\log m', \log n)` between the two, reaches :math:`n`, then the
+    :math:`m'` a factor ``1 + rel_tol`` beyond it. Sizings are shared between
+    widths.
 
     The sizes are not monotone in :math:`m'` (code sizes jump with primes
     and rounding), so the answer is *some* fitting :math:`m'` with a failing
