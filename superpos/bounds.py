@@ -27,8 +27,11 @@ From parameters to neurons: layers of widths :math:`n_0, \dots, n_L` have at
 most :math:`\sum_i n_i(n_{i-1}+1)` slots (:func:`dense_slots`), at most
 :math:`L(n^2+n)` if every layer is at most :math:`n` wide, and at most
 :math:`\lfloor N^2/4\rfloor + N` for :math:`N = \sum_i n_i` neurons in all,
-at any depth. Inverting in :math:`m'` gives the *capacity* of a layer,
-:math:`\Theta(n^2/\log n)` features at :math:`b` bits.
+at any depth. Inverting in :math:`m'` gives the counting bound on the
+*capacity* of a layer, :math:`\Theta(n^2/\log n)` features at :math:`b` bits:
+the largest :math:`m'` that counting does not exclude, an upper bound on what
+the layer computes (each instance by its own setting), not a promise that it
+computes that many.
 
 A lottery ticket keeps :math:`p` of the :math:`P` slots of a host network.
 If the kept slots may depend on the instance, their positions carry
@@ -67,7 +70,7 @@ __all__ = ["ConstructionFit", "EXACT_LIMIT", "LP_MARGIN", "TASKS", "capacity", "
            "log2_num_and_instances", "log2_num_permutations", "log2_num_q_and_instances", "lottery_ticket_network",
            "min_bits", "min_bits_q_and", "min_layer_width", "min_neurons_to_represent", "min_params",
            "min_params_q_and", "min_params_real", "min_params_ticket", "min_total_neurons",
-           "min_total_neurons_q_and", "min_total_neurons_real", "neurons_holding", "q_and_family_size",
+           "min_total_neurons_chosen", "min_total_neurons_q_and", "min_total_neurons_real", "neurons_holding", "q_and_family_size",
            "sauer_count", "ticket_code_sizes", "total_neuron_slots"]
 
 #: The two tasks of the lower bound: neural permutation and pairwise AND.
@@ -509,6 +512,58 @@ def min_total_neurons(task: str, m_out, m_in=None, *, bits_per_param):
     return _result(total.reshape(needed.shape), needed)
 
 
+def min_total_neurons_chosen(task: str, m_out, m_in=None, *, bits_per_param, code_integers: int = 0):
+    r"""Return the fewest neurons in all when the layer widths and the codes may be chosen with the instance.
+
+    If the architecture is picked from a set :math:`\mathcal A` once the
+    instance is known, a network is a pair (architecture, setting), so
+    :math:`bp + \log_2|\mathcal A| \ge \log_2|F|`. Dense layers with
+    :math:`N` neurons in all are given by their widths, a composition of
+    :math:`N` (at most :math:`2^{N-1}` of them); codes fixed by
+    ``code_integers`` integers in :math:`1..N` add at most :math:`N^c` choices.
+    This returns the least :math:`N` with
+    :math:`b(\lfloor N^2/4\rfloor + N) + (N - 1) + \lceil c\log_2 N\rceil \ge
+    \lceil\log_2|F|\rceil`, a necessary condition (rounding the left side up
+    only weakens it); with no choice at all it is :func:`min_total_neurons`.
+
+    Parameters
+    ----------
+    task, m_out, m_in
+        As in :func:`min_bits` (scalars only).
+    bits_per_param : int
+        Bits :math:`b \ge 1` per parameter.
+    code_integers : int, default 0
+        Number :math:`c \ge 0` of integers in :math:`1..N` that fix the codes.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> min_total_neurons("and", 10**6, bits_per_param=1)
+    9026
+    >>> min_total_neurons_chosen("and", 10**6, bits_per_param=1, code_integers=4)
+    9024
+    """
+    bits = _scalar_count(bits_per_param, "bits_per_param")
+    if np.ndim(m_out) != 0 or (m_in is not None and np.ndim(m_in) != 0):
+        raise TypeError("min_total_neurons_chosen takes single integers")
+    integers = check_int(int(code_integers) if isinstance(code_integers, np.integer) else code_integers,
+                         "code_integers", 0)
+    needed = int(min_bits(task, m_out, m_in))
+
+    def held(total: int) -> int:
+        choice_bits = (total**integers - 1).bit_length() if total > 0 else 0  # ceil(c log2 N)
+        return bits * total_neuron_slots(total) + max(total - 1, 0) + choice_bits
+
+    # held grows with N, and N = min_total_neurons is enough: start there and step down.
+    total = _least_total_neurons(-(-needed // bits))
+    while total > 0 and held(total - 1) >= needed:
+        total -= 1
+    return total
+
+
 def _least_total_neurons(slots: int) -> int:
     """The least N with floor(N^2/4) + N >= slots, in Python integers."""
     # N = 2 sqrt(1 + slots) - 2 solves N^2/4 + N = slots; start a few below it and step up.
@@ -812,13 +867,17 @@ def _count_labelings(points: tuple) -> int:
 def min_params_ticket(task: str, m_out, m_in=None, *, bits_per_param, n_slots):
     r"""Return the fewest parameters a lottery ticket needs when its kept slots may depend on the instance.
 
-    A ticket keeps :math:`p` of the :math:`P` slots of a host network, chosen
-    per instance, each with a value of :math:`b` bits: at most
-    :math:`\binom{P}{p}2^{bp}` tickets, so
-    :math:`\log_2\binom{P}{p} + bp \ge \log_2|F|`; as
-    :math:`\log_2\binom{P}{p} \le p\log_2(eP/p)`, this gives
+    A ticket keeps at most :math:`p` of the :math:`P` slots of a host
+    network, chosen per instance (different instances may keep different
+    numbers), each with a value of :math:`b` bits: at most
+    :math:`\sum_{j \le p}\binom{P}{j}2^{bj} \le 2^{bp}\Phi_p(P)` tickets
+    (:func:`sauer_count`), so :math:`\log_2\Phi_p(P) + bp \ge \log_2|F|`; as
+    :math:`\Phi_p(P) \le (eP/p)^p`, this gives
     :math:`p \ge \log_2|F| / (b + \log_2(eP/p))`, only :math:`\Omega(m')` for
-    a host polynomial in :math:`m'`.
+    a host polynomial in :math:`m'`. The search uses
+    :math:`\Phi_p(P) \le \min\big(2^P, \binom{P}{p}/(1 - r)\big)` with
+    :math:`r = p/(P - p + 1) < 1` (each term of :math:`\Phi_p` is at most
+    :math:`r` times the next), which only weakens the condition.
 
     Parameters
     ----------
@@ -832,8 +891,8 @@ def min_params_ticket(task: str, m_out, m_in=None, *, bits_per_param, n_slots):
     Returns
     -------
     int
-        The least :math:`p \le P` with :math:`\log_2\binom{P}{p} + bp \ge
-        \lceil\log_2|F|\rceil`.
+        The least :math:`p \le P` with :math:`\log_2\Phi_p(P) + bp \ge
+        \lceil\log_2|F|\rceil` (with the upper bound on :math:`\Phi_p(P)` above).
 
     Raises
     ------
@@ -855,9 +914,16 @@ def min_params_ticket(task: str, m_out, m_in=None, *, bits_per_param, n_slots):
                          f"{needed} the family needs; no sub-network of this size exists")
 
     def description_bits(p: int) -> float:
-        return (-math.log(slots + 1.0) - float(betaln(p + 1.0, slots - p + 1.0))) / _LN2 + bits * p
+        # an upper bound on log2 Phi_p(P) + b p; both parts grow with p
+        ratio = p / (slots - p + 1.0)
+        log_phi = float(slots)
+        if ratio < 1.0:
+            log_binomial = (-math.log(slots + 1.0) - float(betaln(p + 1.0, slots - p + 1.0))) / _LN2
+            log_phi = min(log_phi, log_binomial - math.log1p(-ratio) / _LN2)
+        return log_phi + bits * p
 
-    # description_bits is increasing in p on [0, P]
+    # description_bits does not decrease in p on [0, P]: log2 C(P, p) and -log2(1 - r) increase while r < 1,
+    # that is for p < (P + 1) / 2, where the bound is at most P; beyond, it is exactly P
     return _least(lambda p: description_bits(p) >= needed - 1e-9 * needed, 0, slots)
 
 
@@ -1029,8 +1095,10 @@ def capacity(n_neurons, bits_per_param, layers=1, task: str = "and") -> int:
     the capacity is the largest :math:`m'` with
     :math:`\lceil\log_2|F(m')|\rceil \le B`, found by doubling and bisection
     (the family size grows with :math:`m'`). For 2-AND the number of inputs
-    is :math:`m = m'`. It lies in the bracket of :func:`capacity_bounds` and
-    is :math:`\Theta(n^2/\log n)`.
+    is :math:`m = m'`. This is a necessary condition, so the result is an
+    upper bound on what such layers compute, not a promise that they compute
+    it. It lies in the bracket of :func:`capacity_bounds`, and the counting
+    bound is :math:`\Theta(n^2/\log n)`.
 
     Parameters
     ----------
@@ -1096,8 +1164,8 @@ def capacity_bounds(n_neurons, bits_per_param, layers=1, task: str = "and") -> t
       :math:`\mu_- = c/W(ec/2)` and :math:`\mu_+ = c/W(c/3)`.
 
     Every :math:`m' \le \mu_-` fits in :math:`B` bits and none above
-    :math:`\mu_+` does; both are :math:`c/\ln c\,(1 + o(1))`, so the capacity
-    is :math:`\Theta(n^2/\log n)`.
+    :math:`\mu_+` does; both are :math:`c/\ln c\,(1 + o(1))`, so the counting
+    bound is :math:`\Theta(n^2/\log n)`.
 
     Examples
     --------
@@ -1121,8 +1189,8 @@ def capacity_real(n_neurons, layers=1, task: str = "and") -> int:
     with :math:`\log_2|F(m')| \le` :func:`log2_functions_bound`
     :math:`(p, |X_F(m')|, L, n)`; for 2-AND :math:`m = m'`. In one layer it is
     :math:`\Theta(n^2)` (a permutation of about :math:`n^2` features, 2-AND
-    of about :math:`2n^2`): without a cap on precision the capacity loses
-    only its :math:`1/\log n`.
+    of about :math:`2n^2`): without a cap on precision the counting bound
+    loses only its :math:`1/\log n`. Like :func:`capacity`, an upper bound.
 
     Examples
     --------
@@ -1151,8 +1219,9 @@ class ConstructionFit:
     width : int
         The width :math:`n` both layers must fit in.
     m_out : int or None
-        The largest :math:`m'` tried at which the sized network has input and
-        output layers of at most ``width`` neurons (None: none tried fits).
+        An :math:`m'` at which the sized network has input and output layers
+        of at most ``width`` neurons: the largest one tried (None: none tried
+        fits); a larger :math:`m'` not tried may fit again.
     next_m_out : int or None
         The smallest :math:`m'` tried above ``m_out`` (it does not fit; None
         if ``m_out`` is the largest tried).
@@ -1174,18 +1243,62 @@ def _construction_widths(m_out: int, k: int, seed: int, failure_prob: float) -> 
     return sizes.n_input_neurons, sizes.n_output_neurons
 
 
+def _refine_fit(size_at, width: int, low: int, high: int, rel_tol: float) -> tuple[int, int]:
+    """Shrink ``low < high`` (``size_at(low) <= width < size_at(high)``) until ``high <= low (1 + rel_tol)`` or adjacent.
+
+    Each step tries the m' where ``size_at``, interpolated linearly in (log m', log size), reaches ``width``
+    (kept a tenth of the bracket away from its ends), then the m' a factor ``1 + rel_tol`` beyond it on the
+    other side, which closes the bracket when the interpolation was close.
+    """
+    def close() -> bool:
+        return high - low <= 1 or high <= low * (1.0 + rel_tol)
+
+    while not close():
+        size_low, size_high = size_at(low), size_at(high)
+        fraction = 0.5
+        if size_high > size_low > 0:
+            fraction = math.log(width / size_low) / math.log(size_high / size_low)
+        fraction = min(max(fraction, 0.1), 0.9)
+        guess = int(round(math.exp(math.log(low) + fraction * math.log(high / low))))
+        guess = min(max(guess, low + 1), high - 1)
+        if size_at(guess) <= width:
+            low = guess
+            probe = min(high - 1, int(math.ceil(guess * (1.0 + rel_tol))))
+        else:
+            high = guess
+            probe = max(low + 1, int(math.floor(guess / (1.0 + rel_tol))))
+        if close() or not low < probe < high:
+            continue
+        if size_at(probe) <= width:
+            low = probe
+        else:
+            high = probe
+    return low, high
+
+
 def construction_capacity(widths, k: int = 3, seed: int = 0, failure_prob: float = 1e-6, per_decade: int = 1,
                           m_min: int = 10, m_max: int = 10**5, rel_tol: float | None = None) -> list[ConstructionFit]:
-    r"""Find, for each width :math:`n`, the largest :math:`m'` whose one-layer construction fits in layers of :math:`n` neurons.
+    r"""Search, for each width :math:`n`, for an :math:`m'` whose one-layer construction fits in layers of :math:`n` neurons.
 
     For uniform pairs on :math:`m = m'` inputs, the sizes are those of
     :func:`superpos.one_layer.one_layer_sizes` (every-input failure bound
     ``failure_prob``); the network *fits* width :math:`n` if its input layer
     and its output layer both have at most :math:`n` neurons, the shape the
     capacity bound assumes. The :math:`m'` tried are a geometric grid of
-    ``per_decade`` points per factor of ten from ``m_min`` to ``m_max``; with
-    ``rel_tol`` each answer is refined by bisection against the next grid point
-    until the two are within that relative distance (0: adjacent integers).
+    ``per_decade`` points per factor of ten from ``m_min`` to ``m_max``; the
+    answer is the largest :math:`m'` tried so far that fits (the grid, and the
+    refinements for the widths before it). With ``rel_tol`` it is then
+    refined against the next :math:`m'` tried above it (which does not fit)
+    until the fitting and the failing :math:`m'` are within that relative
+    distance (0: adjacent integers): each step tries the :math:`m'` at which
+    the larger of the two widths, interpolated linearly in
+    :math:`(\log m', \log n)` between the two, reaches :math:`n`, then the
+    :math:`m'` a factor ``1 + rel_tol`` beyond it. Sizings are shared between
+    widths.
+
+    The sizes are not monotone in :math:`m'` (code sizes jump with primes
+    and rounding), so the answer is *some* fitting :math:`m'` with a failing
+    one close above it, not necessarily the largest :math:`m'` that fits.
     Each sizing takes about two seconds, and is cached.
 
     Returns
@@ -1213,23 +1326,27 @@ def construction_capacity(widths, k: int = 3, seed: int = 0, failure_prob: float
     steps = max(1, round(per_decade * math.log10(m_max / m_min))) if m_max > m_min else 0
     grid = sorted({int(round(m_min * (m_max / m_min) ** (j / steps))) for j in range(steps + 1)} if steps else {m_min})
 
+    tried: dict[int, int] = {}  # m' -> the larger of its two widths, over all widths searched
+
+    def size_at(m_out: int) -> int:
+        if m_out not in tried:
+            tried[m_out] = max(_construction_widths(m_out, k, seed, failure_prob))
+        return tried[m_out]
+
     def widths_at(m_out: int) -> tuple[int, int]:
         return _construction_widths(m_out, k, seed, failure_prob)
 
     results = []
     for width in sizes:
-        fitting = [m for m in grid if max(widths_at(m)) <= width]
+        for m_out in grid:
+            size_at(m_out)
+        # the largest m' tried so far that fits, and the next one tried above it (which does not)
+        fitting = [m for m, size in tried.items() if size <= width]
         low = max(fitting) if fitting else None
-        above = [m for m in grid if low is None or m > low]
+        above = [m for m in tried if low is None or m > low]
         high = min(above) if above else None
         if rel_tol is not None and low is not None and high is not None:
-            while high - low > 1 and high > low * (1.0 + rel_tol):
-                mid = int(round(math.sqrt(low * high)))
-                mid = min(max(mid, low + 1), high - 1)
-                if max(widths_at(mid)) <= width:
-                    low = mid
-                else:
-                    high = mid
+            low, high = _refine_fit(size_at, width, low, high, rel_tol)
         input_width, output_width = widths_at(low) if low is not None else (0, 0)
         results.append(ConstructionFit(width, low, high, input_width, output_width))
     return results

@@ -62,7 +62,9 @@ class Check:
     passed : bool
         True only if the statement was settled and holds.
     cases : int
-        Number of exact cases behind it (1 for a symbolic statement).
+        Number of cases behind it (1 for a symbolic statement); how each is
+        evaluated (exact integers, intervals, high precision, linear programs)
+        is said by the check's docstring and statement.
     """
 
     name: str
@@ -192,23 +194,24 @@ def check_family_size_symbolic() -> Check:
                  identity and sign and upper)
 
 
-def check_family_size_exact(n_max: int = 150) -> Check:
+def check_family_size_exact(n_max: int = 150, m_in_max: int = 60) -> Check:
     r"""Check :math:`(Q/j)^j \le \binom{Q}{j} \le Q^j/j!` for every :math:`1 \le j \le Q \le` ``n_max``.
 
     Exact integers: :math:`\binom{Q}{j}j^j \ge Q^j` and :math:`\binom{Q}{j}j! \le Q^j`.
     Also checks :func:`superpos.bounds.log2_num_and_instances` against
     :math:`\log_2\binom{\binom{m}{2}}{m'}` computed from exact integers for
-    every :math:`m \le 60` and every valid :math:`m'` (relative error
-    below :math:`10^{-12}`).
+    every :math:`2 \le m \le` ``m_in_max`` and every valid :math:`m'`
+    (relative error below :math:`10^{-12}`).
     """
     n_max = _check_positive_int(n_max, "n_max")
+    m_in_max = _check_positive_int(m_in_max, "m_in_max")
     passed, cases = True, 0
     for total in range(1, n_max + 1):
         for k in range(1, total + 1):
             exact = math.comb(total, k)
             passed &= exact * k**k >= total**k and exact * math.factorial(k) <= total**k
             cases += 1
-    for m_in in range(2, 61):
+    for m_in in range(2, m_in_max + 1):
         pairs = m_in * (m_in - 1) // 2
         outputs = np.arange(1, pairs + 1)
         numeric = bounds.log2_num_and_instances(m_in, outputs)
@@ -216,7 +219,8 @@ def check_family_size_exact(n_max: int = 150) -> Check:
         passed &= bool(np.all(np.abs(numeric - exact) <= 1e-12 * np.maximum(exact, 1.0)))
         cases += len(outputs)
     return Check("family-size-exact", rf"$(Q/j)^j \le \binom{{Q}}{{j}} \le Q^j/j!$ for all $j \le Q \le {n_max}$; "
-                 r"numeric $\log_2$ of 2-AND sizes against exact integers", bool(passed), cases)
+                 rf"numeric $\log_2$ of 2-AND sizes against exact integers for $m \le {m_in_max}$", bool(passed),
+                 cases)
 
 
 def _log2_int(value: int) -> float:

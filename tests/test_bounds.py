@@ -243,6 +243,19 @@ def test_lottery_ticket_fails_beyond_the_sparsity_it_was_built_for():
     assert verify.verify_exhaustive(net, pairs, 4).false_positives > 0
 
 
+@pytest.mark.parametrize("task, m_out, n_slots, bits", [("permutation", 12, 60, 1), ("and", 9, 40, 2),
+                                                         ("permutation", 30, 400, 1)])
+def test_ticket_bound_counts_tickets_of_every_size(task, m_out, n_slots, bits):
+    # No ticket keeping fewer slots than the answer, of any number up to it, can hold the family:
+    # sum_{j <= p} C(P, j) 2^(b j) <= 2^(b p) Phi_p(P) < |F| for every p below it.
+    found = bounds.min_params_ticket(task, m_out, bits_per_param=bits, n_slots=n_slots)
+    family = bounds.family_size(task, m_out)
+    tickets = sum(math.comb(n_slots, j) * 2 ** (bits * j) for j in range(found))
+    assert tickets < family
+    assert 2 ** (bits * (found - 1)) * bounds.sauer_count(n_slots, found - 1) < family
+    assert found <= bounds.min_params(task, m_out, bits_per_param=bits)
+
+
 def test_lottery_ticket_beats_the_fixed_position_bound_at_scale():
     m_out = 10**5
     pairs = families.make_pairs("uniform", m_out, m_out, seed=0)
@@ -250,6 +263,20 @@ def test_lottery_ticket_beats_the_fixed_position_bound_at_scale():
     host = bounds.dense_slots(net.widths)
     assert net.n_params < bounds.min_params("and", m_out, bits_per_param=1)
     assert net.n_params >= bounds.min_params_ticket("and", m_out, bits_per_param=1, n_slots=host)
+
+
+@pytest.mark.parametrize("task, m_out, bits", [("and", 10**6, 1), ("and", 500, 8), ("permutation", 2000, 1)])
+@pytest.mark.parametrize("integers", [0, 4])
+def test_total_neurons_with_chosen_widths_is_the_least_solution(task, m_out, bits, integers):
+    found = bounds.min_total_neurons_chosen(task, m_out, bits_per_param=bits, code_integers=integers)
+    needed = bounds.min_bits(task, m_out)
+
+    def held(total):  # b (N^2/4 + N) + N - 1 + ceil(c log2 N), in exact integers
+        return bits * bounds.total_neuron_slots(total) + total - 1 + (total**integers - 1).bit_length()
+
+    assert held(found) >= needed > held(found - 1)
+    fixed = bounds.min_total_neurons(task, m_out, bits_per_param=bits)
+    assert found <= fixed and fixed - found <= 0.05 * fixed
 
 
 # --------------------------------------------------------------------------- capacity
@@ -294,6 +321,14 @@ def test_construction_capacity_reports_a_fitting_network():
     assert max(fits[0].input_width, fits[0].output_width) <= 1300
 
 
+def test_construction_capacity_refines_to_a_close_failing_neighbour():
+    fit, = bounds.construction_capacity([1300], m_min=100, m_max=1000, per_decade=1, rel_tol=0.1)
+    assert 100 <= fit.m_out < fit.next_m_out <= max(fit.m_out + 1, 1.1 * fit.m_out)
+    assert max(fit.input_width, fit.output_width) <= 1300
+    beyond, = bounds.construction_capacity([1300], m_min=fit.next_m_out, m_max=fit.next_m_out)
+    assert beyond.m_out is None  # the neighbour reported does not fit
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -327,6 +362,9 @@ def test_construction_capacity_reports_a_fitting_network():
     (lambda: bounds.log2_functions_bound(-1, 10), ValueError, "n_params must be at least 0"),
     (lambda: bounds.lottery_ticket_network([[0, 1]], 4, k=0), ValueError, "k must be in"),
     (lambda: bounds.construction_capacity([100], rel_tol=-1), ValueError, "rel_tol must be None"),
+    (lambda: bounds.min_total_neurons_chosen("and", 10, bits_per_param=1, code_integers=-1), ValueError,
+     "code_integers must be at least 0"),
+    (lambda: bounds.min_total_neurons_chosen("and", [10, 20], bits_per_param=1), TypeError, "single integers"),
     (lambda: bounds.distinguishing_set_size("and", 10, m_in=4), ValueError, "at most C\\(m_in, 2\\)"),
 ])
 def test_bad_arguments_raise_clear_errors(call, error, message):

@@ -29,6 +29,8 @@ def test_run_all_passes_and_counts_every_check_once():
 def test_exact_range_checks_pass_on_larger_ranges():
     assert checks.check_stirling_exact(2500).passed
     assert checks.check_family_size_exact(80).passed
+    small = checks.check_family_size_exact(10, m_in_max=8)
+    assert small.passed and "m \\le 8" in small.statement
     assert checks.check_neuron_bound_exact(2000).passed
     assert checks.check_total_neurons(11, 1000).passed
     assert checks.check_sauer_shelah(40).passed
