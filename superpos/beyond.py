@@ -10,8 +10,6 @@ them the way the chapter reports them:
   or m' random q-tuples of m = m' inputs), their neurons and parameters beside
   the counting lower bounds that hold for them, and the exact certificate on
   the smaller ones;
-* :func:`min_params_chosen`: the fewest parameters when their positions in a
-  host of P slots may depend on the instance, for any family size;
 * :func:`verify_at_scale`: random and adversarial inputs on one network;
 * :func:`order_curve`: the explicit sizes of the permutation's order argument;
 * :func:`family_bits`: log₂ of the q-AND family size per m' log₂ m';
@@ -27,9 +25,8 @@ import numpy as np
 
 import math
 
-from scipy.special import betaln
 
-from superpos.bounds import (dense_slots, log2_num_q_and_instances, min_params, min_params_ticket,
+from superpos.bounds import (dense_slots, log2_num_q_and_instances, min_params, min_params_chosen, min_params_ticket,
                              min_total_neurons, neurons_holding, total_neuron_slots)
 from superpos.certificate import certify
 from superpos.circuits import (CLEANUPS, Circuit, adversarial_circuit_inputs, build_circuit_network, circuit_sizes,
@@ -44,7 +41,7 @@ from superpos.validation import check_int
 from superpos.verify import count_errors
 
 __all__ = ["TASKS", "depth_table", "exhaustive_depth_errors", "family_bits", "gate_curve", "gate_instance",
-           "min_params_chosen", "neurons_to_depth", "order_curve", "verify_at_scale"]
+           "neurons_to_depth", "order_curve", "verify_at_scale"]
 
 #: The gate tasks of the chapter: a permutation (q = 1) or a q-AND (q ≥ 2).
 TASKS = ("permutation", "q_and")
@@ -65,71 +62,6 @@ def gate_instance(task: str, n_outputs: int, q: int = 1, seed: int = 0):
     return as_q_and(random_q_tuples(n_outputs, n_outputs, q, seed), n_outputs)
 
 
-def min_params_chosen(needed_bits: int, *, bits_per_param: int, n_slots: int) -> int:
-    r"""Return the fewest parameters that can single out ``needed_bits`` bits when their positions may be chosen.
-
-    Theorem *Tickets whose positions depend on the instance* of the bounds
-    chapter, for a family of any size: a network that keeps :math:`p` of the
-    :math:`P` slots of a host, chosen per instance, each with a value of
-    :math:`b` bits, is one of at most :math:`\binom{P}{p}2^{bp}` networks, so
-    it computes every member of a family :math:`F` only if
-    :math:`\log_2\binom{P}{p} + bp \ge \lceil\log_2|F|\rceil` (the left
-    side is increasing in :math:`p \le P`). Every network of :math:`N` neurons
-    in all, whatever its depth and widths, fits a host of
-    :math:`\lfloor N^2/4\rfloor + N` slots once its widths are fixed
-    (:func:`superpos.bounds.total_neuron_slots`). For permutations and 2-AND
-    this is :func:`superpos.bounds.min_params_ticket`; this function takes
-    :math:`\lceil\log_2|F|\rceil` itself, so it serves q-AND too.
-
-    Parameters
-    ----------
-    needed_bits : int
-        :math:`\lceil\log_2|F|\rceil`, at least 0.
-    bits_per_param : int
-        Bits :math:`b \ge 1` per kept parameter.
-    n_slots : int
-        Slots :math:`P \ge 1` of the host.
-
-    Returns
-    -------
-    int
-        The least :math:`p \le P` with :math:`\log_2\binom{P}{p} + bp \ge` ``needed_bits``.
-
-    Raises
-    ------
-    ValueError
-        If even :math:`bP` bits (every slot kept) are fewer than ``needed_bits``.
-
-    Examples
-    --------
-    >>> min_params_chosen(7, bits_per_param=1, n_slots=10)  # C(10, 2) 2^2 = 180 >= 2^7, C(10, 1) 2 = 20 < 2^7
-    2
-    >>> min_params_chosen(100, bits_per_param=1, n_slots=10)
-    Traceback (most recent call last):
-    ...
-    ValueError: a host of n_slots=10 slots of 1 bit holds at most 10 bits, fewer than the needed_bits=100 the family needs
-    """
-    needed = check_int(needed_bits, "needed_bits", 0)
-    bits = check_int(bits_per_param, "bits_per_param", 1)
-    slots = check_int(n_slots, "n_slots", 1)
-    if bits * slots < needed:
-        raise ValueError(f"a host of n_slots={slots} slots of {bits} bit{'s' if bits > 1 else ''} holds at most "
-                         f"{bits * slots} bits, fewer than the needed_bits={needed} the family needs")
-
-    def reaches(p: int) -> bool:
-        log2_choices = (-math.log(slots + 1.0) - float(betaln(p + 1.0, slots - p + 1.0))) / math.log(2)
-        return log2_choices + bits * p >= needed - 1e-9 * needed
-
-    low, high = 0, slots  # reaches(high) holds; find the least p that reaches
-    while low < high:
-        middle = (low + high) // 2
-        if reaches(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return low
-
-
 def gate_curve(task: str, n_outputs_values, k: int, q: int = 1, seed: int = 0, failure_prob: float = 1e-6,
                certify_max: int = 0, n_jobs: int = 1):
     """Build the network for every m'; its counts, the lower bounds and (m' ≤ certify_max) the certificate.
@@ -146,7 +78,7 @@ def gate_curve(task: str, n_outputs_values, k: int, q: int = 1, seed: int = 0, f
     depth: :func:`superpos.bounds.min_total_neurons`); ``lower_params``, the
     fewest nonzero parameters when their positions may depend on the instance,
     in a host of ``host_slots`` = ⌊N²/4⌋ + N slots, N the network's neurons
-    (:func:`min_params_chosen`); and ``lower_slots``, the fewest slots of a
+    (:func:`superpos.bounds.min_params_chosen`); and ``lower_slots``, the fewest slots of a
     fixed architecture, to be held against ``dense_slots``, the slots of dense
     layers of the network's widths (:func:`superpos.bounds.min_params`).
 

@@ -69,7 +69,7 @@ __all__ = ["ConstructionFit", "EXACT_LIMIT", "LP_MARGIN", "TASKS", "capacity", "
            "distinguishing_set_size", "family_size", "log2_family_size", "log2_functions_bound",
            "log2_num_and_instances", "log2_num_permutations", "log2_num_q_and_instances", "lottery_ticket_network",
            "min_bits", "min_bits_q_and", "min_layer_width", "min_neurons_to_represent", "min_params",
-           "min_params_q_and", "min_params_real", "min_params_ticket", "min_total_neurons",
+           "min_params_chosen", "min_params_q_and", "min_params_real", "min_params_ticket", "min_total_neurons",
            "min_total_neurons_chosen", "min_total_neurons_q_and", "min_total_neurons_real", "neurons_holding", "q_and_family_size",
            "sauer_count", "ticket_code_sizes", "total_neuron_slots"]
 
@@ -904,11 +904,54 @@ def min_params_ticket(task: str, m_out, m_in=None, *, bits_per_param, n_slots):
     >>> min_params_ticket("permutation", 100, bits_per_param=1, n_slots=10 ** 6)
     31
     """
-    bits = _scalar_count(bits_per_param, "bits_per_param")
     if np.ndim(n_slots) != 0 or np.ndim(m_out) != 0 or (m_in is not None and np.ndim(m_in) != 0):
         raise TypeError("min_params_ticket takes single integers")
+    return min_params_chosen(int(min_bits(task, m_out, m_in)), bits_per_param=bits_per_param, n_slots=n_slots)
+
+
+def min_params_chosen(needed_bits, *, bits_per_param, n_slots) -> int:
+    r"""Return the fewest kept parameters that can single out ``needed_bits`` bits when their positions are chosen.
+
+    The count of :func:`min_params_ticket` for a family of any size: a ticket
+    keeping at most :math:`p` of :math:`P` slots, each with :math:`b` bits, is
+    one of at most :math:`2^{bp}\Phi_p(P)` networks, so it computes every
+    member of a family :math:`F` only if
+    :math:`\log_2\Phi_p(P) + bp \ge \lceil\log_2|F|\rceil`. Taking
+    :math:`\lceil\log_2|F|\rceil` itself, it serves families the task
+    names do not cover (the relabellings of one instance, q-AND).
+
+    Parameters
+    ----------
+    needed_bits : int
+        :math:`\lceil\log_2|F|\rceil`, at least 0.
+    bits_per_param : int
+        Bits :math:`b \ge 1` per kept parameter.
+    n_slots : int
+        Slots :math:`P \ge 1` of the host.
+
+    Returns
+    -------
+    int
+        The least :math:`p \le P` with :math:`\log_2\Phi_p(P) + bp \ge` ``needed_bits``, with the upper
+        bound on :math:`\Phi_p(P)` of :func:`min_params_ticket`.
+
+    Raises
+    ------
+    ValueError
+        If even all :math:`P` slots (:math:`bP` bits) hold fewer than ``needed_bits``.
+
+    Examples
+    --------
+    >>> min_params_chosen(7, bits_per_param=1, n_slots=10)
+    2
+    >>> min_params_chosen(100, bits_per_param=1, n_slots=10)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_slots=10 slots of 1 bits hold 10 bits, fewer than the 100 the family needs; no sub-network of this size exists
+    """
+    bits = _scalar_count(bits_per_param, "bits_per_param")
     slots = _as_counts(n_slots, "n_slots")
-    needed = int(min_bits(task, m_out, m_in))
+    needed = check_int(needed_bits, "needed_bits", 0)
     if bits * slots < needed:
         raise ValueError(f"n_slots={slots} slots of {bits} bits hold {bits * slots} bits, fewer than the "
                          f"{needed} the family needs; no sub-network of this size exists")

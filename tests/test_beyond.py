@@ -53,15 +53,15 @@ def test_neurons_to_depth_counts_the_clamp_twice():
     assert beyond.neurons_to_depth(built, 3) == built.network.n_neurons
 
 
-def test_chosen_positions_bound_matches_the_bounds_module_and_refuses_too_small_hosts():
-    from superpos.bounds import min_bits, min_params_ticket
+def test_chosen_positions_bound_for_a_bit_count_matches_the_task_version_and_refuses_too_small_hosts():
+    from superpos.bounds import min_bits, min_params_chosen, min_params_ticket
     for m_out, slots in [(100, 10**6), (1000, 5 * 10**4), (30, 400)]:
         needed = int(min_bits("permutation", m_out))
-        assert beyond.min_params_chosen(needed, bits_per_param=1, n_slots=slots) == min_params_ticket(
+        assert min_params_chosen(needed, bits_per_param=1, n_slots=slots) == min_params_ticket(
             "permutation", m_out, bits_per_param=1, n_slots=slots)
-    assert beyond.min_params_chosen(0, bits_per_param=2, n_slots=5) == 0
-    with pytest.raises(ValueError, match="fewer than the needed_bits"):
-        beyond.min_params_chosen(11, bits_per_param=1, n_slots=10)
+    assert min_params_chosen(0, bits_per_param=2, n_slots=5) == 0
+    with pytest.raises(ValueError, match="fewer than the 11 the family needs"):
+        min_params_chosen(11, bits_per_param=1, n_slots=10)
 
 
 def test_gate_curve_bounds_hold_for_the_networks_built():
