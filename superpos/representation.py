@@ -1554,21 +1554,27 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
         witness["feature"] = _every_set_failure(prefix, k, 0.5)
         return witness["feature"] is None
 
-    truth = None if sets is None else sets.toarray().astype(bool)
     failed = {"pairs": None}
 
     def dense_random_scan_probe(n):
         # Integer reads n <e_i, v> of the pairs (input, feature) that failed last; if one still errs, n fails.
         signs, sums = book["code"].signs, dense_sums["full"]
         if failed["pairs"] is not None:
-            rows, feats = failed["pairs"]
+            rows, feats, truth = failed["pairs"]
             pair_reads = np.einsum("pc,pc->p", sums[rows, :n], signs[feats, :n].astype(np.float32))
-            if np.any((2 * pair_reads >= n) != truth[rows, feats]):
+            if np.any((2 * pair_reads >= n) != truth):
                 return False
-        all_reads = sums[:, :n] @ signs[:, :n].T.astype(np.float32)  # exact small integers
-        rows, feats = np.nonzero((2 * all_reads >= n) != truth)
-        failed["pairs"] = (rows[:SCAN_WITNESS_PAIRS], feats[:SCAN_WITNESS_PAIRS]) if rows.size else None
-        return not rows.size
+        for start in range(0, m, DENSE_FEATURE_BLOCK):  # stop at the first block holding an error
+            stop = min(m, start + DENSE_FEATURE_BLOCK)
+            block_reads = sums[:, :n] @ signs[start:stop, :n].T.astype(np.float32)  # exact small integers
+            truth = sets[:, start:stop].toarray().astype(bool)
+            rows, feats = np.nonzero((2 * block_reads >= n) != truth)
+            if rows.size:
+                rows, feats = rows[:SCAN_WITNESS_PAIRS], feats[:SCAN_WITNESS_PAIRS]
+                failed["pairs"] = (rows, feats + start, truth[rows, feats])
+                return False
+        failed["pairs"] = None
+        return True
 
     def exact(n):
         if code == "dense":
