@@ -1241,9 +1241,10 @@ def expected_errors_per_input(n: int, m: int, k: int, code: str = "sparse") -> f
 def predicted_min_neurons(m: int, k: int, n_trials: int, code: str = "sparse", n_limit: int = 1 << 16) -> int:
     """Smallest ``n`` at which ``n_trials`` random inputs expect at most ``ln 2`` wrong reads.
 
-    If wrong reads were a Poisson count, that is where all inputs decode
-    exactly with probability at least one half: the theory's prediction of
-    the median measured minimum (see :func:`min_neurons`).
+    If wrong reads were a Poisson count, that is where one code decodes all
+    inputs exactly with probability at least one half. (The least passing
+    ``n`` of a scan, :func:`min_neurons` with ``search="scan"``, is the first
+    success among many sizes, so it tends to lie at or below this ``n``.)
 
     Examples
     --------
@@ -1336,10 +1337,12 @@ def expected_covers(m: int, n: int, s: int, k: int, exact: bool = False):
 def every_input_neurons_bound(m: int, k: int, n_limit: int = 1 << 16) -> int:
     r"""Neurons with which the union bound proves that a sparse code decodes every input exactly.
 
-    The least ``n``, found by bisection, with :func:`expected_covers`
-    :math:`(m, n, s^\ast(n), k) < 1`, where :math:`s^\ast(n)` is
-    :func:`best_sparse_size` (which minimises the same probability); the
-    bisection keeps :math:`n` passing and :math:`n - 1` failing. This is an
+    An ``n``, found by doubling and bisection, with :func:`expected_covers`
+    :math:`(m, n, s^\ast(n), k) < 1` while :math:`n - 1` fails, where
+    :math:`s^\ast(n)` is :func:`best_sparse_size` (which minimises the same
+    probability); the expectation falls with ``n`` up to wiggles of a few
+    neurons from the integer :math:`s^\ast(n)`, so this is the least such
+    ``n`` up to those wiggles. This is an
     upper bound on the neurons that *every* input with at most ``k`` features
     needs; it is :math:`O(k^2 \log m)`.
 
