@@ -845,7 +845,7 @@ class CodeCertificate:
     m, n, s, k : int
         Features, neurons, neurons per feature, most active features.
     n_input_sets : int
-        :math:`\\sum_{j\\le k}\\binom{m}{j}`, the inputs decided.
+        :math:`\\sum_{\\kappa\\le k}\\binom{m}{\\kappa}`, the inputs decided.
     false_reads : int
         Features read present on some input that does not hold them (counted
         over the features decided).
@@ -1004,17 +1004,17 @@ def certify_sparse_code(code: SparseCode, k: int, *, witnesses: str = "first", s
     none.
 
     The search, for one feature. Let :math:`R` be the part of :math:`S_i` not
-    yet covered, with room for ``j`` more members. If ``j`` codes cover
-    :math:`R`, the one covering most of it covers at least :math:`|R|/j`. So
-    the search takes as next member only a code :math:`S_q` with
-    :math:`|S_q \cap R| \ge \lceil |R|/j\rceil`, removes it from :math:`R` and
-    recurses with ``j - 1``; it stops at :math:`R = \emptyset` (a cover) and
-    gives up a branch at ``j = 0``. Members are taken in the order of
+    yet covered, with room for :math:`\rho` more members. If :math:`\rho` codes cover
+    :math:`R`, the one covering most of it covers at least :math:`|R|/\rho`. So
+    the search takes as next member only a code :math:`S_j` with
+    :math:`|S_j \cap R| \ge \lceil |R|/\rho\rceil`, removes it from :math:`R` and
+    recurses with :math:`\rho - 1`; it stops at :math:`R = \emptyset` (a cover) and
+    gives up a branch at :math:`\rho = 0`. Members are taken in the order of
     decreasing new coverage, so each adds at most what the one before added,
-    and a branch whose :math:`|R|` exceeds ``j`` times the last gain is given
+    and a branch whose :math:`|R|` exceeds :math:`\rho` times the last gain is given
     up: every cover is reached in that order, so nothing is skipped. Codes
     and the uncovered part are bit masks over the positions of :math:`S_i`;
-    the overlaps :math:`|S_i \cap S_q|` that admit candidates come from one
+    the overlaps :math:`|S_i \cap S_j|` that admit candidates come from one
     matrix product per block of features.
 
     Parameters
