@@ -971,9 +971,9 @@ def _covers_of(code: SparseCode, i: int, overlaps: np.ndarray, k: int, collect_a
         start = rank + 1 if slots == k else start[node]
         done = size == 0
         if done.any():
+            if not collect_all:  # the first cover found is enough
+                return [tuple(int(x) for x in path[np.argmax(done)])], nodes
             covers.extend(tuple(int(x) for x in row) for row in path[done])
-            if not collect_all:
-                return covers[:1], nodes
         # In the order "largest new coverage first", later members add at most what this one added.
         keep = ~done & (size <= (slots - 1) * covered)
         remainder, size, cap, start, path = remainder[keep], size[keep], covered[keep], start[keep], path[keep]
