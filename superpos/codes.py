@@ -1,8 +1,9 @@
 """Codes over finite fields: the fixed input and output channels of the AND construction.
 
 A *line code* of ``rows`` neurons per code lays its neurons out in ``rows``
-rows of q neurons, q a prime. Item j owns a line (α_j, β_j) over GF(q): in row
-x it holds neuron ``x·q + (β_j + α_j x) mod q``. Two distinct lines meet in at
+rows of q neurons, q a prime. Item j owns a line (α_j, β_j) over GF(q), with
+intercept α_j and slope β_j: in row x it holds neuron
+``x·q + (α_j + β_j x) mod q``. Two distinct lines meet in at
 most one point, so two codes share at most one neuron (a bounded-overlap code,
 the random cousin of Kautz & Singleton's superimposed codes); which line an
 item gets is a seeded random choice among the q² lines.
@@ -205,9 +206,10 @@ def line_code_sizes(n_items: int, n_neurons: int, code_size: int, what: str = "i
 def line_code_book(n_items: int, sizes: LineCodeSizes, seed: int) -> np.ndarray:
     """Return the codes of ``n_items`` items as lines over GF(q), drawn with ``seed``.
 
-    Item j gets a distinct line (α_j, β_j), chosen by a seeded draw of
-    ``n_items`` of the q² lines without replacement; its code holds, in every
-    row x = 0..rows-1, the neuron ``x·q + (β_j + α_j x) mod q``. Two distinct
+    Item j gets a distinct line (α_j, β_j), intercept α_j and slope β_j, chosen
+    by a seeded draw of ``n_items`` of the q² slots β_j·q + α_j without
+    replacement; its code holds, in every row x = 0..rows-1, the neuron
+    ``x·q + (α_j + β_j x) mod q``. Two distinct
     lines agree in at most one x, so two codes share at most one neuron.
 
     Returns

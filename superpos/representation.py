@@ -759,41 +759,69 @@ def coherence(code: DenseCode, n_values=None):
 def decodes_every_set(code, k: int, threshold: float | None = None) -> bool:
     """Whether every set of at most ``k`` features decodes exactly.
 
-    Dense codes are settled without enumerating sets: with
-    :math:`G_{ij} = \\langle e_i, e_j\\rangle`, the largest read of an absent
-    feature ``i`` over all sets is the sum of its ``k`` largest positive
-    :math:`G_{ij}` (:math:`j \\ne i`), and the smallest read of a present one
-    is :math:`1` plus the sum of its ``k - 1`` most negative :math:`G_{ij}`.
-    This costs :math:`O(m^2 n)`. Sparse codes enumerate every set with
-    :func:`superpos.inputs.all_input_sets` (small ``m`` only).
+    Dense codes are settled without enumerating sets, in exact integers: with
+    :math:`G_{ij} = n\\langle e_i, e_j\\rangle` the integer inner product of
+    the sign rows, the largest read of an absent feature ``i`` over all sets
+    is :math:`1/n` times the sum of its ``k`` largest positive
+    :math:`G_{ij}` (:math:`j \\ne i`), and the smallest read of a present
+    one is :math:`1` plus :math:`1/n` times the sum of its ``k - 1`` most
+    negative :math:`G_{ij}`. Both are compared with :math:`n\\theta` as
+    integers (a read equal to the threshold counts as reaching it, as in
+    :func:`decode`), so ties are decided exactly. This costs
+    :math:`O(m^2 n)`. Sparse codes enumerate every set with
+    :func:`superpos.inputs.all_input_sets` (small ``m`` only; the certificate
+    :func:`certify_sparse_code` scales).
 
     Examples
     --------
     >>> decodes_every_set(dense_code(10, 256, seed=0), 2)   # coherence below 1/4
     True
+    >>> signs = np.array([[1, 1, 1, 1], [1, 1, -1, -1], [1, 1, 1, -1]], np.int8)
+    >>> decodes_every_set(DenseCode(signs), 1)   # <e_0, e_2> = 1/2 exactly: read present when absent
+    False
     """
     code = _check_code(code)
     k = _check_k(k, code.m)
     threshold = _default_threshold(code, threshold)
     if isinstance(code, SparseCode):
         return decoding_errors(code, all_input_sets(code.m, k), threshold, stop_at_first=True).exact
+    return _every_set_failure(code, k, threshold) is None
+
+
+def _every_set_failure(code: DenseCode, k: int, threshold: float, rows=None):
+    """The first feature of ``rows`` (all by default) that some set of at most ``k`` decodes wrongly, or None.
+
+    Exact integer arithmetic, see :func:`decodes_every_set`. The Gram rows come
+    from ``float32`` products of signs, exact while :math:`n < 2^{24}`.
+    """
+    from fractions import Fraction
+
+    m, n = code.m, code.n
+    if n >= 1 << 24:
+        raise ValueError(f"n must be below 2**24 for exact float32 Gram products, got n={n}")
+    # An integer read x/n reaches the threshold iff x >= ceil(n * threshold).
+    reach = math.ceil(Fraction(threshold) * n)
     signs = code.signs.astype(np.float32)
-    block = max(1, BLOCK_ENTRIES // code.m)
-    others = min(k, code.m - 1)
-    for start in range(0, code.m, block):
-        gram = signs[start:start + block] @ signs.T / code.n
-        rows = np.arange(gram.shape[0])
-        gram[rows, rows + start] = 0  # the diagonal contributes neither as interference nor as help
-        top = -np.partition(-gram, others - 1, axis=1)[:, :others] if others else np.zeros((gram.shape[0], 0))
-        worst_absent = np.clip(top, 0, None).sum(axis=1)
-        if np.any(worst_absent >= threshold - 1e-9):
-            return False
-        if k >= 2 and others >= 1:
-            low = np.partition(gram, min(k - 1, others) - 1, axis=1)[:, :min(k - 1, others)]
-            worst_present = 1 + np.clip(low, None, 0).sum(axis=1)
-            if np.any(worst_present < threshold - 1e-9):
-                return False
-    return True
+    rows = np.arange(m) if rows is None else np.asarray(rows, dtype=np.int64)
+    block = max(1, BLOCK_ENTRIES // m)
+    others = min(k, m - 1)
+    for start in range(0, rows.size, block):
+        chunk = rows[start:start + block]
+        gram = (signs[chunk] @ signs.T).astype(np.int64)
+        gram[np.arange(chunk.size), chunk] = 0  # the diagonal is neither interference nor help
+        failing = np.zeros(chunk.size, bool)
+        if others:
+            top = -np.partition(-gram, others - 1, axis=1)[:, :others]
+            failing |= np.clip(top, 0, None).sum(axis=1) >= reach
+            helpers = min(k - 1, others)
+            if helpers:
+                low = np.partition(gram, helpers - 1, axis=1)[:, :helpers]
+                failing |= n + np.clip(low, None, 0).sum(axis=1) < reach
+        if n < reach:  # a present feature alone does not reach the threshold
+            failing[:] = True
+        if failing.any():
+            return int(chunk[np.argmax(failing)])
+    return None
 
 
 # --------------------------------------------------------------------------- #
@@ -817,7 +845,7 @@ class CodeCertificate:
     m, n, s, k : int
         Features, neurons, neurons per feature, most active features.
     n_input_sets : int
-        :math:`\\sum_{j\\le k}\\binom{m}{j}`, the inputs decided.
+        :math:`\\sum_{\\kappa\\le k}\\binom{m}{\\kappa}`, the inputs decided.
     false_reads : int
         Features read present on some input that does not hold them (counted
         over the features decided).
@@ -943,9 +971,9 @@ def _covers_of(code: SparseCode, i: int, overlaps: np.ndarray, k: int, collect_a
         start = rank + 1 if slots == k else start[node]
         done = size == 0
         if done.any():
+            if not collect_all:  # the first cover found is enough
+                return [tuple(int(x) for x in path[np.argmax(done)])], nodes
             covers.extend(tuple(int(x) for x in row) for row in path[done])
-            if not collect_all:
-                return covers[:1], nodes
         # In the order "largest new coverage first", later members add at most what this one added.
         keep = ~done & (size <= (slots - 1) * covered)
         remainder, size, cap, start, path = remainder[keep], size[keep], covered[keep], start[keep], path[keep]
@@ -976,17 +1004,17 @@ def certify_sparse_code(code: SparseCode, k: int, *, witnesses: str = "first", s
     none.
 
     The search, for one feature. Let :math:`R` be the part of :math:`S_i` not
-    yet covered, with room for ``j`` more members. If ``j`` codes cover
-    :math:`R`, the one covering most of it covers at least :math:`|R|/j`. So
-    the search takes as next member only a code :math:`S_q` with
-    :math:`|S_q \cap R| \ge \lceil |R|/j\rceil`, removes it from :math:`R` and
-    recurses with ``j - 1``; it stops at :math:`R = \emptyset` (a cover) and
-    gives up a branch at ``j = 0``. Members are taken in the order of
+    yet covered, with room for :math:`\rho` more members. If :math:`\rho` codes cover
+    :math:`R`, the one covering most of it covers at least :math:`|R|/\rho`. So
+    the search takes as next member only a code :math:`S_j` with
+    :math:`|S_j \cap R| \ge \lceil |R|/\rho\rceil`, removes it from :math:`R` and
+    recurses with :math:`\rho - 1`; it stops at :math:`R = \emptyset` (a cover) and
+    gives up a branch at :math:`\rho = 0`. Members are taken in the order of
     decreasing new coverage, so each adds at most what the one before added,
-    and a branch whose :math:`|R|` exceeds ``j`` times the last gain is given
+    and a branch whose :math:`|R|` exceeds :math:`\rho` times the last gain is given
     up: every cover is reached in that order, so nothing is skipped. Codes
     and the uncovered part are bit masks over the positions of :math:`S_i`;
-    the overlaps :math:`|S_i \cap S_q|` that admit candidates come from one
+    the overlaps :math:`|S_i \cap S_j|` that admit candidates come from one
     matrix product per block of features.
 
     Parameters
@@ -1213,9 +1241,10 @@ def expected_errors_per_input(n: int, m: int, k: int, code: str = "sparse") -> f
 def predicted_min_neurons(m: int, k: int, n_trials: int, code: str = "sparse", n_limit: int = 1 << 16) -> int:
     """Smallest ``n`` at which ``n_trials`` random inputs expect at most ``ln 2`` wrong reads.
 
-    If wrong reads were a Poisson count, that is where all inputs decode
-    exactly with probability at least one half: the theory's prediction of
-    the median measured minimum (see :func:`min_neurons`).
+    If wrong reads were a Poisson count, that is where one code decodes all
+    inputs exactly with probability at least one half. (The least passing
+    ``n`` of a scan, :func:`min_neurons` with ``search="scan"``, is the first
+    success among many sizes, so it tends to lie at or below this ``n``.)
 
     Examples
     --------
@@ -1308,10 +1337,12 @@ def expected_covers(m: int, n: int, s: int, k: int, exact: bool = False):
 def every_input_neurons_bound(m: int, k: int, n_limit: int = 1 << 16) -> int:
     r"""Neurons with which the union bound proves that a sparse code decodes every input exactly.
 
-    The least ``n``, found by bisection, with :func:`expected_covers`
-    :math:`(m, n, s^\ast(n), k) < 1`, where :math:`s^\ast(n)` is
-    :func:`best_sparse_size` (which minimises the same probability); the
-    bisection keeps :math:`n` passing and :math:`n - 1` failing. This is an
+    An ``n``, found by doubling and bisection, with :func:`expected_covers`
+    :math:`(m, n, s^\ast(n), k) < 1` while :math:`n - 1` fails, where
+    :math:`s^\ast(n)` is :func:`best_sparse_size` (which minimises the same
+    probability); the expectation falls with ``n`` up to wiggles of a few
+    neurons from the integer :math:`s^\ast(n)`, so this is the least such
+    ``n`` up to those wiggles. This is an
     upper bound on the neurons that *every* input with at most ``k`` features
     needs; it is :math:`O(k^2 \log m)`.
 
@@ -1349,13 +1380,20 @@ def explicit_every_input_sizes(m: int, k: int) -> tuple[int, int]:
     return math.ceil(math.e * k * s), s
 
 
-def fit_log_slope(m_values, n_values) -> tuple[float, float]:
+def fit_log_slope(m_values, n_values, stderr: bool = False) -> tuple[float, ...]:
     """Least-squares fit :math:`n \\approx a \\ln m + b`; returns ``(a, b)``, neurons per unit of :math:`\\ln m`.
+
+    With ``stderr=True`` returns ``(a, b, se_a)``, adding the standard error
+    of the slope, :math:`\\hat\\sigma / \\sqrt{\\sum (\\ln m - \\overline{\\ln m})^2}`
+    with :math:`\\hat\\sigma^2` the residual sum of squares over
+    :math:`N - 2` (needs at least three points).
 
     Examples
     --------
     >>> [round(x, 6) for x in fit_log_slope([10, 100, 1000], [12, 22, 32])]
     [4.342945, 2.0]
+    >>> [round(x, 3) for x in fit_log_slope([10, 100, 1000], [12, 24, 32], stderr=True)]
+    [4.343, 2.667, 0.501]
     """
     m_values = np.asarray(m_values, dtype=float)
     n_values = np.asarray(n_values, dtype=float)
@@ -1363,8 +1401,18 @@ def fit_log_slope(m_values, n_values) -> tuple[float, float]:
         raise ValueError(f"m_values and n_values must be 1-D of equal length >= 2, got {m_values.shape} and {n_values.shape}")
     if np.any(m_values <= 0):
         raise ValueError("m_values must be positive")
-    slope, intercept = np.polyfit(np.log(m_values), n_values, 1)
-    return float(slope), float(intercept)
+    x = np.log(m_values)
+    slope, intercept = np.polyfit(x, n_values, 1)
+    if not stderr:
+        return float(slope), float(intercept)
+    if m_values.size < 3:
+        raise ValueError(f"a standard error needs at least 3 points, got {m_values.size}")
+    residual = n_values - (slope * x + intercept)
+    spread = float(np.sum((x - x.mean()) ** 2))
+    if spread == 0:
+        raise ValueError("m_values must not all be equal")
+    se = math.sqrt(float(residual @ residual) / (m_values.size - 2) / spread)
+    return float(slope), float(intercept), se
 
 
 # --------------------------------------------------------------------------- #
@@ -1379,12 +1427,15 @@ def _check_code_kind(code) -> None:
 
 @dataclass(frozen=True)
 class MinNeurons:
-    """Result of :func:`min_neurons`.
+    """Result of :func:`min_neurons` and :func:`min_neurons_every_input`.
 
     Attributes
     ----------
     n_min : int
-        Smallest ``n`` found at which every tested input decodes exactly.
+        With ``search="scan"``: the least ``n`` whose code passes (every
+        smaller ``n`` was tested and failed). With ``search="bisect"``: an
+        ``n`` that passes while ``n - 1`` fails, a pass/fail boundary that
+        need not be the least passing ``n`` (passing is not monotone in ``n``).
     s : int or None
         Neurons per feature of the sparse code at ``n_min`` (None for dense).
     probes : dict
@@ -1404,9 +1455,31 @@ class MinNeurons:
     n_input_sets: int
 
 
+#: Searches of :func:`min_neurons` and :func:`min_neurons_every_input`.
+SEARCHES = ("bisect", "scan")
+#: Inputs a scan probe decodes first: most failing sizes fail on them, and the rest are decoded only if they pass.
+SCAN_PREFILTER_INPUTS = 8
+#: Failing (input, feature) pairs of a dense scan probe re-read first at the next ``n``.
+SCAN_WITNESS_PAIRS = 4096
+
+
+def _check_search(search) -> str:
+    if search not in SEARCHES:
+        raise ValueError(f"search must be one of {SEARCHES}, got {search!r}")
+    return search
+
+
+def _scan(probe, n_limit: int) -> int:
+    """The least ``n`` in ``[1, n_limit]`` with ``probe(n)``, testing ``n = 1, 2, ...`` in turn."""
+    for n in range(1, n_limit + 1):
+        if probe(n):
+            return n
+    raise ValueError(f"no n <= n_limit={n_limit} passes; raise n_limit")
+
+
 def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed=None, exhaustive: bool = False,
-                n_limit: int = 1 << 14) -> MinNeurons:
-    """Smallest number of neurons that decodes a batch of ``k``-sparse sets without a single error.
+                n_limit: int = 1 << 14, search: str = "bisect") -> MinNeurons:
+    """Neurons at which a code decodes a batch of ``k``-sparse sets without a single error.
 
     Parameters
     ----------
@@ -1419,31 +1492,44 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
         Random ``k``-sets tested (drawn once, reused at every ``n``).
     seed : int or Generator
     exhaustive : bool
-        Test every set of at most ``k`` features instead (dense: via the Gram
-        matrix, see :func:`decodes_every_set`; sparse: by the certificate,
+        Test every set of at most ``k`` features instead (dense: exactly, in
+        integers, see :func:`decodes_every_set`; sparse: by the certificate,
         :func:`certify_sparse_code`).
     n_limit : int
         Give up (ValueError) above this many neurons.
+    search : {"bisect", "scan"}
+        ``"scan"`` tests ``n = 1, 2, ...`` in turn and returns the least
+        ``n`` that passes: a well-defined statistic of the seed. ``"bisect"``
+        brackets from the theory's prediction by doubling or halving, then
+        bisects: a few probes, returning an ``n`` that passes while ``n - 1``
+        fails, which need not be the least passing ``n``.
 
     Notes
     -----
-    Exactness is treated as monotone in ``n``: an exponential search from the
-    theory's prediction brackets the answer, then bisection narrows it. Each
-    ``n`` is tested once. Dense code books are nested, so one book as wide
-    as the largest ``n`` tried serves every probe; a failing probe stops at
-    the first block of features holding an error.
+    Passing is not monotone in ``n``: sparse codes of different ``n`` are
+    independent draws, and even the nested dense book can fail at ``n + 1``
+    after passing at ``n``. Each ``n`` is tested once. Dense code books are
+    nested, so one book as wide as the largest ``n`` tried serves every
+    probe. A failing probe stops early: at the first block of features
+    holding an error, and in a scan at the first ``SCAN_PREFILTER_INPUTS``
+    inputs when they already fail (random inputs), or at the feature that
+    failed the last probe when it fails again (dense, every set).
 
     Examples
     --------
     >>> found = min_neurons(200, 2, "sparse", n_trials=50, seed=0)
     >>> found.n_min, found.s, found.probes[found.n_min]
     (40, 11, True)
+    >>> scanned = min_neurons(200, 2, "sparse", n_trials=50, seed=0, search="scan")
+    >>> scanned.n_min <= found.n_min, not any(scanned.probes[n] for n in range(1, scanned.n_min))
+    (True, True)
     """
     _check_code_kind(code)
     m = check_int(m, "m", 1)
     k = _check_k(k, m)
     n_trials = check_int(n_trials, "n_trials", 1)
     n_limit = check_int(n_limit, "n_limit", 1)
+    search = _check_search(search)
     ss = seed_sequence(seed)
     code_seed = child_seed(ss, 0)
     if exhaustive:
@@ -1452,8 +1538,10 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
     else:
         sets = random_input_sets(m, k, n_trials, check_random_state(child_seed(ss, 1)))
         n_input_sets = n_trials
+    first = sets[:SCAN_PREFILTER_INPUTS] if search == "scan" and sets is not None else None
     book = {"code": None}
     dense_sums = {}
+    witness = {"feature": None}
 
     def dense_prefix(n):
         if book["code"] is None or book["code"].n < n:
@@ -1463,16 +1551,48 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
                 dense_sums["full"] = _dense_sums(book["code"], sets)
         return book["code"].prefix(n=n)
 
+    def dense_every_set(prefix):
+        if witness["feature"] is not None and _every_set_failure(prefix, k, 0.5, [witness["feature"]]) is not None:
+            return False
+        witness["feature"] = _every_set_failure(prefix, k, 0.5)
+        return witness["feature"] is None
+
+    failed = {"pairs": None}
+
+    def dense_random_scan_probe(n):
+        # Integer reads n <e_i, v> of the pairs (input, feature) that failed last; if one still errs, n fails.
+        signs, sums = book["code"].signs, dense_sums["full"]
+        if failed["pairs"] is not None:
+            rows, feats, truth = failed["pairs"]
+            pair_reads = np.einsum("pc,pc->p", sums[rows, :n], signs[feats, :n].astype(np.float32))
+            if np.any((2 * pair_reads >= n) != truth):
+                return False
+        for start in range(0, m, DENSE_FEATURE_BLOCK):  # stop at the first block holding an error
+            stop = min(m, start + DENSE_FEATURE_BLOCK)
+            block_reads = sums[:, :n] @ signs[start:stop, :n].T.astype(np.float32)  # exact small integers
+            truth = sets[:, start:stop].toarray().astype(bool)
+            rows, feats = np.nonzero((2 * block_reads >= n) != truth)
+            if rows.size:
+                rows, feats = rows[:SCAN_WITNESS_PAIRS], feats[:SCAN_WITNESS_PAIRS]
+                failed["pairs"] = (rows, feats + start, truth[rows, feats])
+                return False
+        failed["pairs"] = None
+        return True
+
     def exact(n):
         if code == "dense":
             prefix = dense_prefix(n)
             if exhaustive:
-                return decodes_every_set(prefix, k)
+                return dense_every_set(prefix)
+            if search == "scan":
+                return dense_random_scan_probe(n)
             activations = dense_sums["full"][:, :n].astype(np.float64) / math.sqrt(n)
             return decoding_errors(prefix, sets, stop_at_first=True, activations=activations).exact
         code_n = sparse_code(m, n, best_sparse_size(n, k), code_seed)
         if exhaustive:  # every set, decided by the certificate
             return certify_sparse_code(code_n, k, stop_at_first=True).passed
+        if first is not None and not decoding_errors(code_n, first, stop_at_first=True).exact:
+            return False
         return decoding_errors(code_n, sets, stop_at_first=True).exact
 
     probes: dict[int, bool] = {}
@@ -1482,6 +1602,9 @@ def min_neurons(m: int, k: int, code: str = "sparse", n_trials: int = 1000, seed
             probes[n] = exact(n)
         return probes[n]
 
+    if search == "scan":
+        hi = _scan(probe, n_limit)
+        return MinNeurons(hi, best_sparse_size(hi, k) if code == "sparse" else None, probes, n_input_sets)
     start = min(n_limit, max(1, predicted_min_neurons(m, k, n_input_sets if not exhaustive else 1, code)))
     if probe(start):
         hi, lo = start, start // 2
@@ -1523,33 +1646,39 @@ def _adjacent_threshold(probe, start: int, n_limit: int) -> int:
     return hi
 
 
-def min_neurons_every_input(m: int, k: int, seed=None, n_limit: int = 1 << 14, progress: bool = False) -> MinNeurons:
-    r"""Smallest ``n`` found at which the sparse code is certified to decode every input of at most ``k`` features.
+def min_neurons_every_input(m: int, k: int, seed=None, n_limit: int = 1 << 14, progress: bool = False,
+                            search: str = "bisect") -> MinNeurons:
+    r"""Neurons at which the sparse code is certified to decode every input of at most ``k`` features.
 
     The codes are those of :func:`min_neurons` (the same seed draws the same
     code at every ``n``, with :math:`s = s^\ast(n)`); each ``n`` tried is
     decided by :func:`certify_sparse_code`, which checks every one of the
-    :math:`\sum_{j \le k}\binom{m}{j}` inputs. The search starts at
-    :func:`every_input_neurons_bound` and returns an ``n`` that passes while
-    ``n - 1`` fails (passing is not monotone in ``n``: each ``n`` has its own
-    code).
+    inputs with at most ``k`` active features. Passing is not monotone in
+    ``n`` (each ``n`` has its own code). ``search="scan"`` tests
+    ``n = 1, 2, ...`` and returns the least ``n`` that passes;
+    ``search="bisect"`` starts at :func:`every_input_neurons_bound` and
+    returns an ``n`` that passes while ``n - 1`` fails (a pass/fail boundary
+    near the bound, in a few probes).
 
     Examples
     --------
     >>> found = min_neurons_every_input(200, 2, seed=0)
     >>> found.n_min, found.probes[found.n_min], found.probes[found.n_min - 1]
     (60, True, False)
+    >>> min_neurons_every_input(200, 3, seed=0).n_min, min_neurons_every_input(200, 3, seed=0, search="scan").n_min
+    (119, 115)
     """
     m = check_int(m, "m", 2)
     k = check_int(k, "k", 1)
     n_limit = check_int(n_limit, "n_limit", 1)
+    search = _check_search(search)
     code_seed = child_seed(seed_sequence(seed), 0)
     probes: dict[int, bool] = {}
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(desc=f"certified min n (m={m}, k={k})", unit="probe")
+        bar = tqdm(desc=f"certified n (m={m}, k={k})", unit="probe")
 
     def probe(n):
         if n not in probes:
@@ -1559,15 +1688,18 @@ def min_neurons_every_input(m: int, k: int, seed=None, n_limit: int = 1 << 14, p
                 bar.update()
         return probes[n]
 
-    start = min(n_limit, every_input_neurons_bound(m, k, n_limit=max(n_limit, 2)))
-    n_min = _adjacent_threshold(probe, start, n_limit)
+    if search == "scan":
+        n_min = _scan(probe, n_limit)
+    else:
+        start = min(n_limit, every_input_neurons_bound(m, k, n_limit=max(n_limit, 2)))
+        n_min = _adjacent_threshold(probe, start, n_limit)
     if bar is not None:
         bar.close()
     return MinNeurons(n_min, best_sparse_size(n_min, k), probes, count_input_sets(m, min(k, m)))
 
 
 def min_neurons_curve(m_values, k: int, code: str = "sparse", n_trials: int = 1000, seed=None,
-                      progress: bool = False) -> np.ndarray:
+                      progress: bool = False, search: str = "bisect") -> np.ndarray:
     """:func:`min_neurons` for each ``m`` in ``m_values`` (same seed for all); returns an ``int`` array.
 
     Dense code books are nested in ``m`` too, so the codes at different
@@ -1585,5 +1717,6 @@ def min_neurons_curve(m_values, k: int, code: str = "sparse", n_trials: int = 10
     if progress:
         from tqdm import tqdm
 
-        iterator = tqdm(m_values, desc=f"min n ({code}, k={k})")
-    return np.array([min_neurons(int(m), k, code, n_trials, seed).n_min for m in iterator], dtype=np.int64)
+        iterator = tqdm(m_values, desc=f"n ({code}, k={k}, {search})")
+    return np.array([min_neurons(int(m), k, code, n_trials, seed, search=search).n_min for m in iterator],
+                    dtype=np.int64)

@@ -226,6 +226,34 @@ def test_every_set_by_gram_matches_enumeration(n):
         assert rep.decodes_every_set(code, k) == enumerated
 
 
+def test_every_set_by_gram_decides_an_exact_tie_at_one_half():
+    # Feature 0 meets features 1, 2, 3 in integer inner products 12, 10, 2: on {1, 2, 3} it reads
+    # (12 + 10 + 2) / 48 = 1/2 exactly, which the decoder counts as present.
+    n, rng = 48, np.random.default_rng(1)
+
+    def row(plus):
+        v = -np.ones(n, np.int8)
+        v[rng.permutation(n)[:plus]] = 1
+        return v
+
+    signs = np.stack([np.ones(n, np.int8), row(30), row(29), row(25)])
+    gram = signs.astype(int) @ signs.T.astype(int)
+    assert gram[0, 1:].tolist() == [12, 10, 2]
+    code = rep.DenseCode(signs)
+    errors = rep.decoding_errors(code, all_input_sets(4, 3))
+    assert errors.wrong_inputs == 1 and errors.false_positives == 1
+    assert rep.decodes_every_set(code, 3) is False
+    assert rep.decodes_every_set(code, 2) == rep.decoding_errors(code, all_input_sets(4, 2)).exact
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), m=st.integers(2, 8), k=st.integers(1, 3), n=st.integers(1, 64))
+def test_every_set_by_gram_matches_enumeration_with_ties(seed, m, k, n):
+    k = min(k, m)
+    code = rep.dense_code(m, n, seed=seed)  # small even n: reads of exactly 1/2 are common
+    assert rep.decodes_every_set(code, k) == rep.decoding_errors(code, all_input_sets(m, k)).exact
+
+
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000), m=st.integers(3, 12), k=st.integers(1, 3), n=st.integers(16, 200))
 def test_decoding_is_exact_whenever_the_coherence_condition_holds(seed, m, k, n):
@@ -315,6 +343,16 @@ def test_fit_log_slope():
     assert rep.fit_log_slope(m, 5 * np.log(m) + 2) == pytest.approx((5, 2))
     with pytest.raises(ValueError, match="equal length >= 2"):
         rep.fit_log_slope([10], [1])
+    # the standard error against scipy's regression
+    from scipy import stats
+
+    m = np.array([100, 316, 1000, 3162, 10000])
+    n = np.array([57, 69, 71, 77, 86])
+    fit = stats.linregress(np.log(m), n)
+    assert rep.fit_log_slope(m, n, stderr=True) == pytest.approx((fit.slope, fit.intercept, fit.stderr))
+    assert rep.fit_log_slope(m, 5 * np.log(m) + 2, stderr=True)[2] == pytest.approx(0, abs=1e-9)
+    with pytest.raises(ValueError, match="at least 3 points"):
+        rep.fit_log_slope([10, 100], [1, 2], stderr=True)
 
 
 # ----------------------------------------------------------------------------- minimum n search
@@ -332,6 +370,42 @@ def test_min_neurons_search_brackets_a_sharp_threshold(kind):
     assert 0.6 * predicted <= result.n_min <= 1.4 * predicted
 
 
+@pytest.mark.parametrize("kind", ["sparse", "dense"])
+def test_scan_returns_the_least_passing_n(kind):
+    m, k, trials = 300, 2, 60
+    scanned = rep.min_neurons(m, k, kind, trials, seed=2, search="scan")
+    assert sorted(scanned.probes) == list(range(1, scanned.n_min + 1))
+    assert scanned.probes[scanned.n_min] and not any(scanned.probes[n] for n in range(1, scanned.n_min))
+    # each verdict against decoding the same code and inputs from scratch
+    seeds = np.random.SeedSequence(np.random.SeedSequence(2).entropy, spawn_key=(0,))
+    inputs = random_input_sets(m, k, trials, np.random.default_rng(
+        np.random.SeedSequence(np.random.SeedSequence(2).entropy, spawn_key=(1,))))
+    for n in (1, scanned.n_min // 2, scanned.n_min - 1, scanned.n_min):
+        if kind == "dense":
+            code = rep.dense_code(m, n, seeds)
+        else:
+            code = rep.sparse_code(m, n, rep.best_sparse_size(n, k), seeds)
+        assert rep.decoding_errors(code, inputs).exact == scanned.probes[n]
+    bisected = rep.min_neurons(m, k, kind, trials, seed=2)
+    assert scanned.n_min <= bisected.n_min
+
+
+@pytest.mark.parametrize("kind", ["sparse", "dense"])
+def test_scan_over_every_set_agrees_with_enumeration(kind):
+    m, k = 10, 2
+    scanned = rep.min_neurons(m, k, kind, seed=3, exhaustive=True, search="scan")
+    seeds = np.random.SeedSequence(np.random.SeedSequence(3).entropy, spawn_key=(0,))
+    for n, verdict in scanned.probes.items():
+        if kind == "dense":
+            code = rep.dense_code(m, n, seeds)
+        else:
+            code = rep.sparse_code(m, n, rep.best_sparse_size(n, k), seeds)
+        assert rep.decoding_errors(code, all_input_sets(m, k)).exact == verdict
+    assert not any(scanned.probes[n] for n in range(1, scanned.n_min))
+    if kind == "sparse":
+        assert rep.min_neurons_every_input(m, k, seed=3, search="scan").n_min == scanned.n_min
+
+
 def test_min_neurons_is_seeded_and_checked():
     a = rep.min_neurons(500, 2, "sparse", 100, seed=4)
     assert a == rep.min_neurons(500, 2, "sparse", 100, seed=4)
@@ -339,6 +413,12 @@ def test_min_neurons_is_seeded_and_checked():
         rep.min_neurons(500, 2, "dense", 100, seed=0, n_limit=8)
     with pytest.raises(ValueError, match=r"k must be in \[1, m\]"):
         rep.min_neurons(3, 4)
+    with pytest.raises(ValueError, match="search must be one of"):
+        rep.min_neurons(30, 2, search="linear")
+    with pytest.raises(ValueError, match="search must be one of"):
+        rep.min_neurons_every_input(30, 2, search="linear")
+    with pytest.raises(ValueError, match="no n <= n_limit=5 passes"):
+        rep.min_neurons(500, 2, "sparse", 100, seed=0, n_limit=5, search="scan")
 
 
 def test_min_neurons_curve_grows_with_m():
